@@ -1,0 +1,20 @@
+package dev.vivarium.x86.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** `vivarium x86 ...`: the emulator's own commands. */
+@Command(name = "x86",
+        description = "Run and test the x86 emulator on its own.",
+        mixinStandardHelpOptions = true,
+        subcommands = {})
+public final class X86Command implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+}
