@@ -1,0 +1,2053 @@
+package dev.vivarium.x86.cpu;
+
+import dev.vivarium.x86.bus.InterruptLine;
+import dev.vivarium.x86.bus.IoPorts;
+import dev.vivarium.x86.bus.PhysicalMemory;
+
+import java.util.function.LongSupplier;
+
+/**
+ * An i386-class processor with the integer instruction set of the 486 and the P6 additions
+ * compilers emit (CMOVcc, CPUID, RDTSC, CMPXCHG8B), and no x87 FPU. This class is the public
+ * face and the interpreter: it decodes prefixes and ModRM, executes, and turns every guest
+ * fault into an architectural exception; the layers below hold the state
+ * ({@link CpuState}), memory access ({@link CpuMemory}) and protected-mode mechanisms
+ * ({@link CpuSystem}).
+ *
+ * <p>Not thread-safe: one thread runs a CPU at a time. The hot path allocates nothing.
+ */
+public final class Cpu extends CpuSystem {
+
+    /** Why {@link #run(long)} returned. */
+    public enum Exit {
+        /** The instruction budget was used up. */
+        BUDGET,
+        /** A HLT executed; the CPU waits for an interrupt (or forever, with IF clear). */
+        HALT,
+        /** A triple fault put the processor into shutdown: only a reset continues. */
+        SHUTDOWN
+    }
+
+    /** CPUID leaf 1 EAX and the reset value of EDX: family 6, model 1, stepping 0. */
+    public static final int SIGNATURE = 0x610;
+    /** CPUID leaf 1 EDX: TSC (4), CX8 (8), CMOV (15). No FPU, no PSE, no MSRs. */
+    static final int FEATURES = 1 << 4 | 1 << 8 | 1 << 15;
+
+    private final IoPorts io;
+    private final InterruptLine interrupts;
+    private LongSupplier timeStampCounter = this::instructions;
+
+    private boolean halted;
+    private long icount;
+    /** Instruction count at which the current {@link #run} slice ends (REP loops stop there). */
+    private long sliceEnd;
+    /** Interrupts are held off for one instruction after STI, MOV SS and POP SS. */
+    private boolean interruptShadow;
+
+    // ---- decoder state of the current instruction ----
+    private boolean o32, a32;
+    private int segOverride;
+    private int rep; // 0 none, 0xF2 REPNE, 0xF3 REP/REPE
+    private boolean lock;
+    private int mod, regField, rm;
+    private int eaSeg, eaOff;
+    private boolean eaUsesEsp;
+
+    public Cpu(PhysicalMemory memory, IoPorts io, InterruptLine interrupts) {
+        super(memory);
+        this.io = io;
+        this.interrupts = interrupts;
+        reset();
+    }
+
+    // ======================================================================================
+    // Public API
+    // ======================================================================================
+
+    /** The power-on state: real mode at F000:FFF0 (linear FFFFFFF0). */
+    public void reset() {
+        java.util.Arrays.fill(reg, 0);
+        reg[EDX] = SIGNATURE;
+        eip = 0xFFF0;
+        putFlags(2);
+        for (int s = 0; s < 6; s++) {
+            segSel[s] = 0;
+            segBase[s] = 0;
+            segLimit[s] = 0xFFFF;
+            segAttr[s] = ATTR_P | ATTR_S | ATTR_RW | ATTR_ACCESSED;
+        }
+        segSel[CS] = 0xF000;
+        segBase[CS] = 0xFFFF0000;
+        segAttr[CS] |= ATTR_CODE;
+        gdtBase = 0;
+        gdtLimit = 0xFFFF;
+        idtBase = 0;
+        idtLimit = 0x3FF;
+        ldtSel = ldtBase = 0;
+        ldtLimit = 0xFFFF;
+        ldtAttr = 0x82;
+        trSel = trBase = 0;
+        trLimit = 0xFFFF;
+        trAttr = 0x8B;
+        cr0 = CR0_CD | CR0_NW;
+        cr2 = cr3 = cr4 = 0;
+        java.util.Arrays.fill(dr, 0);
+        dr[6] = 0xFFFF0FF0;
+        dr[7] = 0x400;
+        cpl = 0;
+        halted = false;
+        shutdown = false;
+        interruptShadow = false;
+        for (int s = 0; s < 6; s++) {
+            updateSegCheck(s);
+        }
+        pagingChanged();
+    }
+
+    /** Executes up to {@code maxInstructions} instructions (a REP iteration counts as one). */
+    public Exit run(long maxInstructions) {
+        sliceEnd = icount + maxInstructions;
+        while (icount < sliceEnd) {
+            if (shutdown) {
+                return Exit.SHUTDOWN;
+            }
+            if (!interruptShadow && (flags & IF) != 0 && interrupts.pending()) {
+                halted = false;
+                deliverExternal(interrupts.acknowledge());
+                continue;
+            }
+            if (halted) {
+                return Exit.HALT;
+            }
+            step();
+            if (halted) {
+                return shutdown ? Exit.SHUTDOWN : Exit.HALT;
+            }
+        }
+        return shutdown ? Exit.SHUTDOWN : Exit.BUDGET;
+    }
+
+    public long instructions() {
+        return icount;
+    }
+
+    public boolean halted() {
+        return halted;
+    }
+
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    public int reg(int r) {
+        return reg[r];
+    }
+
+    public void setReg(int r, int v) {
+        reg[r] = v;
+    }
+
+    public int eip() {
+        return eip;
+    }
+
+    public void setEip(int v) {
+        eip = v;
+    }
+
+    public int eflags() {
+        return getFlags();
+    }
+
+    public void setEflags(int v) {
+        putFlags(v);
+    }
+
+    public int segmentSelector(int seg) {
+        return segSel[seg];
+    }
+
+    public int segmentBase(int seg) {
+        return segBase[seg];
+    }
+
+    public int segmentLimit(int seg) {
+        return segLimit[seg];
+    }
+
+    /** Attributes of a segment cache: descriptor bits 40..55 shifted down by 8 (type, S, DPL, P, AVL, D/B, G). */
+    public int segmentAttributes(int seg) {
+        return segAttr[seg];
+    }
+
+    /** A real-mode segment load as at reset: base = selector * 16, limit 0xFFFF, a present read/write segment. */
+    public void loadSegmentReal(int seg, int selector) {
+        segSel[seg] = selector & 0xFFFF;
+        segBase[seg] = (selector & 0xFFFF) << 4;
+        segLimit[seg] = 0xFFFF;
+        segAttr[seg] = ATTR_P | ATTR_S | ATTR_RW | ATTR_ACCESSED | (seg == CS ? ATTR_CODE : 0);
+        updateSegCheck(seg);
+        if (seg == CS) {
+            fetchPage = -1;
+        }
+    }
+
+    /** Loads a segment cache directly (as a loader or a state restore does); CS also sets the CPL in protected mode. */
+    public void loadSegmentCache(int seg, int selector, int base, int limit, int attributes) {
+        segSel[seg] = selector & 0xFFFF;
+        segBase[seg] = base;
+        segLimit[seg] = limit;
+        segAttr[seg] = attributes & 0xF0FF;
+        if (seg == CS) {
+            fetchPage = -1;
+            cpl = protectedMode() ? selector & 3 : 0;
+        }
+        updateSegCheck(seg);
+    }
+
+    public int cr(int n) {
+        return switch (n) {
+            case 0 -> cr0;
+            case 2 -> cr2;
+            case 3 -> cr3;
+            case 4 -> cr4;
+            default -> throw new IllegalArgumentException("no CR" + n);
+        };
+    }
+
+    /** Writes a control register as MOV CRn does (without the privilege check); false when the value would fault. */
+    public boolean setCr(int n, int v) {
+        try {
+            writeCr(n, v);
+            for (int s = 0; s < 6; s++) {
+                updateSegCheck(s);
+            }
+            return true;
+        } catch (CpuFault f) {
+            return false;
+        }
+    }
+
+    public int cpl() {
+        return cpl;
+    }
+
+    public void setGdt(int base, int limit) {
+        gdtBase = base;
+        gdtLimit = limit;
+    }
+
+    public void setIdt(int base, int limit) {
+        idtBase = base;
+        idtLimit = limit;
+    }
+
+    public int gdtBase() {
+        return gdtBase;
+    }
+
+    public int idtBase() {
+        return idtBase;
+    }
+
+    /** What RDTSC reads; by default the retired-instruction count, so runs are deterministic. */
+    public void setTimeStampCounter(LongSupplier tsc) {
+        this.timeStampCounter = tsc;
+    }
+
+    /** Restarts a halted CPU without an interrupt (an NMI-like wake used by the board). */
+    public void wake() {
+        halted = false;
+    }
+
+    // ======================================================================================
+    // Execution
+    // ======================================================================================
+
+    private void deliverExternal(int vector) {
+        try {
+            deliver(vector & 0xFF, -1, SOURCE_EXTERNAL);
+        } catch (CpuFault f) {
+            deliverException(f.vector, f.errorCode);
+        }
+    }
+
+    /** Executes one instruction, or delivers the exception it raised. */
+    private void step() {
+        instrStart = eip;
+        int espAtStart = reg[ESP];
+        boolean trap = (flags & TF) != 0;
+        interruptShadow = false;
+        try {
+            execute();
+            icount++;
+        } catch (CpuFault f) {
+            icount++;
+            eip = instrStart;
+            reg[ESP] = espAtStart;
+            deliverException(f.vector, f.errorCode);
+            return;
+        }
+        if (trap && !halted) {
+            dr[6] |= 0x4000; // BS: single step
+            deliverException(Vectors.DB, -1);
+        }
+    }
+
+    private void execute() {
+        boolean cs32 = (segAttr[CS] & ATTR_DB) != 0;
+        o32 = cs32;
+        a32 = cs32;
+        segOverride = -1;
+        rep = 0;
+        lock = false;
+        int op;
+        while (true) {
+            op = fetch8();
+            switch (op) {
+                case 0x26 -> segOverride = ES;
+                case 0x2E -> segOverride = CS;
+                case 0x36 -> segOverride = SS;
+                case 0x3E -> segOverride = DS;
+                case 0x64 -> segOverride = FS;
+                case 0x65 -> segOverride = GS;
+                case 0x66 -> o32 = !cs32;
+                case 0x67 -> a32 = !cs32;
+                case 0xF0 -> lock = true;
+                case 0xF2, 0xF3 -> rep = op;
+                default -> {
+                    if (lock) {
+                        checkLockable(op);
+                    }
+                    if (op == 0x0F) {
+                        execute0F(fetch8());
+                    } else {
+                        execute1(op);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---- ModRM and effective addresses ----
+
+    private void modrm() {
+        int b = fetch8();
+        mod = b >>> 6;
+        regField = b >>> 3 & 7;
+        rm = b & 7;
+        if (mod != 3) {
+            if (a32) {
+                ea32();
+            } else {
+                ea16();
+            }
+        }
+    }
+
+    private void ea16() {
+        int off;
+        int seg = DS;
+        eaUsesEsp = false;
+        switch (rm) {
+            case 0 -> off = reg[EBX] + reg[ESI];
+            case 1 -> off = reg[EBX] + reg[EDI];
+            case 2 -> { off = reg[EBP] + reg[ESI]; seg = SS; }
+            case 3 -> { off = reg[EBP] + reg[EDI]; seg = SS; }
+            case 4 -> off = reg[ESI];
+            case 5 -> off = reg[EDI];
+            case 6 -> {
+                if (mod == 0) {
+                    off = fetch16();
+                } else {
+                    off = reg[EBP];
+                    seg = SS;
+                }
+            }
+            default -> off = reg[EBX];
+        }
+        if (mod == 1) {
+            off += (byte) fetch8();
+        } else if (mod == 2) {
+            off += fetch16();
+        }
+        eaOff = off & 0xFFFF;
+        eaSeg = segOverride >= 0 ? segOverride : seg;
+    }
+
+    private void ea32() {
+        int off;
+        int seg = DS;
+        eaUsesEsp = false;
+        if (rm == 4) {
+            int sib = fetch8();
+            int scale = sib >>> 6;
+            int index = sib >>> 3 & 7;
+            int base = sib & 7;
+            if (base == 5 && mod == 0) {
+                off = fetch32();
+            } else {
+                off = reg[base];
+                if (base == ESP || base == EBP) {
+                    seg = SS;
+                }
+                eaUsesEsp = base == ESP;
+            }
+            if (index != 4) {
+                off += reg[index] << scale;
+            }
+        } else if (rm == 5 && mod == 0) {
+            off = fetch32();
+        } else {
+            off = reg[rm];
+            if (rm == EBP) {
+                seg = SS;
+            }
+        }
+        if (mod == 1) {
+            off += (byte) fetch8();
+        } else if (mod == 2) {
+            off += fetch32();
+        }
+        eaOff = off;
+        eaSeg = segOverride >= 0 ? segOverride : seg;
+    }
+
+    private void requireMemory() {
+        if (mod == 3) {
+            throw ud();
+        }
+    }
+
+    private int dataSeg() {
+        return segOverride >= 0 ? segOverride : DS;
+    }
+
+    // ---- operand access ----
+
+    private int rm8() {
+        return mod == 3 ? reg8(rm) : read8(eaSeg, eaOff);
+    }
+
+    private void setRm8(int v) {
+        if (mod == 3) {
+            setReg8(rm, v);
+        } else {
+            write8(eaSeg, eaOff, v);
+        }
+    }
+
+    private int rm16() {
+        return mod == 3 ? reg[rm] & 0xFFFF : read16(eaSeg, eaOff);
+    }
+
+    private void setRm16(int v) {
+        if (mod == 3) {
+            setReg16(rm, v);
+        } else {
+            write16(eaSeg, eaOff, v);
+        }
+    }
+
+    private int rm32() {
+        return mod == 3 ? reg[rm] : read32(eaSeg, eaOff);
+    }
+
+    private void setRm32(int v) {
+        if (mod == 3) {
+            reg[rm] = v;
+        } else {
+            write32(eaSeg, eaOff, v);
+        }
+    }
+
+    private int rmV() {
+        return o32 ? rm32() : rm16();
+    }
+
+    private void setRmV(int v) {
+        if (o32) {
+            setRm32(v);
+        } else {
+            setRm16(v);
+        }
+    }
+
+    private int regV(int r) {
+        return o32 ? reg[r] : reg[r] & 0xFFFF;
+    }
+
+    private void setRegV(int r, int v) {
+        if (o32) {
+            reg[r] = v;
+        } else {
+            setReg16(r, v);
+        }
+    }
+
+    private int immV() {
+        return o32 ? fetch32() : fetch16();
+    }
+
+    private int topV() {
+        return o32 ? 31 : 15;
+    }
+
+    private int readAt(int seg, int off, int top) {
+        return top == 7 ? read8(seg, off) : top == 15 ? read16(seg, off) : read32(seg, off);
+    }
+
+    private void writeAt(int seg, int off, int v, int top) {
+        if (top == 7) {
+            write8(seg, off, v);
+        } else if (top == 15) {
+            write16(seg, off, v);
+        } else {
+            write32(seg, off, v);
+        }
+    }
+
+    private int rmOf(int top) {
+        return top == 7 ? rm8() : top == 15 ? rm16() : rm32();
+    }
+
+    private void setRmOf(int top, int v) {
+        if (top == 7) {
+            setRm8(v);
+        } else if (top == 15) {
+            setRm16(v);
+        } else {
+            setRm32(v);
+        }
+    }
+
+    private int regOf(int top, int r) {
+        return top == 7 ? reg8(r) : top == 15 ? reg[r] & 0xFFFF : reg[r];
+    }
+
+    private void setRegOf(int top, int r, int v) {
+        if (top == 7) {
+            setReg8(r, v);
+        } else if (top == 15) {
+            setReg16(r, v);
+        } else {
+            reg[r] = v;
+        }
+    }
+
+    private static int mask(int top) {
+        return top == 31 ? -1 : (2 << top) - 1;
+    }
+
+    // ---- ALU ----
+
+    /** The eight classic ALU operations (ADD OR ADC SBB AND SUB XOR CMP), flags included. */
+    private int alu(int op, int a, int b, int top) {
+        int m = mask(top);
+        int r;
+        switch (op) {
+            case 0 -> { r = (a + b) & m; setLazy(LAZY_ADD, a, b, r, top); }
+            case 1 -> { r = a | b; setLogicFlags(r, top); }
+            case 2 -> { r = (a + b + getCF()) & m; setLazy(LAZY_ADD, a, b, r, top); }
+            case 3 -> { r = (a - b - getCF()) & m; setLazy(LAZY_SUB, a, b, r, top); }
+            case 4 -> { r = a & b; setLogicFlags(r, top); }
+            case 5, 7 -> { r = (a - b) & m; setLazy(LAZY_SUB, a, b, r, top); }
+            default -> { r = a ^ b; setLogicFlags(r, top); }
+        }
+        return r;
+    }
+
+    private boolean condition(int cc) {
+        boolean r = switch (cc >>> 1) {
+            case 0 -> of();
+            case 1 -> cf();
+            case 2 -> zf();
+            case 3 -> cf() || zf();
+            case 4 -> sf();
+            case 5 -> pf();
+            case 6 -> sf() != of();
+            default -> zf() || sf() != of();
+        };
+        return (cc & 1) == 0 ? r : !r;
+    }
+
+    /** Sets SF, ZF and PF from a result and the other arithmetic flags as given. */
+    private void putResultFlags(int r, int top, boolean carry, boolean overflow, boolean aux) {
+        int f = 0;
+        if (carry) f |= CF;
+        if (overflow) f |= OF;
+        if (aux) f |= AF;
+        if ((r & mask(top)) == 0) f |= ZF;
+        if ((r >>> top & 1) != 0) f |= SF;
+        if (parity(r)) f |= PF;
+        putArithFlags(f);
+    }
+
+    /** Shift and rotate group (C0, C1, D0-D3) with the count already masked to five bits. */
+    private int shift(int op, int v, int count, int top) {
+        int bits = top + 1;
+        int m = mask(top);
+        v &= m;
+        if (count == 0) {
+            return v;
+        }
+        int f = getFlags();
+        boolean oldCf = (f & CF) != 0;
+        int r;
+        boolean c;
+        boolean o;
+        switch (op) {
+            case 0 -> { // ROL
+                int n = count % bits;
+                r = n == 0 ? v : ((v << n) | (v >>> (bits - n))) & m;
+                c = (r & 1) != 0;
+                o = ((r >>> top) & 1) != 0 ^ c;
+                putArithFlags((f & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
+                return r;
+            }
+            case 1 -> { // ROR
+                int n = count % bits;
+                r = n == 0 ? v : ((v >>> n) | (v << (bits - n))) & m;
+                c = ((r >>> top) & 1) != 0;
+                o = (((r >>> top) ^ (r >>> (top - 1))) & 1) != 0;
+                putArithFlags((f & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
+                return r;
+            }
+            case 2 -> { // RCL
+                int n = bits == 32 ? count : count % (bits + 1);
+                long wide = (v & 0xFFFFFFFFL) | (oldCf ? 1L << bits : 0);
+                long all = (1L << (bits + 1)) - 1;
+                long rot = n == 0 ? wide : ((wide << n) | (wide >>> (bits + 1 - n))) & all;
+                r = (int) rot & m;
+                c = (rot >>> bits & 1) != 0;
+                o = ((r >>> top) & 1) != 0 ^ c;
+                putArithFlags((f & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
+                return r;
+            }
+            case 3 -> { // RCR
+                int n = bits == 32 ? count : count % (bits + 1);
+                long wide = (v & 0xFFFFFFFFL) | (oldCf ? 1L << bits : 0);
+                long all = (1L << (bits + 1)) - 1;
+                long rot = n == 0 ? wide : ((wide >>> n) | (wide << (bits + 1 - n))) & all;
+                r = (int) rot & m;
+                c = (rot >>> bits & 1) != 0;
+                o = (((r >>> top) ^ (r >>> (top - 1))) & 1) != 0;
+                putArithFlags((f & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
+                return r;
+            }
+            case 4, 6 -> { // SHL/SAL
+                r = count >= 32 ? 0 : (v << count) & m;
+                c = count <= bits && ((v >>> (bits - count)) & 1) != 0;
+                o = ((r >>> top) & 1) != 0 ^ c;
+                putResultFlags(r, top, c, o, false);
+                return r;
+            }
+            case 5 -> { // SHR
+                r = count >= bits ? 0 : v >>> count;
+                c = count <= bits && ((v >>> (count - 1)) & 1) != 0;
+                o = ((v >>> top) & 1) != 0;
+                putResultFlags(r, top, c, o, false);
+                return r;
+            }
+            default -> { // SAR
+                int s = (v << (31 - top)) >> (31 - top);
+                r = (count >= bits ? s >> top : s >> count) & m;
+                c = ((count >= bits ? s >> top : s >> (count - 1)) & 1) != 0;
+                putResultFlags(r, top, c, false, false);
+                return r;
+            }
+        }
+    }
+
+    private int inc(int v, int top) {
+        int r = (v + 1) & mask(top);
+        setLazyKeepCarry(LAZY_INC, v, r, top);
+        return r;
+    }
+
+    private int dec(int v, int top) {
+        int r = (v - 1) & mask(top);
+        setLazyKeepCarry(LAZY_DEC, v, r, top);
+        return r;
+    }
+
+    // ---- control transfer ----
+
+    /** Near jump target: wraps to the operand size, then must lie within CS's limit. */
+    private void jumpTo(int target) {
+        if (!o32) {
+            target &= 0xFFFF;
+        }
+        if (Integer.compareUnsigned(target, segLimit[CS]) > 0) {
+            throw gp(0);
+        }
+        eip = target;
+    }
+
+    private void softwareInterrupt(int vector) {
+        deliver(vector, -1, SOURCE_SOFTWARE);
+    }
+
+    // ---- privilege checks ----
+
+    private void requireCpl0() {
+        if (protectedMode() && cpl != 0) {
+            throw gp(0);
+        }
+    }
+
+    private void requireProtectedMode() {
+        if (!protectedMode() || v86Mode()) {
+            throw ud();
+        }
+    }
+
+    private int iopl() {
+        return (flags & IOPL) >>> 12;
+    }
+
+    /** IN/OUT in protected mode with CPL > IOPL consult the I/O permission bitmap of a 32-bit TSS. */
+    private void checkIo(int port, int size) {
+        if (!protectedMode() || cpl <= iopl()) {
+            return;
+        }
+        if ((trAttr & 0xF) != 0xB && (trAttr & 0xF) != 0x9 || trLimit < 0x67) {
+            throw gp(0);
+        }
+        int mapBase = sysRead16(trBase + 0x66);
+        int byteOff = mapBase + (port >>> 3);
+        if (byteOff + 1 > trLimit) {
+            throw gp(0);
+        }
+        int bits = sysRead16(trBase + byteOff);
+        int want = ((1 << size) - 1) << (port & 7);
+        if ((bits & want) != 0) {
+            throw gp(0);
+        }
+    }
+
+    private int portIn(int port, int size) {
+        checkIo(port, size);
+        return io.in(port & 0xFFFF, size);
+    }
+
+    private void portOut(int port, int size, int v) {
+        checkIo(port, size);
+        io.out(port & 0xFFFF, size, v);
+    }
+
+    // ---- LOCK ----
+
+    /** LOCK is legal only on read-modify-write instructions with a memory destination. */
+    private void checkLockable(int op) {
+        int save = eip;
+        boolean ok;
+        int second = op == 0x0F ? fetch8() : -1;
+        int modrmByte = fetch8();
+        boolean memory = modrmByte >>> 6 != 3;
+        int r = modrmByte >>> 3 & 7;
+        if (second < 0) {
+            ok = switch (op) {
+                case 0x00, 0x01, 0x08, 0x09, 0x10, 0x11, 0x18, 0x19, 0x20, 0x21, 0x28, 0x29, 0x30, 0x31,
+                        0x86, 0x87 -> true;
+                case 0x80, 0x81, 0x82, 0x83 -> r != 7;
+                case 0xF6, 0xF7 -> r == 2 || r == 3;
+                case 0xFE, 0xFF -> r <= 1;
+                default -> false;
+            };
+        } else {
+            ok = switch (second) {
+                case 0xAB, 0xB3, 0xBB, 0xB0, 0xB1, 0xC0, 0xC1 -> true;
+                case 0xBA -> r >= 5;
+                case 0xC7 -> r == 1;
+                default -> false;
+            };
+        }
+        eip = save;
+        if (!ok || !memory) {
+            throw ud();
+        }
+    }
+
+    // ---- string instructions ----
+
+    private int index(int r) {
+        return a32 ? reg[r] : reg[r] & 0xFFFF;
+    }
+
+    private void advance(int r, int delta) {
+        if (a32) {
+            reg[r] += delta;
+        } else {
+            setReg16(r, reg[r] + delta);
+        }
+    }
+
+    private int counter() {
+        return a32 ? reg[ECX] : reg[ECX] & 0xFFFF;
+    }
+
+    private void decCounter() {
+        advance(ECX, -1);
+    }
+
+    /**
+     * One string instruction, repeated under REP. Each iteration counts as an instruction, and
+     * a repeat that reaches the end of the run slice stops between iterations with EIP still on
+     * the instruction, so it resumes exactly (state capture mid-way through a REP is exact).
+     */
+    private void string(int kind, int top) {
+        int size = (top + 1) >>> 3;
+        int step = (flags & DF) != 0 ? -size : size;
+        int src = dataSeg();
+        if (rep == 0) {
+            stringOnce(kind, top, src, step);
+            return;
+        }
+        boolean conditional = kind == STR_CMPS || kind == STR_SCAS;
+        while (true) {
+            if (counter() == 0) {
+                return;
+            }
+            stringOnce(kind, top, src, step);
+            decCounter();
+            if (conditional && (rep == 0xF3 ? !zf() : zf())) {
+                return;
+            }
+            if (counter() == 0) {
+                return;
+            }
+            icount++;
+            if (icount >= sliceEnd) {
+                eip = instrStart;
+                return;
+            }
+        }
+    }
+
+    private static final int STR_MOVS = 0, STR_CMPS = 1, STR_STOS = 2, STR_LODS = 3, STR_SCAS = 4,
+            STR_INS = 5, STR_OUTS = 6;
+
+    private void stringOnce(int kind, int top, int src, int step) {
+        switch (kind) {
+            case STR_MOVS -> {
+                int v = readAt(src, index(ESI), top);
+                writeAt(ES, index(EDI), v, top);
+                advance(ESI, step);
+                advance(EDI, step);
+            }
+            case STR_CMPS -> {
+                int a = readAt(src, index(ESI), top);
+                int b = readAt(ES, index(EDI), top);
+                alu(7, a, b, top);
+                advance(ESI, step);
+                advance(EDI, step);
+            }
+            case STR_STOS -> {
+                writeAt(ES, index(EDI), regOf(top, EAX), top);
+                advance(EDI, step);
+            }
+            case STR_LODS -> {
+                setRegOf(top, EAX, readAt(src, index(ESI), top));
+                advance(ESI, step);
+            }
+            case STR_SCAS -> {
+                int b = readAt(ES, index(EDI), top);
+                alu(7, regOf(top, EAX), b, top);
+                advance(EDI, step);
+            }
+            case STR_INS -> {
+                int size = (top + 1) >>> 3;
+                checkIo(reg[EDX] & 0xFFFF, size);
+                probeWrite(ES, index(EDI), size);
+                int v = io.in(reg[EDX] & 0xFFFF, size);
+                writeAt(ES, index(EDI), v, top);
+                advance(EDI, step);
+            }
+            default -> { // OUTS
+                int v = readAt(src, index(ESI), top);
+                portOut(reg[EDX], (top + 1) >>> 3, v);
+                advance(ESI, step);
+            }
+        }
+    }
+
+    // ---- multiply and divide ----
+
+    private void mul(int op, int top) {
+        int v = rmOf(top);
+        switch (top) {
+            case 7 -> {
+                int a = reg[EAX] & 0xFF;
+                int r;
+                boolean wide;
+                if (op == 4) {
+                    r = a * v;
+                    wide = (r & 0xFF00) != 0;
+                } else {
+                    r = (byte) a * (byte) v;
+                    wide = r != (byte) r;
+                }
+                setReg16(EAX, r);
+                putResultFlags(r >>> 8, 7, wide, wide, false);
+            }
+            case 15 -> {
+                int a = reg[EAX] & 0xFFFF;
+                int r;
+                boolean wide;
+                if (op == 4) {
+                    r = a * v;
+                    wide = (r >>> 16) != 0;
+                } else {
+                    r = (short) a * (short) v;
+                    wide = r != (short) r;
+                }
+                setReg16(EAX, r);
+                setReg16(EDX, r >>> 16);
+                putResultFlags(r >>> 16, 15, wide, wide, false);
+            }
+            default -> {
+                long r;
+                boolean wide;
+                if (op == 4) {
+                    r = (reg[EAX] & 0xFFFFFFFFL) * (v & 0xFFFFFFFFL);
+                    wide = (r >>> 32) != 0;
+                } else {
+                    r = (long) reg[EAX] * (long) v;
+                    wide = r != (int) r;
+                }
+                reg[EAX] = (int) r;
+                reg[EDX] = (int) (r >>> 32);
+                putResultFlags((int) (r >>> 32), 31, wide, wide, false);
+            }
+        }
+    }
+
+    private void div(int op, int top) {
+        int v = rmOf(top);
+        if (v == 0) {
+            throw raise(Vectors.DE, -1);
+        }
+        switch (top) {
+            case 7 -> {
+                int a = reg[EAX] & 0xFFFF;
+                int q, r;
+                if (op == 6) {
+                    q = a / v;
+                    r = a % v;
+                    if (q > 0xFF) throw raise(Vectors.DE, -1);
+                } else {
+                    int sa = (short) a, sv = (byte) v;
+                    q = sa / sv;
+                    r = sa % sv;
+                    if (q != (byte) q) throw raise(Vectors.DE, -1);
+                }
+                setReg16(EAX, (q & 0xFF) | (r & 0xFF) << 8);
+            }
+            case 15 -> {
+                int a = (reg[EDX] & 0xFFFF) << 16 | (reg[EAX] & 0xFFFF);
+                int q, r;
+                if (op == 6) {
+                    long ua = a & 0xFFFFFFFFL;
+                    long lq = ua / v;
+                    if (lq > 0xFFFF) throw raise(Vectors.DE, -1);
+                    q = (int) lq;
+                    r = (int) (ua % v);
+                } else {
+                    int sv = (short) v;
+                    long lq = (long) a / sv;
+                    if (lq != (short) lq) throw raise(Vectors.DE, -1);
+                    q = (int) lq;
+                    r = (int) ((long) a % sv);
+                }
+                setReg16(EAX, q);
+                setReg16(EDX, r);
+            }
+            default -> {
+                long a = (long) reg[EDX] << 32 | (reg[EAX] & 0xFFFFFFFFL);
+                long q, r;
+                if (op == 6) {
+                    long uv = v & 0xFFFFFFFFL;
+                    q = Long.divideUnsigned(a, uv);
+                    r = Long.remainderUnsigned(a, uv);
+                    if ((q >>> 32) != 0) throw raise(Vectors.DE, -1);
+                } else {
+                    if (a == Long.MIN_VALUE && v == -1) throw raise(Vectors.DE, -1);
+                    q = a / v;
+                    r = a % v;
+                    if (q != (int) q) throw raise(Vectors.DE, -1);
+                }
+                reg[EAX] = (int) q;
+                reg[EDX] = (int) r;
+            }
+        }
+    }
+
+    /** Two- and three-operand IMUL: the product truncated to the operand size. */
+    private int imul(int a, int b) {
+        if (o32) {
+            long r = (long) a * (long) b;
+            boolean wide = r != (int) r;
+            putResultFlags((int) r, 31, wide, wide, false);
+            return (int) r;
+        }
+        int r = (short) a * (short) b;
+        boolean wide = r != (short) r;
+        putResultFlags(r, 15, wide, wide, false);
+        return r & 0xFFFF;
+    }
+
+    // ---- BCD ----
+
+    private void daa() {
+        int al = reg[EAX] & 0xFF;
+        boolean oldCf = cf();
+        boolean af = af();
+        boolean c = false;
+        int r = al;
+        if ((al & 0xF) > 9 || af) {
+            r += 6;
+            c = oldCf || r > 0xFF;
+            af = true;
+        } else {
+            af = false;
+        }
+        if (al > 0x99 || oldCf) {
+            r += 0x60;
+            c = true;
+        }
+        setReg8(EAX, r);
+        putResultFlags(r & 0xFF, 7, c, false, af);
+    }
+
+    private void das() {
+        int al = reg[EAX] & 0xFF;
+        boolean oldCf = cf();
+        boolean af = af();
+        boolean c = false;
+        int r = al;
+        if ((al & 0xF) > 9 || af) {
+            r -= 6;
+            c = oldCf || r < 0;
+            af = true;
+        } else {
+            af = false;
+        }
+        if (al > 0x99 || oldCf) {
+            r -= 0x60;
+            c = true;
+        }
+        setReg8(EAX, r);
+        putResultFlags(r & 0xFF, 7, c, false, af);
+    }
+
+    private void aaa(boolean subtract) {
+        int ax = reg[EAX] & 0xFFFF;
+        boolean adjust = (ax & 0xF) > 9 || af();
+        if (adjust) {
+            ax = subtract ? ((ax - 6) & 0xFF) | ((((ax >>> 8) - 1) & 0xFF) << 8) : ax + 0x106;
+        }
+        setReg16(EAX, ax & 0xFF0F);
+        putResultFlags(ax & 0x0F, 7, adjust, false, adjust);
+    }
+
+    // ======================================================================================
+    // One-byte opcodes
+    // ======================================================================================
+
+    private void execute1(int op) {
+        switch (op) {
+            case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38 -> {
+                modrm();
+                int r = alu(op >>> 3, rm8(), reg8(regField), 7);
+                if (op != 0x38) setRm8(r);
+            }
+            case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39 -> {
+                modrm();
+                int top = topV();
+                int r = alu(op >>> 3, rmV(), regV(regField), top);
+                if (op != 0x39) setRmV(r);
+            }
+            case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A -> {
+                modrm();
+                int r = alu(op >>> 3, reg8(regField), rm8(), 7);
+                if (op != 0x3A) setReg8(regField, r);
+            }
+            case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B -> {
+                modrm();
+                int r = alu(op >>> 3, regV(regField), rmV(), topV());
+                if (op != 0x3B) setRegV(regField, r);
+            }
+            case 0x04, 0x0C, 0x14, 0x1C, 0x24, 0x2C, 0x34, 0x3C -> {
+                int r = alu(op >>> 3, reg[EAX] & 0xFF, fetch8(), 7);
+                if (op != 0x3C) setReg8(EAX, r);
+            }
+            case 0x05, 0x0D, 0x15, 0x1D, 0x25, 0x2D, 0x35, 0x3D -> {
+                int r = alu(op >>> 3, regV(EAX), immV(), topV());
+                if (op != 0x3D) setRegV(EAX, r);
+            }
+            case 0x06, 0x0E, 0x16, 0x1E -> push(segSel[op >>> 3], o32);
+            case 0x07, 0x17, 0x1F -> popSegment(op >>> 3);
+            case 0x27 -> daa();
+            case 0x2F -> das();
+            case 0x37 -> aaa(false);
+            case 0x3F -> aaa(true);
+            case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47 -> setRegV(op & 7, inc(regV(op & 7), topV()));
+            case 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F -> setRegV(op & 7, dec(regV(op & 7), topV()));
+            case 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57 -> push(regV(op & 7), o32);
+            case 0x58, 0x59, 0x5A, 0x5B, 0x5C, 0x5D, 0x5E, 0x5F -> setRegV(op & 7, pop(o32));
+            case 0x60 -> pusha();
+            case 0x61 -> popa();
+            case 0x62 -> bound();
+            case 0x63 -> arpl();
+            case 0x68 -> push(immV(), o32);
+            case 0x69 -> {
+                modrm();
+                int a = rmV();
+                setRegV(regField, imul(a, immV()));
+            }
+            case 0x6A -> push((byte) fetch8(), o32);
+            case 0x6B -> {
+                modrm();
+                int a = rmV();
+                setRegV(regField, imul(a, (byte) fetch8()));
+            }
+            case 0x6C -> string(STR_INS, 7);
+            case 0x6D -> string(STR_INS, topV());
+            case 0x6E -> string(STR_OUTS, 7);
+            case 0x6F -> string(STR_OUTS, topV());
+            case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F -> {
+                int rel = (byte) fetch8();
+                if (condition(op & 0xF)) jumpTo(eip + rel);
+            }
+            case 0x80, 0x82 -> {
+                modrm();
+                int a = rm8();
+                int r = alu(regField, a, fetch8(), 7);
+                if (regField != 7) setRm8(r);
+            }
+            case 0x81 -> {
+                modrm();
+                int a = rmV();
+                int r = alu(regField, a, immV(), topV());
+                if (regField != 7) setRmV(r);
+            }
+            case 0x83 -> {
+                modrm();
+                int a = rmV();
+                int b = (byte) fetch8() & mask(topV());
+                int r = alu(regField, a, b, topV());
+                if (regField != 7) setRmV(r);
+            }
+            case 0x84 -> {
+                modrm();
+                alu(4, rm8(), reg8(regField), 7);
+            }
+            case 0x85 -> {
+                modrm();
+                alu(4, rmV(), regV(regField), topV());
+            }
+            case 0x86 -> {
+                modrm();
+                int a = rm8();
+                setRm8(reg8(regField));
+                setReg8(regField, a);
+            }
+            case 0x87 -> {
+                modrm();
+                int a = rmV();
+                setRmV(regV(regField));
+                setRegV(regField, a);
+            }
+            case 0x88 -> {
+                modrm();
+                setRm8(reg8(regField));
+            }
+            case 0x89 -> {
+                modrm();
+                setRmV(regV(regField));
+            }
+            case 0x8A -> {
+                modrm();
+                setReg8(regField, rm8());
+            }
+            case 0x8B -> {
+                modrm();
+                setRegV(regField, rmV());
+            }
+            case 0x8C -> {
+                modrm();
+                if (regField > 5) throw ud();
+                if (mod == 3 && o32) {
+                    reg[rm] = segSel[regField];
+                } else {
+                    setRm16(segSel[regField]);
+                }
+            }
+            case 0x8D -> {
+                modrm();
+                requireMemory();
+                setRegV(regField, eaOff);
+            }
+            case 0x8E -> {
+                modrm();
+                if (regField > 5 || regField == CS) throw ud();
+                loadSegment(regField, rm16());
+                if (regField == SS) interruptShadow = true;
+            }
+            case 0x8F -> {
+                modrm();
+                if (regField != 0) throw ud();
+                int v = pop(o32);
+                if (eaUsesEsp && mod != 3) {
+                    eaOff += o32 ? 4 : 2;
+                }
+                setRmV(v);
+            }
+            case 0x90 -> { // NOP (and PAUSE with F3)
+            }
+            case 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97 -> {
+                int a = regV(EAX);
+                setRegV(EAX, regV(op & 7));
+                setRegV(op & 7, a);
+            }
+            case 0x98 -> {
+                if (o32) {
+                    reg[EAX] = (short) reg[EAX];
+                } else {
+                    setReg16(EAX, (byte) reg[EAX]);
+                }
+            }
+            case 0x99 -> {
+                if (o32) {
+                    reg[EDX] = reg[EAX] >> 31;
+                } else {
+                    setReg16(EDX, (short) reg[EAX] >> 15);
+                }
+            }
+            case 0x9A -> {
+                int off = immV();
+                int sel = fetch16();
+                farCall(sel, off, o32);
+            }
+            case 0x9B -> {
+                if ((cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw raise(Vectors.NM, -1);
+            }
+            case 0x9C -> {
+                if (v86Mode()) throw gp(0);
+                push(getFlags() & (o32 ? ~(VM | RF) : 0xFFFF), o32);
+            }
+            case 0x9D -> {
+                if (v86Mode()) throw gp(0);
+                int v = pop(o32);
+                loadFlagsPrivileged(v, o32, protectedMode() ? cpl : 0);
+            }
+            case 0x9E -> {
+                int ah = reg[EAX] >>> 8 & 0xFF;
+                putArithFlags((getFlags() & ~0xFF) | (ah & (SF | ZF | AF | PF | CF)) | (getFlags() & OF));
+            }
+            case 0x9F -> setReg8(4, (getFlags() & 0xFF) | 2);
+            case 0xA0 -> setReg8(EAX, read8(dataSeg(), moffs()));
+            case 0xA1 -> setRegV(EAX, readAt(dataSeg(), moffs(), topV()));
+            case 0xA2 -> write8(dataSeg(), moffs(), reg[EAX]);
+            case 0xA3 -> writeAt(dataSeg(), moffs(), reg[EAX], topV());
+            case 0xA4 -> string(STR_MOVS, 7);
+            case 0xA5 -> string(STR_MOVS, topV());
+            case 0xA6 -> string(STR_CMPS, 7);
+            case 0xA7 -> string(STR_CMPS, topV());
+            case 0xA8 -> alu(4, reg[EAX] & 0xFF, fetch8(), 7);
+            case 0xA9 -> alu(4, regV(EAX), immV(), topV());
+            case 0xAA -> string(STR_STOS, 7);
+            case 0xAB -> string(STR_STOS, topV());
+            case 0xAC -> string(STR_LODS, 7);
+            case 0xAD -> string(STR_LODS, topV());
+            case 0xAE -> string(STR_SCAS, 7);
+            case 0xAF -> string(STR_SCAS, topV());
+            case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7 -> setReg8(op & 7, fetch8());
+            case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF -> setRegV(op & 7, immV());
+            case 0xC0 -> {
+                modrm();
+                int v = rm8();
+                setRm8(shift(regField, v, fetch8() & 0x1F, 7));
+            }
+            case 0xC1 -> {
+                modrm();
+                int v = rmV();
+                setRmV(shift(regField, v, fetch8() & 0x1F, topV()));
+            }
+            case 0xC2 -> {
+                int release = fetch16();
+                int target = pop(o32);
+                jumpTo(target);
+                setSp(stackOffset(release));
+            }
+            case 0xC3 -> jumpTo(pop(o32));
+            case 0xC4 -> loadFarPointer(ES);
+            case 0xC5 -> loadFarPointer(DS);
+            case 0xC6 -> {
+                modrm();
+                if (regField != 0) throw ud();
+                setRm8(fetch8());
+            }
+            case 0xC7 -> {
+                modrm();
+                if (regField != 0) throw ud();
+                setRmV(immV());
+            }
+            case 0xC8 -> enter();
+            case 0xC9 -> {
+                int bp = stack32() ? reg[EBP] : reg[EBP] & 0xFFFF;
+                int v = o32 ? read32(SS, bp) : read16(SS, bp);
+                setSp(bp);
+                setSp(stackOffset(o32 ? 4 : 2));
+                setRegV(EBP, v);
+            }
+            case 0xCA -> farReturn(o32, fetch16());
+            case 0xCB -> farReturn(o32, 0);
+            case 0xCC -> softwareInterrupt(Vectors.BP);
+            case 0xCD -> {
+                int v = fetch8();
+                if (v86Mode()) throw gp(0);
+                softwareInterrupt(v);
+            }
+            case 0xCE -> {
+                if (of()) softwareInterrupt(Vectors.OF);
+            }
+            case 0xCF -> interruptReturn(o32);
+            case 0xD0 -> {
+                modrm();
+                setRm8(shift(regField, rm8(), 1, 7));
+            }
+            case 0xD1 -> {
+                modrm();
+                setRmV(shift(regField, rmV(), 1, topV()));
+            }
+            case 0xD2 -> {
+                modrm();
+                setRm8(shift(regField, rm8(), reg[ECX] & 0x1F, 7));
+            }
+            case 0xD3 -> {
+                modrm();
+                setRmV(shift(regField, rmV(), reg[ECX] & 0x1F, topV()));
+            }
+            case 0xD4 -> {
+                int base = fetch8();
+                if (base == 0) throw raise(Vectors.DE, -1);
+                int al = reg[EAX] & 0xFF;
+                int r = al % base;
+                setReg16(EAX, (al / base) << 8 | r);
+                putResultFlags(r, 7, false, false, false);
+            }
+            case 0xD5 -> {
+                int base = fetch8();
+                int al = reg[EAX] & 0xFF;
+                int ah = reg[EAX] >>> 8 & 0xFF;
+                int r = (al + ah * base) & 0xFF;
+                setReg16(EAX, r);
+                putResultFlags(r, 7, false, false, false);
+            }
+            case 0xD6 -> setReg8(EAX, cf() ? 0xFF : 0);
+            case 0xD7 -> {
+                int off = (a32 ? reg[EBX] : reg[EBX] & 0xFFFF) + (reg[EAX] & 0xFF);
+                setReg8(EAX, read8(dataSeg(), a32 ? off : off & 0xFFFF));
+            }
+            case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> {
+                // No coprocessor. EM or TS set: #NM. Otherwise decode the operand and do nothing,
+                // as a 286/386 without a 287/387 does.
+                if ((cr0 & (CR0_EM | CR0_TS)) != 0) throw raise(Vectors.NM, -1);
+                modrm();
+            }
+            case 0xE0, 0xE1, 0xE2 -> {
+                int rel = (byte) fetch8();
+                decCounter();
+                boolean go = counter() != 0 && (op == 0xE2 || (op == 0xE1) == zf());
+                if (go) jumpTo(eip + rel);
+            }
+            case 0xE3 -> {
+                int rel = (byte) fetch8();
+                if (counter() == 0) jumpTo(eip + rel);
+            }
+            case 0xE4 -> setReg8(EAX, portIn(fetch8(), 1));
+            case 0xE5 -> setRegV(EAX, portIn(fetch8(), o32 ? 4 : 2));
+            case 0xE6 -> portOut(fetch8(), 1, reg[EAX] & 0xFF);
+            case 0xE7 -> portOut(fetch8(), o32 ? 4 : 2, regV(EAX));
+            case 0xE8 -> {
+                int rel = immV();
+                int target = eip + rel;
+                if (!o32) target &= 0xFFFF;
+                if (Integer.compareUnsigned(target, segLimit[CS]) > 0) throw gp(0);
+                push(eip, o32);
+                eip = target;
+            }
+            case 0xE9 -> {
+                int rel = immV();
+                jumpTo(eip + rel);
+            }
+            case 0xEA -> {
+                int off = immV();
+                int sel = fetch16();
+                farJump(sel, off, o32);
+            }
+            case 0xEB -> {
+                int rel = (byte) fetch8();
+                jumpTo(eip + rel);
+            }
+            case 0xEC -> setReg8(EAX, portIn(reg[EDX] & 0xFFFF, 1));
+            case 0xED -> setRegV(EAX, portIn(reg[EDX] & 0xFFFF, o32 ? 4 : 2));
+            case 0xEE -> portOut(reg[EDX] & 0xFFFF, 1, reg[EAX] & 0xFF);
+            case 0xEF -> portOut(reg[EDX] & 0xFFFF, o32 ? 4 : 2, regV(EAX));
+            case 0xF1 -> deliver(Vectors.DB, -1, SOURCE_EXCEPTION); // ICEBP: INT1 without the DPL check
+            case 0xF4 -> {
+                requireCpl0();
+                halted = true;
+            }
+            case 0xF5 -> setFlag(CF, !cf());
+            case 0xF6 -> group3(7);
+            case 0xF7 -> group3(topV());
+            case 0xF8 -> setFlag(CF, false);
+            case 0xF9 -> setFlag(CF, true);
+            case 0xFA -> {
+                if (protectedMode() && cpl > iopl()) throw gp(0);
+                flags &= ~IF;
+            }
+            case 0xFB -> {
+                if (protectedMode() && cpl > iopl()) throw gp(0);
+                if ((flags & IF) == 0) interruptShadow = true;
+                flags |= IF;
+            }
+            case 0xFC -> flags &= ~DF;
+            case 0xFD -> flags |= DF;
+            case 0xFE -> {
+                modrm();
+                switch (regField) {
+                    case 0 -> setRm8(inc(rm8(), 7));
+                    case 1 -> setRm8(dec(rm8(), 7));
+                    default -> throw ud();
+                }
+            }
+            case 0xFF -> group5();
+            default -> throw ud();
+        }
+    }
+
+    private int moffs() {
+        return a32 ? fetch32() : fetch16();
+    }
+
+    private void popSegment(int seg) {
+        int sp = sp();
+        int v = o32 ? read32(SS, sp) : read16(SS, sp);
+        loadSegment(seg, v & 0xFFFF);
+        setSp(stackOffset(o32 ? 4 : 2));
+        if (seg == SS) {
+            interruptShadow = true;
+        }
+    }
+
+    private void pusha() {
+        int sp = reg[ESP];
+        for (int r = EAX; r <= EDI; r++) {
+            push(r == ESP ? (o32 ? sp : sp & 0xFFFF) : regV(r), o32);
+        }
+    }
+
+    private void popa() {
+        for (int r = EDI; r >= EAX; r--) {
+            int v = pop(o32);
+            if (r != ESP) {
+                setRegV(r, v);
+            }
+        }
+    }
+
+    private void bound() {
+        modrm();
+        requireMemory();
+        int lower, upper, v;
+        if (o32) {
+            lower = read32(eaSeg, eaOff);
+            upper = read32(eaSeg, eaOff + 4);
+            v = reg[regField];
+        } else {
+            lower = (short) read16(eaSeg, eaOff);
+            upper = (short) read16(eaSeg, (eaOff + 2) & (a32 ? -1 : 0xFFFF));
+            v = (short) reg[regField];
+        }
+        if (v < lower || v > upper) {
+            throw raise(Vectors.BR, -1);
+        }
+    }
+
+    private void arpl() {
+        requireProtectedMode();
+        modrm();
+        int dest = rm16();
+        int src = reg[regField] & 0xFFFF;
+        if ((dest & 3) < (src & 3)) {
+            setRm16((dest & ~3) | (src & 3));
+            setFlag(ZF, true);
+        } else {
+            setFlag(ZF, false);
+        }
+    }
+
+    private void loadFarPointer(int seg) {
+        modrm();
+        requireMemory();
+        int off = o32 ? read32(eaSeg, eaOff) : read16(eaSeg, eaOff);
+        int sel = read16(eaSeg, eaOff + (o32 ? 4 : 2));
+        loadSegment(seg, sel);
+        setRegV(regField, off);
+    }
+
+    private void enter() {
+        int size = fetch16();
+        int level = fetch8() & 0x1F;
+        int width = o32 ? 4 : 2;
+        int bp = regV(EBP);
+        push(bp, o32);
+        int frame = sp();
+        if (level > 0) {
+            int ebpOff = stack32() ? reg[EBP] : reg[EBP] & 0xFFFF;
+            for (int i = 1; i < level; i++) {
+                ebpOff = stack32() ? ebpOff - width : (ebpOff - width) & 0xFFFF;
+                push(o32 ? read32(SS, ebpOff) : read16(SS, ebpOff), o32);
+            }
+            push(frame, o32);
+        }
+        int newSp = stackOffset(-size);
+        // The new stack top must be writable before anything is committed.
+        if (size > 0) {
+            probeWrite(SS, newSp, 1);
+        }
+        setRegV(EBP, frame);
+        setSp(newSp);
+    }
+
+    private void group3(int top) {
+        modrm();
+        switch (regField) {
+            case 0, 1 -> {
+                int a = rmOf(top);
+                int b = top == 7 ? fetch8() : immV();
+                alu(4, a, b, top);
+            }
+            case 2 -> setRmOf(top, ~rmOf(top) & mask(top));
+            case 3 -> {
+                int v = rmOf(top);
+                int r = (-v) & mask(top);
+                setLazy(LAZY_SUB, 0, v, r, top);
+                setRmOf(top, r);
+            }
+            case 4, 5 -> mul(regField, top);
+            default -> div(regField, top);
+        }
+    }
+
+    private void group5() {
+        modrm();
+        switch (regField) {
+            case 0 -> setRmV(inc(rmV(), topV()));
+            case 1 -> setRmV(dec(rmV(), topV()));
+            case 2 -> {
+                int target = rmV();
+                if (!o32) target &= 0xFFFF;
+                if (Integer.compareUnsigned(target, segLimit[CS]) > 0) throw gp(0);
+                push(eip, o32);
+                eip = target;
+            }
+            case 3, 5 -> {
+                requireMemory();
+                int off = o32 ? read32(eaSeg, eaOff) : read16(eaSeg, eaOff);
+                int sel = read16(eaSeg, eaOff + (o32 ? 4 : 2));
+                if (regField == 3) {
+                    farCall(sel, off, o32);
+                } else {
+                    farJump(sel, off, o32);
+                }
+            }
+            case 4 -> jumpTo(rmV());
+            case 6 -> push(rmV(), o32);
+            default -> throw ud();
+        }
+    }
+
+    // ======================================================================================
+    // Two-byte opcodes (0F xx)
+    // ======================================================================================
+
+    private void execute0F(int op) {
+        switch (op) {
+            case 0x00 -> group6();
+            case 0x01 -> group7();
+            case 0x02, 0x03 -> larLsl(op == 0x02);
+            case 0x06 -> {
+                requireCpl0();
+                cr0 &= ~CR0_TS;
+            }
+            case 0x08, 0x09 -> requireCpl0(); // INVD, WBINVD: there are no caches to write back
+            case 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F -> modrm(); // hint and multi-byte NOPs
+            case 0x20 -> {
+                modrm();
+                requireCpl0();
+                if (regField == 1 || regField > 4) throw ud();
+                reg[rm] = cr(regField);
+            }
+            case 0x21 -> {
+                modrm();
+                requireCpl0();
+                reg[rm] = dr[debugIndex(regField)];
+            }
+            case 0x22 -> {
+                modrm();
+                requireCpl0();
+                if (regField == 1 || regField > 4) throw ud();
+                writeCr(regField, reg[rm]);
+            }
+            case 0x23 -> {
+                modrm();
+                requireCpl0();
+                int i = debugIndex(regField);
+                dr[i] = i == 6 ? reg[rm] | 0xFFFF0FF0 : i == 7 ? (reg[rm] | 0x400) & ~0xD000 : reg[rm];
+            }
+            case 0x31 -> {
+                if ((cr4 & 4) != 0 && protectedMode() && cpl != 0) throw gp(0);
+                long t = timeStampCounter.getAsLong();
+                reg[EAX] = (int) t;
+                reg[EDX] = (int) (t >>> 32);
+            }
+            case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F -> {
+                modrm();
+                int v = rmV();
+                if (condition(op & 0xF)) setRegV(regField, v);
+            }
+            case 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F -> {
+                int rel = o32 ? fetch32() : (short) fetch16();
+                if (condition(op & 0xF)) jumpTo(eip + rel);
+            }
+            case 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F -> {
+                modrm();
+                setRm8(condition(op & 0xF) ? 1 : 0);
+            }
+            case 0xA0 -> push(segSel[FS], o32);
+            case 0xA1 -> popSegment(FS);
+            case 0xA2 -> cpuid();
+            case 0xA3 -> bitOp(0, false);
+            case 0xA4 -> shiftDouble(true, true);
+            case 0xA5 -> shiftDouble(true, false);
+            case 0xA8 -> push(segSel[GS], o32);
+            case 0xA9 -> popSegment(GS);
+            case 0xAB -> bitOp(1, false);
+            case 0xAC -> shiftDouble(false, true);
+            case 0xAD -> shiftDouble(false, false);
+            case 0xAF -> {
+                modrm();
+                setRegV(regField, imul(regV(regField), rmV()));
+            }
+            case 0xB0, 0xB1 -> {
+                modrm();
+                int top = op == 0xB0 ? 7 : topV();
+                int dest = rmOf(top);
+                int acc = regOf(top, EAX);
+                alu(7, acc, dest, top);
+                if (acc == dest) {
+                    setRmOf(top, regOf(top, regField));
+                } else {
+                    setRmOf(top, dest);
+                    setRegOf(top, EAX, dest);
+                }
+            }
+            case 0xB2 -> loadFarPointer(SS);
+            case 0xB3 -> bitOp(2, false);
+            case 0xB4 -> loadFarPointer(FS);
+            case 0xB5 -> loadFarPointer(GS);
+            case 0xB6 -> {
+                modrm();
+                setRegV(regField, rm8());
+            }
+            case 0xB7 -> {
+                modrm();
+                setRegV(regField, rm16());
+            }
+            case 0xBA -> {
+                modrm();
+                if (regField < 4) throw ud();
+                bitOpImmediate(regField - 4);
+            }
+            case 0xBB -> bitOp(3, false);
+            case 0xBC, 0xBD -> {
+                modrm();
+                int v = rmV();
+                if (v == 0) {
+                    setFlag(ZF, true);
+                } else {
+                    int idx = op == 0xBC ? Integer.numberOfTrailingZeros(v) : 31 - Integer.numberOfLeadingZeros(v);
+                    setRegV(regField, idx);
+                    putResultFlags(1, 7, false, false, false);
+                }
+            }
+            case 0xBE -> {
+                modrm();
+                setRegV(regField, (byte) rm8());
+            }
+            case 0xBF -> {
+                modrm();
+                setRegV(regField, (short) rm16());
+            }
+            case 0xC0, 0xC1 -> {
+                modrm();
+                int top = op == 0xC0 ? 7 : topV();
+                int dest = rmOf(top);
+                int src = regOf(top, regField);
+                int sum = alu(0, dest, src, top);
+                setRmOf(top, sum);
+                setRegOf(top, regField, dest);
+            }
+            case 0xC7 -> {
+                modrm();
+                if (regField != 1) throw ud();
+                requireMemory();
+                int lo = read32(eaSeg, eaOff);
+                int hi = read32(eaSeg, eaOff + 4);
+                probeWrite(eaSeg, eaOff, 8);
+                if (lo == reg[EAX] && hi == reg[EDX]) {
+                    write32(eaSeg, eaOff, reg[EBX]);
+                    write32(eaSeg, eaOff + 4, reg[ECX]);
+                    setFlag(ZF, true);
+                } else {
+                    write32(eaSeg, eaOff, lo);
+                    write32(eaSeg, eaOff + 4, hi);
+                    reg[EAX] = lo;
+                    reg[EDX] = hi;
+                    setFlag(ZF, false);
+                }
+            }
+            case 0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF -> {
+                int r = op & 7;
+                if (o32) {
+                    reg[r] = Integer.reverseBytes(reg[r]);
+                } else {
+                    setReg16(r, 0); // BSWAP of a 16-bit register is undefined; P6 clears it
+                }
+            }
+            default -> throw ud();
+        }
+    }
+
+    private int debugIndex(int n) {
+        if ((n == 4 || n == 5) && (cr4 & 8) != 0) {
+            throw ud();
+        }
+        return n == 4 ? 6 : n == 5 ? 7 : n;
+    }
+
+    private void writeCr(int n, int v) {
+        switch (n) {
+            case 0 -> {
+                if ((v & CR0_PG) != 0 && (v & CR0_PE) == 0) throw gp(0);
+                if ((v & CR0_NW) != 0 && (v & CR0_CD) == 0) throw gp(0);
+                int keep = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD
+                        | CR0_PG;
+                boolean wasPe = protectedMode();
+                cr0 = v & keep;
+                if (!protectedMode()) {
+                    cpl = 0;
+                } else if (!wasPe) {
+                    cpl = 0;
+                }
+                for (int s = 0; s < 6; s++) {
+                    updateSegCheck(s);
+                }
+                pagingChanged();
+            }
+            case 2 -> cr2 = v;
+            case 3 -> {
+                cr3 = v;
+                flushTlb();
+            }
+            case 4 -> {
+                if ((v & ~4) != 0) throw gp(0); // only TSD: nothing else is reported by CPUID
+                cr4 = v;
+                pagingChanged();
+            }
+            default -> throw ud();
+        }
+    }
+
+    private void cpuid() {
+        int leaf = reg[EAX];
+        switch (leaf) {
+            case 0 -> {
+                reg[EAX] = 1;
+                // "VivariumVCPU", in EBX, EDX, ECX order
+                reg[EBX] = 0x69766956;
+                reg[EDX] = 0x6D756972;
+                reg[ECX] = 0x55504356;
+            }
+            default -> {
+                // Leaf 1, and (as Intel CPUs do) any leaf above the highest one.
+                reg[EAX] = SIGNATURE;
+                reg[EBX] = 0;
+                reg[ECX] = 0;
+                reg[EDX] = FEATURES;
+            }
+        }
+    }
+
+    /** BT, BTS, BTR, BTC with a register bit offset, which may reach beyond the addressed operand. */
+    private void bitOp(int kind, boolean unused) {
+        modrm();
+        int bitOffset = regV(regField);
+        int top = topV();
+        if (mod == 3) {
+            int bit = bitOffset & top;
+            int v = regOf(top, rm);
+            int r = bitResult(kind, v, bit);
+            if (kind != 0) setRegOf(top, rm, r);
+            return;
+        }
+        int width = top + 1;
+        int signedOffset = o32 ? bitOffset : (short) bitOffset;
+        int displacement = (signedOffset >> (o32 ? 5 : 4)) * (width >>> 3);
+        int off = eaOff + displacement;
+        if (!a32) {
+            off &= 0xFFFF;
+        }
+        int v = readAt(eaSeg, off, top);
+        int r = bitResult(kind, v, signedOffset & top);
+        if (kind != 0) writeAt(eaSeg, off, r, top);
+    }
+
+    private void bitOpImmediate(int kind) {
+        int top = topV();
+        int v = rmOf(top);
+        int bit = fetch8() & top;
+        int r = bitResult(kind, v, bit);
+        if (kind != 0) setRmOf(top, r);
+    }
+
+    private int bitResult(int kind, int v, int bit) {
+        boolean set = (v >>> bit & 1) != 0;
+        setFlag(CF, set);
+        return switch (kind) {
+            case 1 -> v | 1 << bit;
+            case 2 -> v & ~(1 << bit);
+            case 3 -> v ^ 1 << bit;
+            default -> v;
+        };
+    }
+
+    private void shiftDouble(boolean left, boolean immediate) {
+        modrm();
+        int top = topV();
+        int dest = rmV();
+        int src = regV(regField);
+        int count = (immediate ? fetch8() : reg[ECX]) & 0x1F;
+        if (count == 0) {
+            return;
+        }
+        int bits = top + 1;
+        long r;
+        boolean c;
+        if (bits == 32) {
+            long pair = left ? ((long) dest << 32) | (src & 0xFFFFFFFFL) : ((long) src << 32) | (dest & 0xFFFFFFFFL);
+            if (left) {
+                r = (pair << count) >>> 32;
+                c = ((pair >>> (64 - count)) & 1) != 0;
+            } else {
+                r = pair >>> count;
+                c = ((pair >>> (count - 1)) & 1) != 0;
+            }
+        } else {
+            // 16-bit: the pattern is dest:src:dest, so counts above 16 are as real CPUs produce them.
+            long pattern = left
+                    ? ((long) (dest & 0xFFFF) << 32) | ((long) (src & 0xFFFF) << 16) | (dest & 0xFFFF)
+                    : ((long) (dest & 0xFFFF) << 32) | ((long) (src & 0xFFFF) << 16) | (dest & 0xFFFF);
+            if (left) {
+                r = (pattern << count) >>> 32;
+                c = ((pattern >>> (48 - count)) & 1) != 0;
+            } else {
+                long p = ((long) (dest & 0xFFFF)) | ((long) (src & 0xFFFF) << 16) | ((long) (dest & 0xFFFF) << 32);
+                r = p >>> count;
+                c = ((p >>> (count - 1)) & 1) != 0;
+            }
+        }
+        int res = (int) r & mask(top);
+        boolean o = (((res ^ dest) >>> top) & 1) != 0;
+        putResultFlags(res, top, c, o, false);
+        setRmV(res);
+    }
+
+    private void group6() {
+        requireProtectedMode();
+        modrm();
+        switch (regField) {
+            case 0 -> storeSystemSelector(ldtSel);
+            case 1 -> storeSystemSelector(trSel);
+            case 2 -> {
+                requireCpl0();
+                int sel = rm16();
+                if ((sel & ~3) == 0) {
+                    ldtSel = sel;
+                    ldtBase = 0;
+                    ldtLimit = 0;
+                    return;
+                }
+                if ((sel & 4) != 0) throw gp(sel & 0xFFFC);
+                readDescriptor(sel, Vectors.GP);
+                int attr = descAttr(descHi);
+                if ((attr & 0x1F) != 2) throw gp(sel & 0xFFFC);
+                if ((attr & ATTR_P) == 0) throw raise(Vectors.NP, sel & 0xFFFC);
+                ldtSel = sel;
+                ldtBase = descBase(descLo, descHi);
+                ldtLimit = descLimit(descLo, descHi);
+                ldtAttr = attr;
+            }
+            case 3 -> {
+                requireCpl0();
+                int sel = rm16();
+                if ((sel & ~3) == 0) throw gp(0);
+                if ((sel & 4) != 0) throw gp(sel & 0xFFFC);
+                readDescriptor(sel, Vectors.GP);
+                int attr = descAttr(descHi);
+                int type = attr & 0x1F;
+                if (type != 1 && type != 9) throw gp(sel & 0xFFFC);
+                if ((attr & ATTR_P) == 0) throw raise(Vectors.NP, sel & 0xFFFC);
+                sysWrite32(descAddr + 4, descHi | 0x200); // mark busy
+                trSel = sel;
+                trBase = descBase(descLo, descHi);
+                trLimit = descLimit(descLo, descHi);
+                trAttr = attr | 2;
+            }
+            case 4, 5 -> setFlag(ZF, verify(rm16(), regField == 5));
+            default -> throw ud();
+        }
+    }
+
+    private void storeSystemSelector(int sel) {
+        if (mod == 3 && o32) {
+            reg[rm] = sel;
+        } else {
+            setRm16(sel);
+        }
+    }
+
+    /** VERR/VERW: whether the selector names a segment readable (writable) at the current privilege. */
+    private boolean verify(int sel, boolean write) {
+        if ((sel & ~3) == 0 || !descriptorVisible(sel)) {
+            return false;
+        }
+        int attr = descAttr(descHi);
+        if ((attr & ATTR_S) == 0) {
+            return false;
+        }
+        boolean code = (attr & ATTR_CODE) != 0;
+        boolean conforming = code && (attr & ATTR_DC) != 0;
+        if (!conforming && dpl(attr) < Math.max(cpl, sel & 3)) {
+            return false;
+        }
+        if (write) {
+            return !code && (attr & ATTR_RW) != 0;
+        }
+        return !code || (attr & ATTR_RW) != 0;
+    }
+
+    /** Reads a descriptor for LAR/LSL/VERR/VERW, which report failure in ZF instead of faulting. */
+    private boolean descriptorVisible(int sel) {
+        int base, limit;
+        if ((sel & 4) != 0) {
+            base = ldtBase;
+            limit = ldtLimit;
+            if ((ldtSel & ~3) == 0) return false;
+        } else {
+            base = gdtBase;
+            limit = gdtLimit;
+        }
+        if ((sel & 0xFFF8) + 7 > (limit & 0xFFFFFFFFL)) {
+            return false;
+        }
+        descAddr = base + (sel & 0xFFF8);
+        descLo = sysRead32(descAddr);
+        descHi = sysRead32(descAddr + 4);
+        return true;
+    }
+
+    private void larLsl(boolean lar) {
+        requireProtectedMode();
+        modrm();
+        int sel = rm16();
+        boolean ok = (sel & ~3) != 0 && descriptorVisible(sel);
+        if (ok) {
+            int attr = descAttr(descHi);
+            if ((attr & ATTR_S) == 0) {
+                int type = attr & 0xF;
+                boolean valid = lar
+                        ? type == 1 || type == 2 || type == 3 || type == 4 || type == 5 || type == 9 || type == 11
+                        || type == 12
+                        : type == 1 || type == 2 || type == 3 || type == 9 || type == 11;
+                ok = valid;
+            }
+            boolean conforming = (attr & (ATTR_S | ATTR_CODE | ATTR_DC)) == (ATTR_S | ATTR_CODE | ATTR_DC);
+            if (ok && !conforming && dpl(attr) < Math.max(cpl, sel & 3)) {
+                ok = false;
+            }
+        }
+        if (ok) {
+            int v = lar ? descHi & 0x00FFFF00 : descLimit(descLo, descHi);
+            setRegV(regField, v);
+        }
+        setFlag(ZF, ok);
+    }
+
+    private void group7() {
+        modrm();
+        switch (regField) {
+            case 0, 1 -> {
+                requireMemory();
+                int limit = regField == 0 ? gdtLimit : idtLimit;
+                int base = regField == 0 ? gdtBase : idtBase;
+                write16(eaSeg, eaOff, limit);
+                write32(eaSeg, eaOff + 2, o32 ? base : base & 0x00FFFFFF);
+            }
+            case 2, 3 -> {
+                requireMemory();
+                requireCpl0();
+                int limit = read16(eaSeg, eaOff);
+                int base = read32(eaSeg, eaOff + 2);
+                if (!o32) base &= 0x00FFFFFF;
+                if (regField == 2) {
+                    gdtLimit = limit;
+                    gdtBase = base;
+                } else {
+                    idtLimit = limit;
+                    idtBase = base;
+                }
+            }
+            case 4 -> {
+                if (mod == 3 && o32) {
+                    reg[rm] = cr0;
+                } else {
+                    setRm16(cr0);
+                }
+            }
+            case 6 -> {
+                requireCpl0();
+                int v = rm16();
+                // LMSW changes PE, MP, EM and TS, and cannot clear PE.
+                int next = (cr0 & ~0xE) | (v & 0xE) | (cr0 & CR0_PE) | (v & CR0_PE);
+                writeCr(0, next);
+            }
+            case 7 -> {
+                requireMemory();
+                requireCpl0();
+                invalidatePage(linearNoCheck());
+            }
+            default -> throw ud();
+        }
+    }
+
+    private int linearNoCheck() {
+        return segBase[eaSeg] + eaOff;
+    }
+}

@@ -1,0 +1,367 @@
+package dev.vivarium.x86.cpu;
+
+import dev.vivarium.x86.bus.PhysicalMemory;
+
+/**
+ * How the processor reaches memory: segmentation (limit and rights checks against the
+ * descriptor caches), paging (two-level 4 KiB pages with a small direct-mapped TLB,
+ * accessed/dirty bits, CR0.WP, user/supervisor) and the instruction fetch.
+ */
+abstract class CpuMemory extends CpuState {
+
+    final PhysicalMemory mem;
+    final CpuFault fault = new CpuFault();
+
+    /** EIP of the first byte of the instruction being executed (faults restart here). */
+    int instrStart;
+
+    // Per-segment access checks, derived from the descriptor cache when a segment is loaded.
+    static final int SEG_READ = 1, SEG_WRITE = 2, SEG_EXPAND_DOWN = 4;
+    final int[] segCheck = new int[6];
+
+    CpuMemory(PhysicalMemory mem) {
+        this.mem = mem;
+    }
+
+    // ---- raising exceptions ----
+
+    /** Throws the CPU's fault; declared to return so call sites can say {@code throw raise(..)}. */
+    final CpuFault raise(int vector, int errorCode) {
+        throw fault.set(vector, errorCode);
+    }
+
+    final CpuFault gp(int errorCode) {
+        return raise(Vectors.GP, errorCode);
+    }
+
+    final CpuFault ud() {
+        return raise(Vectors.UD, -1);
+    }
+
+    private CpuFault segmentFault(int seg) {
+        return raise(seg == SS ? Vectors.SS : Vectors.GP, 0);
+    }
+
+    /** Recomputes the access checks of a segment after its cache was loaded. */
+    final void updateSegCheck(int seg) {
+        int a = segAttr[seg];
+        int check;
+        if (!protectedMode() || v86Mode()) {
+            check = SEG_READ | SEG_WRITE;
+        } else if ((segSel[seg] & ~3) == 0 && seg != CS) {
+            check = 0; // null selector: any access faults
+        } else if ((a & ATTR_CODE) != 0) {
+            check = (a & ATTR_RW) != 0 ? SEG_READ : 0;
+        } else {
+            check = SEG_READ | ((a & ATTR_RW) != 0 ? SEG_WRITE : 0) | ((a & ATTR_DC) != 0 ? SEG_EXPAND_DOWN : 0);
+        }
+        segCheck[seg] = check;
+    }
+
+    /** The linear address of an access of {@code size} bytes at seg:off, after the segment checks. */
+    final int linear(int seg, int off, int size, boolean write) {
+        int check = segCheck[seg];
+        if ((check & (write ? SEG_WRITE : SEG_READ)) == 0) {
+            throw segmentFault(seg);
+        }
+        long end = (off & 0xFFFFFFFFL) + size - 1;
+        if ((check & SEG_EXPAND_DOWN) == 0) {
+            if (end > (segLimit[seg] & 0xFFFFFFFFL)) {
+                throw segmentFault(seg);
+            }
+        } else {
+            long upper = (segAttr[seg] & ATTR_DB) != 0 ? 0xFFFFFFFFL : 0xFFFFL;
+            if ((off & 0xFFFFFFFFL) <= (segLimit[seg] & 0xFFFFFFFFL) || end > upper) {
+                throw segmentFault(seg);
+            }
+        }
+        return segBase[seg] + off;
+    }
+
+    // ---- paging ----
+
+    private static final int TLB_BITS = 8, TLB_SIZE = 1 << TLB_BITS;
+    private static final int PERM_USER = 1, PERM_USER_WRITE = 2, PERM_SUP_WRITE = 4, PERM_DIRTY = 8;
+    /** Linear page number + 1 of each entry; 0 marks an empty entry. */
+    private final int[] tlbTag = new int[TLB_SIZE];
+    private final int[] tlbFrame = new int[TLB_SIZE];
+    private final int[] tlbPerm = new int[TLB_SIZE];
+    boolean paging;
+
+    final void flushTlb() {
+        java.util.Arrays.fill(tlbTag, 0);
+        fetchPage = -1;
+    }
+
+    final void invalidatePage(int la) {
+        int i = (la >>> 12) & (TLB_SIZE - 1);
+        if (tlbTag[i] == (la >>> 12) + 1) {
+            tlbTag[i] = 0;
+        }
+        fetchPage = -1;
+    }
+
+    /** Called when CR0, CR3, CR4 or the CPL change what a translation may yield. */
+    final void pagingChanged() {
+        paging = (cr0 & CR0_PG) != 0 && (cr0 & CR0_PE) != 0;
+        flushTlb();
+    }
+
+    /** Translates a linear address; {@code user} is true for CPL 3 accesses that are not implicit supervisor ones. */
+    final int translate(int la, boolean write, boolean user) {
+        if (!paging) {
+            return la;
+        }
+        int page = la >>> 12;
+        int i = page & (TLB_SIZE - 1);
+        if (tlbTag[i] == page + 1) {
+            int perm = tlbPerm[i];
+            boolean ok = user ? (perm & PERM_USER) != 0 && (!write || (perm & PERM_USER_WRITE) != 0)
+                    : !write || (perm & PERM_SUP_WRITE) != 0;
+            if (ok && (!write || (perm & PERM_DIRTY) != 0)) {
+                return tlbFrame[i] | (la & 0xFFF);
+            }
+        }
+        return walk(la, write, user);
+    }
+
+    private int walk(int la, boolean write, boolean user) {
+        int errBits = (write ? 2 : 0) | (user ? 4 : 0);
+        int pdeAddr = (cr3 & 0xFFFFF000) | (la >>> 22) << 2;
+        int pde = mem.readDword(pdeAddr);
+        if ((pde & 1) == 0) {
+            throw pageFault(la, errBits);
+        }
+        int pteAddr = (pde & 0xFFFFF000) | ((la >>> 12) & 0x3FF) << 2;
+        int pte = mem.readDword(pteAddr);
+        if ((pte & 1) == 0) {
+            throw pageFault(la, errBits);
+        }
+        boolean u = (pde & pte & 4) != 0;
+        boolean w = (pde & pte & 2) != 0;
+        boolean wp = (cr0 & CR0_WP) != 0;
+        if (user ? !u || (write && !w) : write && !w && wp) {
+            throw pageFault(la, errBits | 1);
+        }
+        if ((pde & 0x20) == 0) {
+            mem.writeDword(pdeAddr, pde | 0x20);
+        }
+        int newPte = pte | 0x20 | (write ? 0x40 : 0);
+        if (newPte != pte) {
+            mem.writeDword(pteAddr, newPte);
+        }
+        int i = (la >>> 12) & (TLB_SIZE - 1);
+        tlbTag[i] = (la >>> 12) + 1;
+        tlbFrame[i] = pte & 0xFFFFF000;
+        tlbPerm[i] = (u ? PERM_USER : 0) | (u && w ? PERM_USER_WRITE : 0) | (w || !wp ? PERM_SUP_WRITE : 0)
+                | ((newPte & 0x40) != 0 ? PERM_DIRTY : 0);
+        return (pte & 0xFFFFF000) | (la & 0xFFF);
+    }
+
+    private CpuFault pageFault(int la, int errorCode) {
+        cr2 = la;
+        return raise(Vectors.PF, errorCode);
+    }
+
+    final boolean userAccess() {
+        return cpl == 3;
+    }
+
+    // ---- linear reads and writes (an access that crosses a page is split, and a write checks
+    //      both pages before it changes either) ----
+
+    final int readLin8(int la, boolean user) {
+        return mem.readByte(translate(la, false, user));
+    }
+
+    final int readLin16(int la, boolean user) {
+        if (paging && (la & 0xFFF) == 0xFFF) {
+            return readLin8(la, user) | readLin8(la + 1, user) << 8;
+        }
+        return mem.readWord(translate(la, false, user));
+    }
+
+    final int readLin32(int la, boolean user) {
+        if (paging && (la & 0xFFF) > 0xFFC) {
+            return readLin16(la, user) | readLin16(la + 2, user) << 16;
+        }
+        return mem.readDword(translate(la, false, user));
+    }
+
+    final void writeLin8(int la, int v, boolean user) {
+        mem.writeByte(translate(la, true, user), v);
+    }
+
+    final void writeLin16(int la, int v, boolean user) {
+        if (paging && (la & 0xFFF) == 0xFFF) {
+            int p0 = translate(la, true, user);
+            int p1 = translate(la + 1, true, user);
+            mem.writeByte(p0, v);
+            mem.writeByte(p1, v >>> 8);
+            return;
+        }
+        mem.writeWord(translate(la, true, user), v);
+    }
+
+    final void writeLin32(int la, int v, boolean user) {
+        if (paging && (la & 0xFFF) > 0xFFC) {
+            int p0 = translate(la, true, user);
+            int p1 = translate(la + 3, true, user);
+            for (int k = 0; k < 4; k++) {
+                int b = la + k;
+                mem.writeByte(((b ^ la) & ~0xFFF) == 0 ? p0 + k : p1 - 3 + k, v >>> (8 * k));
+            }
+            return;
+        }
+        mem.writeDword(translate(la, true, user), v);
+    }
+
+    // ---- segmented reads and writes ----
+
+    final int read8(int seg, int off) {
+        return readLin8(linear(seg, off, 1, false), userAccess());
+    }
+
+    final int read16(int seg, int off) {
+        return readLin16(linear(seg, off, 2, false), userAccess());
+    }
+
+    final int read32(int seg, int off) {
+        return readLin32(linear(seg, off, 4, false), userAccess());
+    }
+
+    final void write8(int seg, int off, int v) {
+        writeLin8(linear(seg, off, 1, true), v, userAccess());
+    }
+
+    final void write16(int seg, int off, int v) {
+        writeLin16(linear(seg, off, 2, true), v, userAccess());
+    }
+
+    final void write32(int seg, int off, int v) {
+        writeLin32(linear(seg, off, 4, true), v, userAccess());
+    }
+
+    /** Checks that a write of {@code size} bytes at seg:off would succeed, without writing. */
+    final void probeWrite(int seg, int off, int size) {
+        int la = linear(seg, off, size, true);
+        translate(la, true, userAccess());
+        translate(la + size - 1, true, userAccess());
+    }
+
+    // ---- instruction fetch ----
+
+    /** Linear page of the last fetch and its physical frame, so most fetches skip the TLB. */
+    int fetchPage = -1;
+    private int fetchFrame;
+
+    final int fetch8() {
+        int off = eip;
+        if (Integer.compareUnsigned(off, segLimit[CS]) > 0) {
+            throw gp(0);
+        }
+        if (off - instrStart >= 15) {
+            throw gp(0); // longer than any legal instruction
+        }
+        eip = off + 1;
+        int la = segBase[CS] + off;
+        if ((la & ~0xFFF) != fetchPage) {
+            fetchFrame = translate(la & ~0xFFF, false, userAccess()) & ~0xFFF;
+            fetchPage = la & ~0xFFF;
+        }
+        return mem.readByte(fetchFrame | (la & 0xFFF));
+    }
+
+    final int fetch16() {
+        return fetch8() | fetch8() << 8;
+    }
+
+    final int fetch32() {
+        return fetch16() | fetch16() << 16;
+    }
+
+    // ---- the stack ----
+
+    final boolean stack32() {
+        return (segAttr[SS] & ATTR_DB) != 0;
+    }
+
+    final int sp() {
+        return stack32() ? reg[ESP] : reg[ESP] & 0xFFFF;
+    }
+
+    final void setSp(int v) {
+        if (stack32()) {
+            reg[ESP] = v;
+        } else {
+            setReg16(ESP, v);
+        }
+    }
+
+    final int stackOffset(int delta) {
+        int v = reg[ESP] + delta;
+        return stack32() ? v : v & 0xFFFF;
+    }
+
+    final void push16(int v) {
+        int sp = stackOffset(-2);
+        write16(SS, sp, v);
+        setSp(sp);
+    }
+
+    final void push32(int v) {
+        int sp = stackOffset(-4);
+        write32(SS, sp, v);
+        setSp(sp);
+    }
+
+    final void push(int v, boolean o32) {
+        if (o32) {
+            push32(v);
+        } else {
+            push16(v);
+        }
+    }
+
+    final int pop16() {
+        int v = read16(SS, sp());
+        setSp(stackOffset(2));
+        return v;
+    }
+
+    final int pop32() {
+        int v = read32(SS, sp());
+        setSp(stackOffset(4));
+        return v;
+    }
+
+    final int pop(boolean o32) {
+        return o32 ? pop32() : pop16();
+    }
+
+    // ---- supervisor (implicit) accesses to system tables ----
+
+    final int sysRead8(int la) {
+        return readLin8(la, false);
+    }
+
+    final int sysRead16(int la) {
+        return readLin16(la, false);
+    }
+
+    final int sysRead32(int la) {
+        return readLin32(la, false);
+    }
+
+    final void sysWrite8(int la, int v) {
+        writeLin8(la, v, false);
+    }
+
+    final void sysWrite16(int la, int v) {
+        writeLin16(la, v, false);
+    }
+
+    final void sysWrite32(int la, int v) {
+        writeLin32(la, v, false);
+    }
+}
