@@ -646,7 +646,9 @@ public final class Cpu extends CpuSystem {
             case 5 -> { // SHR
                 r = count >= bits ? 0 : v >>> count;
                 c = count <= bits && ((v >>> (count - 1)) & 1) != 0;
-                o = ((v >>> top) & 1) != 0;
+                // OF comes from the last one-bit step: the sign bit before it, which is zero
+                // after any earlier step (so only a count of one can set it).
+                o = count == 1 && ((v >>> top) & 1) != 0;
                 putResultFlags(r, top, c, o, false);
                 return r;
             }
@@ -1046,7 +1048,8 @@ public final class Cpu extends CpuSystem {
         int ax = reg[EAX] & 0xFFFF;
         boolean adjust = (ax & 0xF) > 9 || af();
         if (adjust) {
-            ax = subtract ? ((ax - 6) & 0xFF) | ((((ax >>> 8) - 1) & 0xFF) << 8) : ax + 0x106;
+            // As the SDM gives it for the 286 and later: the adjustment carries (borrows) into AH.
+            ax = subtract ? (ax - 6) - 0x100 : ax + 0x106;
         }
         setReg16(EAX, ax & 0xFF0F);
         putResultFlags(ax & 0x0F, 7, adjust, false, adjust);
@@ -1357,6 +1360,9 @@ public final class Cpu extends CpuSystem {
                 // as a 286/386 without a 287/387 does.
                 if ((cr0 & (CR0_EM | CR0_TS)) != 0) throw raise(Vectors.NM, -1);
                 modrm();
+                if (mod != 3) {
+                    linear(eaSeg, eaOff, 2, false); // the operand's segment limit is still checked
+                }
             }
             case 0xE0, 0xE1, 0xE2 -> {
                 int rel = (byte) fetch8();
