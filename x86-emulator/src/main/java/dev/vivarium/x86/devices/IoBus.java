@@ -1,0 +1,57 @@
+package dev.vivarium.x86.devices;
+
+import dev.vivarium.x86.bus.IoPorts;
+
+/**
+ * The I/O port space: devices registered by port range, in a two-level table (256 blocks of
+ * 256 ports, a block allocated only when something is mapped in it) so an idle VM does not pay
+ * for 65536 empty slots. Ports nobody decodes read as all ones and drop writes.
+ */
+public final class IoBus implements IoPorts {
+
+    private final IoDevice[][] blocks = new IoDevice[256][];
+
+    /** Routes ports [first, first + count) to {@code device}; a port can have only one owner. */
+    public IoBus map(int first, int count, IoDevice device) {
+        if (first < 0 || count <= 0 || first + count > 0x10000) {
+            throw new IllegalArgumentException("port range out of bounds: " + first + "+" + count);
+        }
+        for (int p = first; p < first + count; p++) {
+            IoDevice existing = deviceAt(p);
+            if (existing != null) {
+                throw new IllegalArgumentException(String.format("port 0x%x is already mapped to %s", p, existing));
+            }
+        }
+        for (int p = first; p < first + count; p++) {
+            IoDevice[] block = blocks[p >>> 8];
+            if (block == null) {
+                block = blocks[p >>> 8] = new IoDevice[256];
+            }
+            block[p & 0xFF] = device;
+        }
+        return this;
+    }
+
+    public IoDevice deviceAt(int port) {
+        IoDevice[] block = blocks[(port >>> 8) & 0xFF];
+        return block == null ? null : block[port & 0xFF];
+    }
+
+    @Override
+    public int in(int port, int size) {
+        IoDevice d = deviceAt(port & 0xFFFF);
+        if (d == null) {
+            return size == 4 ? -1 : (1 << (8 * size)) - 1;
+        }
+        int v = d.in(port & 0xFFFF, size);
+        return size == 4 ? v : v & ((1 << (8 * size)) - 1);
+    }
+
+    @Override
+    public void out(int port, int size, int value) {
+        IoDevice d = deviceAt(port & 0xFFFF);
+        if (d != null) {
+            d.out(port & 0xFFFF, size, size == 4 ? value : value & ((1 << (8 * size)) - 1));
+        }
+    }
+}
