@@ -151,6 +151,12 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
     }
 
     @Override
+    public byte[] codePage(int address) {
+        int pn = (address & a20Mask) >>> PAGE_SHIFT;
+        return pn < ramPages && overlay[pn] == null ? pages[pn] : null;
+    }
+
+    @Override
     public int readWord(int address) {
         int a = address & a20Mask;
         int pn = a >>> PAGE_SHIFT;
