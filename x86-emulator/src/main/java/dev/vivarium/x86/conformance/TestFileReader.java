@@ -179,10 +179,8 @@ public final class TestFileReader {
             if (p.currentToken() != JsonToken.START_ARRAY) {
                 throw bad(file, p, "'ram' entries must be [address, byte] pairs");
             }
-            p.nextToken();
-            int address = intValue(file, p, 0, MAX_ADDRESS);
-            p.nextToken();
-            int value = intValue(file, p, 0, 0xFF);
+            int address = pairElement(file, p, MAX_ADDRESS);
+            int value = pairElement(file, p, 0xFF);
             if (p.nextToken() != JsonToken.END_ARRAY) {
                 throw bad(file, p, "'ram' entries must be [address, byte] pairs");
             }
@@ -195,6 +193,13 @@ public final class TestFileReader {
         }
         return n == 0 ? RamImage.EMPTY
                 : new RamImage(Arrays.copyOf(scratchAddresses, n), Arrays.copyOf(scratchValues, n));
+    }
+
+    private static int pairElement(Path file, JsonParser p, int max) throws IOException {
+        if (p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw bad(file, p, "'ram' entries must be [address, byte] pairs");
+        }
+        return intValue(file, p, 0, max);
     }
 
     /** The exception's vector. Its flag_address is not kept: see {@link StateComparison#stackedFlagsAddress} for why. */
