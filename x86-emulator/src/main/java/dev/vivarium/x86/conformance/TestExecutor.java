@@ -18,23 +18,11 @@ public final class TestExecutor {
      */
     static final long BUDGET = 1 << 18;
 
-    private static final int[] GENERAL = new int[Register.count()];
-    private static final int[] SEGMENT = new int[Register.count()];
-
-    static {
-        GENERAL[Register.AX.ordinal()] = Cpu.EAX;
-        GENERAL[Register.BX.ordinal()] = Cpu.EBX;
-        GENERAL[Register.CX.ordinal()] = Cpu.ECX;
-        GENERAL[Register.DX.ordinal()] = Cpu.EDX;
-        GENERAL[Register.SP.ordinal()] = Cpu.ESP;
-        GENERAL[Register.BP.ordinal()] = Cpu.EBP;
-        GENERAL[Register.SI.ordinal()] = Cpu.ESI;
-        GENERAL[Register.DI.ordinal()] = Cpu.EDI;
-        SEGMENT[Register.CS.ordinal()] = Cpu.CS;
-        SEGMENT[Register.SS.ordinal()] = Cpu.SS;
-        SEGMENT[Register.DS.ordinal()] = Cpu.DS;
-        SEGMENT[Register.ES.ordinal()] = Cpu.ES;
-    }
+    /** The general registers in the processor's numbering, Cpu.EAX + i (EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI). */
+    private static final Register[] GENERAL = {
+        Register.AX, Register.CX, Register.DX, Register.BX, Register.SP, Register.BP, Register.SI, Register.DI};
+    /** The segment registers in the processor's numbering, Cpu.ES + i (ES, CS, SS, DS). */
+    private static final Register[] SEGMENTS = {Register.ES, Register.CS, Register.SS, Register.DS};
 
     private final TrackingMemory memory = new TrackingMemory();
     private final Cpu cpu = new Cpu(memory, IoPorts.NONE, InterruptLine.NONE);
@@ -48,15 +36,14 @@ public final class TestExecutor {
         memory.clear();
         cpu.reset();
         memory.load(test.initialRam());
-        for (Register r : Register.values()) {
-            int v = test.initial(r);
-            switch (r) {
-                case CS, SS, DS, ES -> cpu.loadSegmentReal(SEGMENT[r.ordinal()], v);
-                case IP -> cpu.setEip(v);
-                case FLAGS -> cpu.setEflags(v); // initial() already cleared bits 12-15
-                default -> cpu.setReg(GENERAL[r.ordinal()], v);
-            }
+        for (int i = 0; i < GENERAL.length; i++) {
+            cpu.setReg(Cpu.EAX + i, test.initial(GENERAL[i]));
         }
+        for (int i = 0; i < SEGMENTS.length; i++) {
+            cpu.loadSegmentReal(Cpu.ES + i, test.initial(SEGMENTS[i]));
+        }
+        cpu.setEip(test.initial(Register.IP));
+        cpu.setEflags(test.initial(Register.FLAGS)); // initial() has cleared bits 12-15
         Observation.End end = switch (cpu.run(BUDGET)) {
             case HALT -> Observation.End.HALT;
             case BUDGET -> Observation.End.BUDGET;
@@ -64,17 +51,15 @@ public final class TestExecutor {
         };
         int[] regs = new int[Register.count()];
         int[] bases = new int[Register.count()];
-        for (Register r : Register.values()) {
-            regs[r.ordinal()] = switch (r) {
-                case CS, SS, DS, ES -> {
-                    bases[r.ordinal()] = cpu.segmentBase(SEGMENT[r.ordinal()]);
-                    yield cpu.segmentSelector(SEGMENT[r.ordinal()]);
-                }
-                case IP -> cpu.eip();
-                case FLAGS -> cpu.eflags();
-                default -> cpu.reg(GENERAL[r.ordinal()]);
-            };
+        for (int i = 0; i < GENERAL.length; i++) {
+            regs[GENERAL[i].ordinal()] = cpu.reg(Cpu.EAX + i);
         }
+        for (int i = 0; i < SEGMENTS.length; i++) {
+            regs[SEGMENTS[i].ordinal()] = cpu.segmentSelector(Cpu.ES + i);
+            bases[SEGMENTS[i].ordinal()] = cpu.segmentBase(Cpu.ES + i);
+        }
+        regs[Register.IP.ordinal()] = cpu.eip();
+        regs[Register.FLAGS.ordinal()] = cpu.eflags();
         return new Observation(regs, bases, end);
     }
 }
