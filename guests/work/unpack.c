@@ -4,6 +4,8 @@
  * prints it. The seed's first benchmark: the defaults execute some hundreds of millions of
  * guest instructions.
  *   rounds=N   decompressions (default 5: about 560 million i686 instructions)
+ *   flip=K     invert byte K of (a copy of) the archive first, to show that a damaged
+ *              archive ends in a clear error (exit 1), never a crash
  */
 #include "../common/platform.h"
 #include "vza.h"
@@ -183,12 +185,27 @@ int workload_main(void)
     uint32_t alen = (uint32_t)(vza_archive_end - vza_archive);
     if (alen < VZA_HEADER_BYTES || memcmp(a, VZA_MAGIC, 4) != 0)
         corrupt("no VZA1 header");
-    uint32_t size = read_u32(a + 4), expected = read_u32(a + 8);
-    uint8_t *out = plat_ram(size);
+    uint32_t size = read_u32(a + 4);
+    uint32_t flip = param_u32("flip", ~0u);
+    if (flip != ~0u && flip >= alen) {
+        kprintf("error: unpack: flip must be below %u\n", alen);
+        return 2;
+    }
+    uint8_t *out = plat_ram(size + (flip != ~0u ? alen : 0));
     if (!out) {
         kprintf("unpack: not enough RAM for %u bytes\n", size);
         return 2;
     }
+    if (flip != ~0u) {
+        uint8_t *copy = out + size;
+        memcpy(copy, a, alen);
+        copy[flip] ^= 0xFF;
+        a = copy;
+        kprintf("unpack: byte %u of the archive inverted\n", flip);
+        if (memcmp(a, VZA_MAGIC, 4) != 0 || read_u32(a + 4) != size)
+            corrupt("header");
+    }
+    uint32_t expected = read_u32(a + 8);
     kprintf("unpack archive %u bytes, %u blocks, %u bytes unpacked\n", alen, read_u32(a + 12),
             size);
     for (uint32_t i = 1; i <= rounds; i++) {
