@@ -37,7 +37,8 @@ void plat_wait_until(uint32_t target);
 /* Tools channel: tell the host the guest is alive; ask whether it wants a clean shutdown. */
 void plat_heartbeat(uint32_t seq);
 int plat_shutdown_requested(void);
-/* A zeroed, page-aligned region of `bytes` of RAM for memory workloads, or NULL if too big. */
+/* A zeroed, page-aligned region of `bytes` of RAM for memory workloads, or NULL if too big.
+ * Call it once: in a guest every call returns the same RAM, right after the image. */
 void *plat_ram(uint32_t bytes);
 
 /* ---- provided by common/ ---- */

@@ -1,5 +1,6 @@
 /* The platform interface on the host, so each workload's C core can run natively and its
  * speed be compared with the emulated one. Output goes to stdout, byte for byte as on COM1. */
+#define _ISOC11_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #include "../common/platform.h"
 #include <signal.h>
@@ -66,7 +67,11 @@ int plat_shutdown_requested(void)
 
 void *plat_ram(uint32_t bytes)
 {
-    return calloc(1, bytes);
+    size_t rounded = ((size_t)bytes + 4095) & ~(size_t)4095;
+    void *p = aligned_alloc(4096, rounded ? rounded : 4096);
+    if (p)
+        memset(p, 0, rounded);
+    return p;
 }
 
 static void on_signal(int sig)

@@ -81,6 +81,8 @@ const char *plat_cmdline(void)
 void *plat_ram(uint32_t bytes)
 {
     uint32_t base = ((uint32_t)(uintptr_t)_end + 4095u) & ~4095u;
+    if (ram_top == 0)
+        dbg_printf("vivarium-rt: the multiboot information gives no memory size (flag bit 0)\n");
     if (ram_top <= base || ram_top - base < bytes)
         return 0;
     memset((void *)(uintptr_t)base, 0, bytes);
