@@ -18,6 +18,15 @@
 _start:
     cli
     cld
+    /* Clear .bss ourselves, as kernels do, rather than trust every loader to: EAX and EBX
+     * are kept in EDX and EBX, and the stack (in .bss too) is not in use yet. */
+    movl %eax, %edx
+    movl $__bss_start, %edi
+    movl $_end, %ecx
+    subl %edi, %ecx
+    xorl %eax, %eax
+    rep stosb
+    movl %edx, %eax
     movl $stack_top, %esp
     xorl %ebp, %ebp
     pushl %ebx
