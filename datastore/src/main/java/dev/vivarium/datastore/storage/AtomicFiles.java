@@ -47,8 +47,14 @@ public final class AtomicFiles {
      * @return false if the file already existed (someone else won)
      */
     public boolean createExclusive(Path target, SealedHeader header, byte[] payload) throws IOException {
-        Path temp = writeTemp(target, header, PayloadWriter.of(payload));
+        return createExclusive(target, header, PayloadWriter.of(payload), CommitGuard.NONE);
+    }
+
+    /** {@link #createExclusive(Path, SealedHeader, byte[])} for streamed payloads, checked by {@code guard} first. */
+    public boolean createExclusive(Path target, SealedHeader header, PayloadWriter payload, CommitGuard guard) throws IOException {
+        Path temp = writeTemp(target, header, payload);
         try {
+            guard.beforeCommit();
             Files.createLink(target, temp);
         } catch (FileAlreadyExistsException lost) {
             return false;
