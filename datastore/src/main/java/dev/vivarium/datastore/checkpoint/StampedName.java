@@ -12,7 +12,7 @@ record StampedName(long seq, long epoch) {
     private static final Pattern STAMP = Pattern.compile("(\\d{1,19})-e(\\d{1,19})");
 
     String format() {
-        return String.format("%020d-e%020d", seq, epoch);
+        return String.format("%019d-e%019d", seq, epoch);
     }
 
     static Optional<StampedName> parse(String stamp) {

@@ -83,6 +83,6 @@ public final class LeaseFiles {
     }
 
     private Path file(long epoch) {
-        return directory.resolve(String.format("%020d%s", epoch, SUFFIX));
+        return directory.resolve(String.format("%019d%s", epoch, SUFFIX));
     }
 }
