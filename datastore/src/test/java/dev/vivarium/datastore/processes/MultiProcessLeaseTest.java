@@ -1,0 +1,176 @@
+package dev.vivarium.datastore.processes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import dev.vivarium.datastore.Datastore;
+import dev.vivarium.datastore.DatastoreSettings;
+import dev.vivarium.datastore.checkpoint.CheckpointInfo;
+import dev.vivarium.datastore.lease.HeartbeatRecord;
+import dev.vivarium.datastore.lease.LeaseRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Leases between real host processes sharing one datastore directory. */
+class MultiProcessLeaseTest {
+    private static final long HEARTBEAT_MS = 200;
+    private static final long LEASE_MS = 1500;
+    private static final long MARGIN_MS = 500;
+    private static final Duration STARTUP = Duration.ofSeconds(30);
+    private static final Duration WITHIN = Duration.ofSeconds(15);
+    private static final String VM = "vm1";
+
+    @TempDir
+    Path root;
+    @TempDir
+    Path logs;
+
+    private final List<JavaProcess> processes = new ArrayList<>();
+    private Datastore datastore;
+
+    @BeforeEach
+    void openDatastore() throws IOException {
+        datastore = Datastore.open(root, new DatastoreSettings(
+                Duration.ofMillis(HEARTBEAT_MS), Duration.ofMillis(LEASE_MS), Duration.ofMillis(MARGIN_MS)));
+    }
+
+    @AfterEach
+    void killProcesses() throws InterruptedException {
+        for (JavaProcess process : processes) {
+            process.close();
+        }
+    }
+
+    private JavaProcess host(String name) throws IOException {
+        JavaProcess process = JavaProcess.start(name, LeaseContender.class, logs, root.toString(), name, VM,
+                Long.toString(HEARTBEAT_MS), Long.toString(LEASE_MS), Long.toString(MARGIN_MS));
+        processes.add(process);
+        return process;
+    }
+
+    private List<JavaProcess> readyHosts(String... names) throws IOException {
+        List<JavaProcess> hosts = new ArrayList<>();
+        for (String name : names) {
+            hosts.add(host(name));
+        }
+        hosts.forEach(h -> h.awaitNext(STARTUP, "READY"));
+        return hosts;
+    }
+
+    @Test
+    void racingHostsGetExactlyOneOwner() throws IOException {
+        List<JavaProcess> hosts = readyHosts("esx-0", "esx-1", "esx-2", "esx-3", "esx-4", "esx-5");
+
+        JavaProcess winner = race(hosts, 1);
+        assertThat(datastore.vm(VM).currentLease()).map(LeaseRecord::owner).hasValue(winner.name());
+
+        // The winner powers the VM off; the rest race again for the free lease.
+        winner.send("release");
+        winner.awaitNext(WITHIN, "RELEASED");
+        List<JavaProcess> rest = new ArrayList<>(hosts);
+        rest.remove(winner);
+        JavaProcess second = race(rest, 3);
+        assertThat(datastore.vm(VM).currentLease()).map(LeaseRecord::owner).hasValue(second.name());
+    }
+
+    /** All hosts try at once; exactly one gets {@code epoch}, the others see it held or lose the race. */
+    private JavaProcess race(List<JavaProcess> hosts, long epoch) throws IOException {
+        for (JavaProcess host : hosts) {
+            host.send("acquire-once");
+        }
+        List<JavaProcess> winners = new ArrayList<>();
+        for (JavaProcess host : hosts) {
+            String answer = host.awaitNext(WITHIN, "ACQUIRED", "HELD", "LOST").text();
+            if (answer.startsWith("ACQUIRED")) {
+                assertThat(answer).startsWith("ACQUIRED " + epoch + " ");
+                winners.add(host);
+            } else {
+                assertThat(answer).matches("HELD esx-\\d|LOST " + epoch);
+            }
+        }
+        assertThat(winners).as("owners of epoch %d among %s", epoch, hosts).hasSize(1);
+        return winners.get(0);
+    }
+
+    @Test
+    void aKilledOwnersLeaseIsTakenOverOnlyAfterItExpires() throws Exception {
+        List<JavaProcess> hosts = readyHosts("esx-a", "esx-b");
+        JavaProcess a = hosts.get(0);
+        JavaProcess b = hosts.get(1);
+        a.send("acquire-once");
+        a.awaitNext(WITHIN, "ACQUIRED 1 ");
+        b.send("acquire-wait");
+        b.awaitNext(WITHIN, "HELD esx-a");
+
+        // While A lives, B waits however long: here, two lease times of A's heartbeats.
+        long start = heartbeat("esx-a").counter();
+        await().atMost(WITHIN).until(() -> heartbeat("esx-a").counter() >= start + 2 * LEASE_MS / HEARTBEAT_MS);
+        assertThat(b.find("ACQUIRED")).as("%s", b).isEmpty();
+
+        a.killHard();
+        HeartbeatRecord last = heartbeat("esx-a");
+        String taken = b.awaitNext(WITHIN, "ACQUIRED").text();
+
+        assertThat(taken).startsWith("ACQUIRED 2 ");
+        assertThat(acquiredAtMillis(taken)).as("takeover time vs A's last heartbeat")
+                .isGreaterThanOrEqualTo(last.wallMillis() + LEASE_MS);
+        assertThat(datastore.vm(VM).currentLease()).map(LeaseRecord::owner).hasValue("esx-b");
+    }
+
+    @Test
+    void aFrozenOwnerWakesToFindItsLeaseGoneAndItsWritesRefused() throws Exception {
+        List<JavaProcess> hosts = readyHosts("esx-a", "esx-b");
+        JavaProcess a = hosts.get(0);
+        JavaProcess b = hosts.get(1);
+        a.send("acquire-once");
+        a.awaitNext(WITHIN, "ACQUIRED 1 ");
+        a.send("write");
+        a.awaitNext(WITHIN, "WROTE 1");
+        a.send("run");
+        a.awaitNext(WITHIN, "RUNNING");
+        b.send("acquire-wait");
+        b.awaitNext(WITHIN, "HELD esx-a");
+
+        a.signal("STOP");
+        String taken = b.awaitNext(WITHIN, "ACQUIRED").text();
+        assertThat(taken).startsWith("ACQUIRED 2 ");
+        assertThat(acquiredAtMillis(taken)).isGreaterThanOrEqualTo(heartbeat("esx-a").wallMillis() + LEASE_MS);
+        b.send("write");
+        b.awaitNext(WITHIN, "WROTE 2");
+        a.signal("CONT");
+
+        // The runner's next check fails: no time slice ran across the freeze.
+        String stopped = a.awaitNext(WITHIN, "RUNNER_STOPPED").text();
+        long maxGapMs = Long.parseLong(stopped.replaceAll(".* maxGapMs=(\\d+) .*", "$1"));
+        assertThat(maxGapMs).as(stopped).isLessThan(LEASE_MS - MARGIN_MS);
+        assertThat(a.find("SELF_FENCED")).as("%s", a).isPresent();
+        a.send("valid");
+        assertThat(a.awaitNext(WITHIN, "VALID").text()).isEqualTo("VALID false");
+        a.send("write");
+        assertThat(a.awaitNext(WITHIN, "REFUSED", "WROTE").text()).startsWith("REFUSED FencedException");
+
+        List<CheckpointInfo> chain = datastore.vm(VM).checkpoints().latestChain();
+        assertThat(chain).extracting(CheckpointInfo::seq, CheckpointInfo::epoch).containsExactly(tuple(2L, 2L));
+        try (Stream<Path> files = Files.list(root.resolve("vms").resolve(VM).resolve("checkpoints"))) {
+            assertThat(files).hasSize(2);
+        }
+    }
+
+    private HeartbeatRecord heartbeat(String host) throws IOException {
+        return datastore.heartbeats().read(host).orElseThrow();
+    }
+
+    private static long acquiredAtMillis(String line) {
+        return Long.parseLong(line.replaceAll(".*atMillis=(\\d+).*", "$1"));
+    }
+}
