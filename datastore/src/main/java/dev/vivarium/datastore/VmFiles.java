@@ -42,7 +42,7 @@ public final class VmFiles {
         this.directory = directory;
         this.files = files;
         this.leases = new LeaseFiles(directory.resolve("lease"), files);
-        this.sequence = new VmSequence(directory.resolve("checkpoints"), directory.resolve("snapshots"));
+        this.sequence = VmSequence.of(directory.resolve("checkpoints"), directory.resolve("snapshots"));
     }
 
     public String name() {

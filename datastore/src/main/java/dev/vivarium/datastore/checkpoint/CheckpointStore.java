@@ -44,18 +44,22 @@ public final class CheckpointStore {
         this.sequence = sequence;
     }
 
-    public synchronized CheckpointInfo writeFull(Lease lease, PayloadWriter payload) throws IOException {
-        return write(lease, CheckpointKind.FULL, -1, payload);
+    public CheckpointInfo writeFull(Lease lease, PayloadWriter payload) throws IOException {
+        synchronized (sequence) {
+            return write(lease, CheckpointKind.FULL, -1, payload);
+        }
     }
 
     /** Stores the changes since {@code base}, which must be the tip of the latest chain. */
-    public synchronized CheckpointInfo writeIncremental(Lease lease, CheckpointInfo base, PayloadWriter payload) throws IOException {
-        List<CheckpointInfo> chain = latestChain();
-        if (chain.isEmpty() || chain.get(chain.size() - 1).seq() != base.seq()) {
-            throw new IllegalArgumentException("VM " + vm + ": an incremental checkpoint must follow the tip of the latest chain ("
-                    + (chain.isEmpty() ? "there is none" : "seq " + chain.get(chain.size() - 1).seq()) + "), not seq " + base.seq());
+    public CheckpointInfo writeIncremental(Lease lease, CheckpointInfo base, PayloadWriter payload) throws IOException {
+        synchronized (sequence) {
+            List<CheckpointInfo> chain = latestChain();
+            if (chain.isEmpty() || chain.get(chain.size() - 1).seq() != base.seq()) {
+                throw new IllegalArgumentException("VM " + vm + ": an incremental checkpoint must follow the tip of the latest chain ("
+                        + (chain.isEmpty() ? "there is none" : "seq " + chain.get(chain.size() - 1).seq()) + "), not seq " + base.seq());
+            }
+            return write(lease, CheckpointKind.INCREMENTAL, base.seq(), payload);
         }
-        return write(lease, CheckpointKind.INCREMENTAL, base.seq(), payload);
     }
 
     /** The checkpoints to restore from: the newest valid full one, then its incrementals in order. */
@@ -113,25 +117,27 @@ public final class CheckpointStore {
      *
      * @return what was removed
      */
-    public synchronized List<CheckpointInfo> prune(Lease lease, RetentionPolicy policy) throws IOException {
-        requireOwnVm(lease);
-        lease.checkWritable();
-        List<CheckpointInfo> valid = list();
-        List<Long> fulls = valid.stream().filter(c -> c.kind() == CheckpointKind.FULL)
-                .map(CheckpointInfo::seq).sorted(Comparator.reverseOrder()).toList();
-        long oldestKept = fulls.size() < policy.keepFullChains() ? 0 : fulls.get(policy.keepFullChains() - 1);
-        List<CheckpointInfo> removed = new ArrayList<>();
-        for (CheckpointInfo c : listAll()) {
-            boolean stale = !valid.contains(c);
-            if (c.epoch() <= lease.epoch() && (stale || c.seq() < oldestKept)) {
-                Files.deleteIfExists(c.file());
-                removed.add(c);
+    public List<CheckpointInfo> prune(Lease lease, RetentionPolicy policy) throws IOException {
+        synchronized (sequence) {
+            requireOwnVm(lease);
+            lease.checkWritable();
+            List<CheckpointInfo> valid = list();
+            List<Long> fulls = valid.stream().filter(c -> c.kind() == CheckpointKind.FULL)
+                    .map(CheckpointInfo::seq).sorted(Comparator.reverseOrder()).toList();
+            long oldestKept = fulls.size() < policy.keepFullChains() ? 0 : fulls.get(policy.keepFullChains() - 1);
+            List<CheckpointInfo> removed = new ArrayList<>();
+            for (CheckpointInfo c : listAll()) {
+                boolean stale = !valid.contains(c);
+                if (c.epoch() <= lease.epoch() && (stale || c.seq() < oldestKept)) {
+                    Files.deleteIfExists(c.file());
+                    removed.add(c);
+                }
             }
+            if (!removed.isEmpty()) {
+                AtomicFiles.syncDirectory(directory);
+            }
+            return removed;
         }
-        if (!removed.isEmpty()) {
-            AtomicFiles.syncDirectory(directory);
-        }
-        return removed;
     }
 
     private CheckpointInfo write(Lease lease, CheckpointKind kind, long parent, PayloadWriter payload) throws IOException {

@@ -38,21 +38,23 @@ public final class SnapshotStore {
         this.sequence = sequence;
     }
 
-    public synchronized SnapshotInfo take(Lease lease, String name, String description, PayloadWriter payload) throws IOException {
-        Names.require("snapshot", name);
-        requireOwnVm(lease);
-        lease.check();
-        if (find(name).isPresent()) {
-            throw new IllegalArgumentException("VM " + vm + " already has a snapshot named '" + name + "'");
+    public SnapshotInfo take(Lease lease, String name, String description, PayloadWriter payload) throws IOException {
+        synchronized (sequence) {
+            Names.require("snapshot", name);
+            requireOwnVm(lease);
+            lease.check();
+            if (find(name).isPresent()) {
+                throw new IllegalArgumentException("VM " + vm + " already has a snapshot named '" + name + "'");
+            }
+            Files.createDirectories(directory);
+            StampedName stamp = new StampedName(sequence.maxSequence() + 1, lease.epoch());
+            Path target = directory.resolve(StampedFile.name(name, stamp, VmSequence.SNAPSHOT_SUFFIX));
+            byte[] meta = new SnapshotMetadata(name, description, System.currentTimeMillis()).encode(stamp.seq());
+            if (!files.createExclusive(target, new SealedHeader(FileKind.SNAPSHOT, lease.epoch(), meta), payload, lease.guard())) {
+                throw new IOException("VM " + vm + ": snapshot file " + target.getFileName() + " already exists (two writers at once?)");
+            }
+            return new SnapshotInfo(name, stamp.seq(), stamp.epoch(), target);
         }
-        Files.createDirectories(directory);
-        StampedName stamp = new StampedName(sequence.maxSequence() + 1, lease.epoch());
-        Path target = directory.resolve(StampedFile.name(name, stamp, VmSequence.SNAPSHOT_SUFFIX));
-        byte[] meta = new SnapshotMetadata(name, description, System.currentTimeMillis()).encode(stamp.seq());
-        if (!files.createExclusive(target, new SealedHeader(FileKind.SNAPSHOT, lease.epoch(), meta), payload, lease.guard())) {
-            throw new IOException("VM " + vm + ": snapshot file " + target.getFileName() + " already exists (two writers at once?)");
-        }
-        return new SnapshotInfo(name, stamp.seq(), stamp.epoch(), target);
     }
 
     /** The VM's snapshots, oldest first; stale-epoch files are left out. */
@@ -97,13 +99,15 @@ public final class SnapshotStore {
         }
     }
 
-    public synchronized void delete(Lease lease, String name) throws IOException {
-        requireOwnVm(lease);
-        SnapshotInfo snapshot = find(name).orElseThrow(
-                () -> new IllegalArgumentException("VM " + vm + " has no snapshot named '" + name + "'"));
-        lease.checkWritable();
-        Files.deleteIfExists(snapshot.file());
-        AtomicFiles.syncDirectory(directory);
+    public void delete(Lease lease, String name) throws IOException {
+        synchronized (sequence) {
+            requireOwnVm(lease);
+            SnapshotInfo snapshot = find(name).orElseThrow(
+                    () -> new IllegalArgumentException("VM " + vm + " has no snapshot named '" + name + "'"));
+            lease.checkWritable();
+            Files.deleteIfExists(snapshot.file());
+            AtomicFiles.syncDirectory(directory);
+        }
     }
 
     private void requireOwnVm(Lease lease) {

@@ -55,6 +55,12 @@ final class JavaProcess implements AutoCloseable {
         stdin.flush();
     }
 
+    /** Sends {@code command} and returns the text of the next line starting with one of {@code answers}. */
+    String ask(String command, Duration timeout, String... answers) throws IOException {
+        send(command);
+        return awaitNext(timeout, answers).text();
+    }
+
     /**
      * Waits for the next line (after the one this method returned last) that starts with one of
      * {@code prefixes}; lines in between are skipped.

@@ -72,6 +72,8 @@ public final class LeaseContender {
                 }
             }
             case "valid" -> say("VALID " + lease.stillValid());
+            case "lease" -> say("LEASE " + datastore.vm(vm).currentLease()
+                    .map(r -> "epoch=" + r.epoch() + " owner=" + r.owner()).orElse("none"));
             case "release" -> {
                 session.release(lease);
                 say("RELEASED");

@@ -75,8 +75,7 @@ class MultiProcessLeaseTest {
         assertThat(datastore.vm(VM).currentLease()).map(LeaseRecord::owner).hasValue(winner.name());
 
         // The winner powers the VM off; the rest race again for the free lease.
-        winner.send("release");
-        winner.awaitNext(WITHIN, "RELEASED");
+        winner.ask("release", WITHIN, "RELEASED");
         List<JavaProcess> rest = new ArrayList<>(hosts);
         rest.remove(winner);
         JavaProcess second = race(rest, 3);
@@ -107,10 +106,8 @@ class MultiProcessLeaseTest {
         List<JavaProcess> hosts = readyHosts("esx-a", "esx-b");
         JavaProcess a = hosts.get(0);
         JavaProcess b = hosts.get(1);
-        a.send("acquire-once");
-        a.awaitNext(WITHIN, "ACQUIRED 1 ");
-        b.send("acquire-wait");
-        b.awaitNext(WITHIN, "HELD esx-a");
+        a.ask("acquire-once", WITHIN, "ACQUIRED 1 ");
+        b.ask("acquire-wait", WITHIN, "HELD esx-a");
 
         // While A lives, B waits however long: here, two lease times of A's heartbeats.
         long start = heartbeat("esx-a").counter();
@@ -132,21 +129,16 @@ class MultiProcessLeaseTest {
         List<JavaProcess> hosts = readyHosts("esx-a", "esx-b");
         JavaProcess a = hosts.get(0);
         JavaProcess b = hosts.get(1);
-        a.send("acquire-once");
-        a.awaitNext(WITHIN, "ACQUIRED 1 ");
-        a.send("write");
-        a.awaitNext(WITHIN, "WROTE 1");
-        a.send("run");
-        a.awaitNext(WITHIN, "RUNNING");
-        b.send("acquire-wait");
-        b.awaitNext(WITHIN, "HELD esx-a");
+        a.ask("acquire-once", WITHIN, "ACQUIRED 1 ");
+        a.ask("write", WITHIN, "WROTE 1");
+        a.ask("run", WITHIN, "RUNNING");
+        b.ask("acquire-wait", WITHIN, "HELD esx-a");
 
         a.signal("STOP");
         String taken = b.awaitNext(WITHIN, "ACQUIRED").text();
         assertThat(taken).startsWith("ACQUIRED 2 ");
         assertThat(acquiredAtMillis(taken)).isGreaterThanOrEqualTo(heartbeat("esx-a").wallMillis() + LEASE_MS);
-        b.send("write");
-        b.awaitNext(WITHIN, "WROTE 2");
+        b.ask("write", WITHIN, "WROTE 2");
         a.signal("CONT");
 
         // The runner's next check fails: no time slice ran across the freeze.
@@ -154,10 +146,9 @@ class MultiProcessLeaseTest {
         long maxGapMs = Long.parseLong(stopped.replaceAll(".* maxGapMs=(\\d+) .*", "$1"));
         assertThat(maxGapMs).as(stopped).isLessThan(LEASE_MS - MARGIN_MS);
         assertThat(a.find("SELF_FENCED")).as("%s", a).isPresent();
-        a.send("valid");
-        assertThat(a.awaitNext(WITHIN, "VALID").text()).isEqualTo("VALID false");
-        a.send("write");
-        assertThat(a.awaitNext(WITHIN, "REFUSED", "WROTE").text()).startsWith("REFUSED FencedException");
+        assertThat(a.ask("valid", WITHIN, "VALID")).isEqualTo("VALID false");
+        assertThat(a.ask("lease", WITHIN, "LEASE")).isEqualTo("LEASE epoch=2 owner=esx-b");
+        assertThat(a.ask("write", WITHIN, "REFUSED", "WROTE")).startsWith("REFUSED FencedException");
 
         List<CheckpointInfo> chain = datastore.vm(VM).checkpoints().latestChain();
         assertThat(chain).extracting(CheckpointInfo::seq, CheckpointInfo::epoch).containsExactly(tuple(2L, 2L));
