@@ -49,6 +49,10 @@ class LeaseTest {
         return join(host, FileCreator.LOCAL);
     }
 
+    private CheckpointStore store() throws IOException {
+        return Datastore.open(root, FAST).vm("vm1").checkpoints();
+    }
+
     private static Lease acquired(AcquireResult result) {
         assertThat(result).isInstanceOf(AcquireResult.Acquired.class);
         return ((AcquireResult.Acquired) result).lease();
@@ -93,8 +97,7 @@ class LeaseTest {
         HostSession a = join("esx-a");
         HostSession b = join("esx-b");
         Lease old = acquired(a.tryAcquire("vm1"));
-        CheckpointStore store = Datastore.open(root, FAST).vm("vm1").checkpoints();
-        CheckpointInfo full = store.writeFull(old, PayloadWriter.of(new byte[]{1, 2, 3}));
+        CheckpointInfo full = store().writeFull(old, PayloadWriter.of(new byte[]{1, 2, 3}));
 
         a.close(); // A's heartbeat stops, as if the host died
         long stoppedAt = System.nanoTime();
@@ -111,9 +114,9 @@ class LeaseTest {
         assertThat(waited).isGreaterThanOrEqualTo(FAST.leaseTime());
         assertThat(taken.get().epoch()).isEqualTo(2);
         // What A wrote before the takeover stays the VM's history for B to restore from.
-        assertThat(store.latestChain()).containsExactly(full);
+        assertThat(store().latestChain()).containsExactly(full);
         assertThatThrownBy(old::check).isInstanceOf(FencedException.class);
-        assertThatThrownBy(() -> store.writeFull(old, PayloadWriter.of(new byte[]{9}))).isInstanceOf(FencedException.class);
+        assertThatThrownBy(() -> store().writeFull(old, PayloadWriter.of(new byte[]{9}))).isInstanceOf(FencedException.class);
     }
 
     @Test
@@ -121,7 +124,7 @@ class LeaseTest {
         HostSession a = join("esx-a");
         HostSession b = join("esx-b");
         Lease old = acquired(a.tryAcquire("vm1"));
-        CheckpointStore store = Datastore.open(root, FAST).vm("vm1").checkpoints();
+        CheckpointStore store = store();
         CheckpointInfo first = store.writeFull(old, PayloadWriter.of(new byte[]{1}));
 
         long epoch = a.handOver(old, "esx-b");

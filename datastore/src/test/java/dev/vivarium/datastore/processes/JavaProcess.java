@@ -106,13 +106,18 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
-    void killHard() throws InterruptedException {
+    /** SIGKILL (which also ends a stopped process), then waits for it to be gone. */
+    void killHard() {
         process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             killHard();
         }

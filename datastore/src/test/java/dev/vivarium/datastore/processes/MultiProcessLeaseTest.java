@@ -45,7 +45,7 @@ class MultiProcessLeaseTest {
     }
 
     @AfterEach
-    void killProcesses() throws InterruptedException {
+    void killProcesses() {
         for (JavaProcess process : processes) {
             process.close();
         }
@@ -103,11 +103,8 @@ class MultiProcessLeaseTest {
 
     @Test
     void aKilledOwnersLeaseIsTakenOverOnlyAfterItExpires() throws Exception {
-        List<JavaProcess> hosts = readyHosts("esx-a", "esx-b");
-        JavaProcess a = hosts.get(0);
-        JavaProcess b = hosts.get(1);
-        a.ask("acquire-once", WITHIN, "ACQUIRED 1 ");
-        b.ask("acquire-wait", WITHIN, "HELD esx-a");
+        JavaProcess a = owner();
+        JavaProcess b = rivalWaitingFor(a);
 
         // While A lives, B waits however long: here, two lease times of A's heartbeats.
         long start = heartbeat("esx-a").counter();
@@ -126,13 +123,10 @@ class MultiProcessLeaseTest {
 
     @Test
     void aFrozenOwnerWakesToFindItsLeaseGoneAndItsWritesRefused() throws Exception {
-        List<JavaProcess> hosts = readyHosts("esx-a", "esx-b");
-        JavaProcess a = hosts.get(0);
-        JavaProcess b = hosts.get(1);
-        a.ask("acquire-once", WITHIN, "ACQUIRED 1 ");
+        JavaProcess a = owner();
         a.ask("write", WITHIN, "WROTE 1");
         a.ask("run", WITHIN, "RUNNING");
-        b.ask("acquire-wait", WITHIN, "HELD esx-a");
+        JavaProcess b = rivalWaitingFor(a);
 
         a.signal("STOP");
         String taken = b.awaitNext(WITHIN, "ACQUIRED").text();
@@ -155,6 +149,20 @@ class MultiProcessLeaseTest {
         try (Stream<Path> files = Files.list(root.resolve("vms").resolve(VM).resolve("checkpoints"))) {
             assertThat(files).hasSize(2);
         }
+    }
+
+    /** Host esx-a, holding the VM's lease at epoch 1. */
+    private JavaProcess owner() throws IOException {
+        JavaProcess a = readyHosts("esx-a").get(0);
+        a.ask("acquire-once", WITHIN, "ACQUIRED 1 ");
+        return a;
+    }
+
+    /** Host esx-b, trying to take the lease until it gets it. */
+    private JavaProcess rivalWaitingFor(JavaProcess owner) throws IOException {
+        JavaProcess b = readyHosts("esx-b").get(0);
+        b.ask("acquire-wait", WITHIN, "HELD " + owner.name());
+        return b;
     }
 
     private HeartbeatRecord heartbeat(String host) throws IOException {
