@@ -43,7 +43,11 @@ public final class LeaseContender {
             say("READY");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null && !line.equals("exit"); ) {
-                contender.obey(line);
+                try {
+                    contender.obey(line);
+                } catch (LeaseLostException lost) {
+                    say("LEASE_LOST " + lost.getMessage());
+                }
             }
         }
     }
