@@ -136,7 +136,13 @@ public final class HostHeartbeat implements Closeable {
     private void fence(State seen, String reason) {
         if (state.compareAndSet(seen, new State(seen.renewStartNanos, seen.generation + 1, true))) {
             for (FenceListener listener : listeners) {
-                listener.onFenced(host, reason);
+                try {
+                    listener.onFenced(host, reason);
+                } catch (RuntimeException e) {
+                    // One failing listener must neither keep the others from stopping their VMs
+                    // nor end the periodic task it runs on (an executor drops a task that throws).
+                    System.err.println("fence listener of host " + host + " failed: " + e);
+                }
             }
         }
     }

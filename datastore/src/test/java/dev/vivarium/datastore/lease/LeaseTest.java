@@ -146,6 +146,42 @@ class LeaseTest {
     }
 
     @Test
+    void acquireWaitsUntilItsTimeoutAndTakesAFreeVmAtOnce() throws IOException {
+        HostSession a = join("esx-a");
+        HostSession b = join("esx-b");
+        Lease lease = a.acquire("vm1", Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> b.acquire("vm1", Duration.ofMillis(300)))
+                .isInstanceOf(LeaseLostException.class)
+                .hasMessageContaining("VM vm1: lease not acquired within PT0.3S")
+                .hasMessageContaining("owner=esx-a");
+        a.release(lease);
+        assertThat(b.acquire("vm1", Duration.ofSeconds(5)).epoch()).isEqualTo(3);
+    }
+
+    @Test
+    void aFailingFenceListenerDoesNotKeepTheOthersFromRunning() throws IOException {
+        HostSession a = join("esx-a");
+        AtomicBoolean secondCalled = new AtomicBoolean();
+        a.onFenced((host, why) -> {
+            throw new IllegalStateException("listener bug");
+        });
+        a.onFenced((host, why) -> secondCalled.set(true));
+        Lease lease = acquired(a.tryAcquire("vm1"));
+        a.close(); // renewals stop; the watchdog is closed too, so the runner's check notices
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try {
+                lease.check();
+                return false;
+            } catch (FencedException fenced) {
+                return true;
+            }
+        });
+        assertThat(secondCalled).isTrue();
+    }
+
+    @Test
     void aReleasedVmIsFreeAtOnce() throws IOException {
         HostSession a = join("esx-a");
         HostSession b = join("esx-b");
