@@ -58,7 +58,7 @@ public final class HostSession implements Closeable {
                 return acquired.lease();
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new LeaseLostException("VM " + vm + ": lease not acquired within " + timeout + " (" + result + ")");
+                throw new LeaseLostException("VM " + vm + ": lease not acquired within " + timeout + " (" + describe(result) + ")");
             }
             try {
                 Thread.sleep(pollEvery.toMillis());
@@ -67,6 +67,14 @@ public final class HostSession implements Closeable {
                 throw new InterruptedIOException("interrupted while waiting for the lease of VM " + vm);
             }
         }
+    }
+
+    private static String describe(AcquireResult result) {
+        if (result instanceof AcquireResult.Held held) {
+            return "held by " + held.current().owner() + " at epoch " + held.current().epoch() + ", its heartbeat silent for "
+                    + held.silentFor().toMillis() + " ms of the " + held.silentFor().plus(held.remaining()).toMillis() + " ms lease time";
+        }
+        return "another host took epoch " + ((AcquireResult.Lost) result).epoch() + " first";
     }
 
     public void release(Lease lease) throws IOException {
