@@ -49,6 +49,19 @@ class IoBusTest {
     }
 
     @Test
+    void wideAccessSpillsIntoTheNextPortsOwner() {
+        IoBus bus = new IoBus();
+        Registers low = new Registers();
+        Registers high = new Registers();
+        bus.map(0x40, 4, low);
+        bus.map(0x44, 1, high);
+        bus.out(0x43, 4, 0x44332211);
+        assertThat(low.log).containsExactly("out 43=11");
+        assertThat(high.log).containsExactly("out 44=22"); // 0x45 and 0x46 belong to nobody
+        assertThat(bus.in(0x43, 4)).isEqualTo(0xFFFF2211);
+    }
+
+    @Test
     void portsHaveOneOwner() {
         IoBus bus = new IoBus();
         bus.map(0x60, 1, new Registers());
