@@ -11,6 +11,11 @@ public final class IoBus implements IoPorts {
 
     private final IoDevice[][] blocks = new IoDevice[256][];
 
+    /** What a read of {@code size} bytes returns when nothing drives the bus: all ones. */
+    public static int floating(int size) {
+        return size == 4 ? -1 : (1 << (8 * size)) - 1;
+    }
+
     /** Routes ports [first, first + count) to {@code device}; a port can have only one owner. */
     public IoBus map(int first, int count, IoDevice device) {
         if (first < 0 || count <= 0 || first + count > 0x10000) {
@@ -54,8 +59,7 @@ public final class IoBus implements IoPorts {
             }
             return v;
         }
-        int v = d.in(port & 0xFFFF, size);
-        return size == 4 ? v : v & ((1 << (8 * size)) - 1);
+        return d.in(port & 0xFFFF, size) & floating(size);
     }
 
     @Override
@@ -68,7 +72,7 @@ public final class IoBus implements IoPorts {
             return;
         }
         if (d != null) {
-            d.out(port & 0xFFFF, size, size == 4 ? value : value & ((1 << (8 * size)) - 1));
+            d.out(port & 0xFFFF, size, value & floating(size));
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.vivarium.x86.devices.ByteSinks;
 import dev.vivarium.x86.devices.IoBus;
 import dev.vivarium.x86.devices.IrqLine;
 import dev.vivarium.x86.state.Snapshottable;
+import dev.vivarium.x86.state.StateFormatException;
 import dev.vivarium.x86.state.StateReader;
 import dev.vivarium.x86.state.StateWriter;
 
@@ -39,6 +40,7 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
     private static final int[] TRIGGER = {1, 4, 8, 14};
 
     private final int base;
+    private final String section;
     private final IrqLine irq;
     private final ByteSinks output = new ByteSinks();
     private final HostInput input = new HostInput();
@@ -58,6 +60,7 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
 
     public Uart16550(int basePort, IrqLine irq) {
         this.base = basePort;
+        this.section = "uart@" + Integer.toHexString(basePort);
         this.irq = irq;
     }
 
@@ -253,18 +256,18 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
 
     @Override
     public void save(StateWriter out) {
-        out.beginSection("uart@" + Integer.toHexString(base));
+        out.beginSection(section);
         out.writeInt(ier).writeInt(lcr).writeInt(mcr).writeInt(scr).writeInt(divisor).writeBoolean(fifoEnabled)
                 .writeInt(triggerLevel).writeBoolean(overrun).writeBoolean(thrInterrupt).writeInt(msrDeltas)
                 .writeBoolean(irqLevel);
         rx.save(out);
         out.writeInts(input.snapshot());
-        out.endSection("uart@" + Integer.toHexString(base));
+        out.endSection(section);
     }
 
     @Override
     public void restore(StateReader in) {
-        in.beginSection("uart@" + Integer.toHexString(base));
+        in.beginSection(section);
         ier = in.readInt(0, 0x0F, "UART IER");
         lcr = in.readInt(0, 0xFF, "UART LCR");
         mcr = in.readInt(0, 0x1F, "UART MCR");
@@ -280,10 +283,10 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
         int[] pending = in.readInts();
         for (int b : pending) {
             if (b < 0 || b > 0xFF) {
-                throw new dev.vivarium.x86.state.StateFormatException("UART host input byte out of range: " + b);
+                throw new StateFormatException("UART host input byte out of range: " + b);
             }
         }
         input.replace(pending);
-        in.endSection("uart@" + Integer.toHexString(base));
+        in.endSection(section);
     }
 }

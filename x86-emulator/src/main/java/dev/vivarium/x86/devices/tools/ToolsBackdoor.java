@@ -83,7 +83,7 @@ public final class ToolsBackdoor implements IoDevice, Snapshottable {
     public int in(int port, int size) {
         BackdoorRegisters r = registers;
         if (size != 4 || r == null || r.eax() != MAGIC) {
-            return size == 4 ? -1 : (1 << (8 * size)) - 1;
+            return IoBus.floating(size);
         }
         switch (r.ecx() & 0xFFFF) {
             case CMD_GETVERSION -> {
