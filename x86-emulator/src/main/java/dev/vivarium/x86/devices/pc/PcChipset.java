@@ -67,6 +67,12 @@ public final class PcChipset implements Snapshottable {
     private final ToolsBackdoor backdoor;
     private final List<Snapshottable> stateParts = new ArrayList<>();
 
+    /** A chipset whose serial port transmits instantaneously. */
+    public PcChipset(GuestMemory memory, VirtualClock clock, DiskBackend disk, Runnable resetRequest,
+                     DebugExit.Listener exitListener) {
+        this(memory, clock, disk, resetRequest, exitListener, false);
+    }
+
     /**
      * @param memory       the guest memory (A20 drives its mask; its size goes into the CMOS)
      * @param clock        the machine's virtual clock
@@ -74,9 +80,10 @@ public final class PcChipset implements Snapshottable {
      * @param resetRequest called on the emulation thread when the guest resets the machine
      *                     (8042 pulse, port 0x92 bit 0)
      * @param exitListener called when the guest writes port 0xF4
+     * @param pacedSerial  whether COM1 sends at its baud rate in virtual time (see {@link Uart16550})
      */
     public PcChipset(GuestMemory memory, VirtualClock clock, DiskBackend disk, Runnable resetRequest,
-                     DebugExit.Listener exitListener) {
+                     DebugExit.Listener exitListener, boolean pacedSerial) {
         this.clock = clock;
         this.pit = new Pit8254(clock, timers, pic.line(IRQ_PIT)).attach(bus);
         this.port61 = new SystemControlPort(pit, clock).attach(bus);
@@ -84,7 +91,8 @@ public final class PcChipset implements Snapshottable {
         this.a20 = new A20Gate(memory::setA20Enabled);
         this.keyboard = new KeyboardController(a20, resetRequest, pic.line(IRQ_KEYBOARD)).attach(bus);
         new FastA20Port(a20, resetRequest).attach(bus);
-        this.com1 = new Uart16550(Uart16550.COM1, pic.line(IRQ_COM1)).attach(bus);
+        this.com1 = (pacedSerial ? new Uart16550(Uart16550.COM1, pic.line(IRQ_COM1), clock, timers)
+                : new Uart16550(Uart16550.COM1, pic.line(IRQ_COM1))).attach(bus);
         this.debugExit = new DebugExit(exitListener).attach(bus);
         this.ata = disk == null ? null : new AtaController(disk, pic.line(IRQ_ATA)).attach(bus);
         this.backdoor = new ToolsBackdoor(clock).attach(bus);

@@ -1,5 +1,8 @@
 package dev.vivarium.x86.devices.serial;
 
+import dev.vivarium.x86.clock.Timer;
+import dev.vivarium.x86.clock.TimerQueue;
+import dev.vivarium.x86.clock.VirtualClock;
 import dev.vivarium.x86.devices.ByteIoDevice;
 import dev.vivarium.x86.devices.ByteSinks;
 import dev.vivarium.x86.devices.IoBus;
@@ -15,10 +18,14 @@ import dev.vivarium.x86.state.StateWriter;
  *
  * <p>Modelling choices, each so the guest cannot tell on a PC console:
  * <ul>
- *   <li>Transmission is instantaneous: a byte written to THR goes to the {@link #output()}
- *       subscribers (or, in loopback, to the receiver) at once, and THRE/TEMT are set again.
- *       The THRE interrupt is dropped and re-raised around each write, so an edge-triggered
- *       PIC sees a fresh request per byte.</li>
+ *   <li>Transmission is instantaneous by default: a byte written to THR goes to the
+ *       {@link #output()} subscribers at once, and THRE/TEMT are set again. The THRE interrupt
+ *       is dropped and re-raised around each write, so an edge-triggered PIC sees a fresh
+ *       request per byte. Built with a clock and timer queue, the UART is <em>paced</em>
+ *       instead: bytes wait in the 16-byte transmit FIFO and leave one per character time
+ *       (start + data + parity + stop bits at 115200 / divisor baud) of virtual time, so THRE
+ *       and TEMT read as a real chip's would and a capture can catch the UART mid-output.
+ *       Loopback is instantaneous in both modes.</li>
  *   <li>Host input is flow-controlled: bytes move from {@link #input()} into the receive FIFO
  *       only while it has room, so the host can never overrun the guest (OE can only happen in
  *       loopback).</li>
@@ -45,6 +52,12 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
     private final ByteSinks output = new ByteSinks();
     private final HostInput input = new HostInput();
     private final ByteFifo rx = new ByteFifo();
+    private final ByteFifo tx = new ByteFifo();
+    /** Null for instantaneous transmission. */
+    private final VirtualClock clock;
+    private final Timer txTimer;
+    /** The byte in the transmit shift register, or -1 when it is idle. */
+    private int shifting = -1;
 
     private int ier;
     private int lcr;
@@ -58,7 +71,16 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
     private int msrDeltas;
     private boolean irqLevel;
 
+    /** An instantaneous UART. */
     public Uart16550(int basePort, IrqLine irq) {
+        this(basePort, irq, null, null);
+    }
+
+    /** A UART paced on the virtual clock (null clock and timers: instantaneous). */
+    public Uart16550(int basePort, IrqLine irq, VirtualClock clock, TimerQueue timers) {
+        this.clock = clock;
+        this.txTimer = clock == null ? null : timers.newTimer("uart-tx@" + Integer.toHexString(basePort),
+                this::onCharacterSent);
         this.base = basePort;
         this.section = "uart@" + Integer.toHexString(basePort);
         this.irq = irq;
@@ -140,7 +162,7 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
                 if ((lcr & LCR_DLAB) != 0) {
                     divisor = divisor & 0xFF | value << 8;
                 } else {
-                    if ((value & IER_THRE) != 0 && (ier & IER_THRE) == 0) {
+                    if ((value & IER_THRE) != 0 && (ier & IER_THRE) == 0 && tx.isEmpty()) {
                         thrInterrupt = true; // enabling THRE with THR empty interrupts at once
                     }
                     ier = value & 0x0F;
@@ -173,10 +195,40 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
             if (!rx.add(b, capacity())) {
                 overrun = true;
             }
+        } else if (clock != null) {
+            tx.add(b, capacity()); // a byte written into a full FIFO is lost, as on the chip
+            if (shifting < 0) {
+                startNextCharacter(clock.nanos());
+            }
+            return;
         } else {
             output.write(b);
         }
         thrInterrupt = true;
+    }
+
+    /** Paced mode: move the next byte into the shift register; THR empties when the FIFO does. */
+    private void startNextCharacter(long now) {
+        shifting = tx.poll();
+        txTimer.schedule(now + characterNanos());
+        if (tx.isEmpty()) {
+            thrInterrupt = true;
+        }
+    }
+
+    private void onCharacterSent(long due) {
+        output.write(shifting);
+        shifting = -1;
+        if (!tx.isEmpty()) {
+            startNextCharacter(due);
+        }
+        updateIrq();
+    }
+
+    /** One character on the wire: start bit, 5-8 data bits, optional parity, 1 or 2 stop bits. */
+    private long characterNanos() {
+        int bits = 1 + 5 + (lcr & 0x03) + ((lcr & 0x08) != 0 ? 1 : 0) + ((lcr & 0x04) != 0 ? 2 : 1);
+        return bits * Math.max(divisor, 1) * 1_000_000_000L / 115_200;
     }
 
     private int interruptId() {
@@ -204,7 +256,9 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
     }
 
     private int readLineStatus() {
-        int lsr = (rx.isEmpty() ? 0 : LSR_DR) | (overrun ? LSR_OE : 0) | LSR_THRE | LSR_TEMT;
+        boolean thrEmpty = tx.isEmpty();
+        int lsr = (rx.isEmpty() ? 0 : LSR_DR) | (overrun ? LSR_OE : 0) | (thrEmpty ? LSR_THRE : 0)
+                | (thrEmpty && shifting < 0 ? LSR_TEMT : 0);
         overrun = false;
         return lsr;
     }
@@ -238,10 +292,14 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
         boolean enable = (value & 0x01) != 0;
         if (enable != fifoEnabled) {
             rx.clear();
+            tx.clear();
         }
         fifoEnabled = enable;
         if ((value & 0x02) != 0) {
             rx.clear();
+        }
+        if ((value & 0x04) != 0) {
+            tx.clear();
         }
         triggerLevel = TRIGGER[value >>> 6];
     }
@@ -261,6 +319,8 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
                 .writeInt(triggerLevel).writeBoolean(overrun).writeBoolean(thrInterrupt).writeInt(msrDeltas)
                 .writeBoolean(irqLevel);
         rx.save(out);
+        tx.save(out);
+        out.writeBoolean(txTimer != null).writeInt(shifting).writeLong(txTimer == null ? Timer.NEVER : txTimer.deadline());
         out.writeInts(input.snapshot());
         out.endSection(section);
     }
@@ -280,6 +340,17 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
         msrDeltas = in.readInt(0, 0x0F, "UART MSR deltas");
         irqLevel = in.readBoolean();
         rx.restore(in);
+        tx.restore(in);
+        boolean paced = in.readBoolean();
+        if (paced != (txTimer != null)) {
+            throw new StateFormatException("the capture's UART " + (paced ? "is paced" : "is instantaneous")
+                    + ", this one is not");
+        }
+        shifting = in.readInt(-1, 0xFF, "UART shift register");
+        long txDeadline = in.readLong();
+        if (txTimer != null) {
+            txTimer.restoreDeadline(txDeadline);
+        }
         int[] pending = in.readInts();
         for (int b : pending) {
             if (b < 0 || b > 0xFF) {

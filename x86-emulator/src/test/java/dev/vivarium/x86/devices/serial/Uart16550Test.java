@@ -1,13 +1,18 @@
 package dev.vivarium.x86.devices.serial;
 
+import dev.vivarium.x86.clock.TimerQueue;
+import dev.vivarium.x86.clock.VirtualClock;
 import dev.vivarium.x86.devices.IoBus;
 import dev.vivarium.x86.devices.Snapshots;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class Uart16550Test {
 
@@ -190,5 +195,90 @@ class Uart16550Test {
         }
         assertThat(fromB.toString()).isEqualTo(fromA.toString()).isEqualTo("c4:23456789ABCDEFGHIJ:c2");
         assertThat(b.sent.toString(StandardCharsets.US_ASCII)).isEqualTo("!");
+    }
+
+    /** A paced UART at 115200 8N1 recording when each byte left. */
+    static final class PacedRig {
+        final VirtualClock clock = VirtualClock.deterministic(0);
+        final TimerQueue timers = new TimerQueue();
+        final IoBus bus = new IoBus();
+        final List<String> wire = new ArrayList<>();
+        int edges;
+        boolean level;
+        final Uart16550 uart = new Uart16550(COM1, high -> {
+            if (high && !level) {
+                edges++;
+            }
+            level = high;
+        }, clock, timers).attach(bus);
+
+        PacedRig() {
+            uart.output().subscribe(b -> wire.add((char) b + "@" + clock.nanos()));
+            bus.out(COM1 + 3, 1, 0x80);
+            bus.out(COM1, 1, 1); // divisor 1: 115200 baud
+            bus.out(COM1 + 1, 1, 0);
+            bus.out(COM1 + 3, 1, 0x03); // 8N1: 10 bits, 86805 ns a character
+            bus.out(COM1 + 2, 1, 0x07);
+            bus.out(COM1 + 4, 1, 0x0B);
+        }
+
+        void runUntil(long until) {
+            while (timers.nextEventTime() <= until) {
+                clock.idleUntil(timers.nextEventTime());
+                timers.runDue(clock.nanos());
+            }
+            clock.idleUntil(until);
+        }
+    }
+
+    @Test
+    void pacedTransmitLeavesAtTheBaudRate() {
+        PacedRig r = new PacedRig();
+        r.bus.out(COM1, 1, 'a');
+        assertThat(r.bus.in(COM1 + 5, 1) & 0x60).isEqualTo(0x20); // THR empty, shift register busy
+        r.bus.out(COM1, 1, 'b');
+        r.bus.out(COM1, 1, 'c');
+        assertThat(r.bus.in(COM1 + 5, 1) & 0x60).isZero();
+        assertThat(r.wire).isEmpty();
+        r.runUntil(1_000_000);
+        assertThat(r.wire).containsExactly("a@86805", "b@173610", "c@260415");
+        assertThat(r.bus.in(COM1 + 5, 1) & 0x60).isEqualTo(0x60);
+    }
+
+    @Test
+    void pacedThreInterruptWhenFifoDrainsIntoShiftRegister() {
+        PacedRig r = new PacedRig();
+        r.bus.out(COM1 + 1, 1, 0x02);
+        assertThat(r.bus.in(COM1 + 2, 1)).isEqualTo(0xC2);
+        for (char c : "0123".toCharArray()) {
+            r.bus.out(COM1, 1, c);
+        }
+        assertThat(r.level).isFalse();
+        r.runUntil(3 * 86_805 - 1);
+        assertThat(r.level).isFalse(); // '3' is still waiting in the FIFO
+        r.runUntil(3 * 86_805 + 1);
+        assertThat(r.level).isTrue(); // '3' moved to the shift register: THR empty
+        assertThat(r.bus.in(COM1 + 5, 1) & 0x60).isEqualTo(0x20);
+    }
+
+    @Test
+    void captureMidTransmissionResumesOnTheSameSchedule() {
+        PacedRig a = new PacedRig();
+        for (char c : "paced output".toCharArray()) {
+            a.bus.out(COM1, 1, c);
+        }
+        a.runUntil(400_000);
+        byte[] state = Snapshots.capture(a.clock, a.uart);
+        PacedRig b = new PacedRig();
+        b.wire.clear();
+        Snapshots.restore(state, b.clock, b.uart);
+        a.wire.clear();
+        a.runUntil(2_000_000);
+        b.runUntil(2_000_000);
+        assertThat(b.wire).isEqualTo(a.wire).hasSize(8).first().isEqualTo("d@434025");
+
+        Uart16550 instant = new Uart16550(COM1, high -> { });
+        assertThatThrownBy(() -> Snapshots.restore(state, VirtualClock.deterministic(0), instant))
+                .hasMessageContaining("paced");
     }
 }
