@@ -260,6 +260,18 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         this.timeStampCounter = tsc;
     }
 
+    /**
+     * Ends the current run slice after the instruction in progress: a device (the debug-exit
+     * port, a reset request) needs the board to look at the machine before anything else runs.
+     */
+    public void requestStop() {
+        sliceEnd = icount;
+    }
+
+    public boolean interruptsEnabled() {
+        return (flags & IF) != 0;
+    }
+
     /** Restarts a halted CPU without an interrupt (an NMI-like wake used by the board). */
     public void wake() {
         halted = false;
@@ -905,11 +917,12 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             if (counter() == 0) {
                 return;
             }
-            icount++;
-            if (icount >= sliceEnd) {
+            // The iteration just done is counted by step(); stop here if that uses up the slice.
+            if (icount + 1 >= sliceEnd) {
                 eip = instrStart;
                 return;
             }
+            icount++;
         }
     }
 
