@@ -28,6 +28,7 @@ import java.util.function.LongSupplier;
 public final class VirtualClock implements Snapshottable {
 
     public static final long DEFAULT_INSTRUCTIONS_PER_SECOND = 100_000_000L;
+    public static final long MAX_INSTRUCTIONS_PER_SECOND = 9_000_000_000L;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final boolean realtime;
@@ -42,8 +43,10 @@ public final class VirtualClock implements Snapshottable {
     private long hostOrigin;
 
     private VirtualClock(boolean realtime, long instructionsPerSecond, long startEpochNanos, LongSupplier hostNanos) {
-        if (instructionsPerSecond <= 0) {
-            throw new IllegalArgumentException("instructionsPerSecond must be positive: " + instructionsPerSecond);
+        // The bound keeps (instructions % rate) * 1e9 inside a long in advanceInstructions.
+        if (instructionsPerSecond <= 0 || instructionsPerSecond > MAX_INSTRUCTIONS_PER_SECOND) {
+            throw new IllegalArgumentException("instructionsPerSecond must be 1.." + MAX_INSTRUCTIONS_PER_SECOND
+                    + ": " + instructionsPerSecond);
         }
         this.realtime = realtime;
         this.instructionsPerSecond = instructionsPerSecond;

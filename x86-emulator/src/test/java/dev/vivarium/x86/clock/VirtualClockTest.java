@@ -30,6 +30,17 @@ class VirtualClockTest {
     }
 
     @Test
+    void refusesRatesTheArithmeticCannotCarry() {
+        assertThatThrownBy(() -> VirtualClock.deterministic(0L, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VirtualClock.deterministic(10_000_000_000L, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        VirtualClock fastest = VirtualClock.deterministic(VirtualClock.MAX_INSTRUCTIONS_PER_SECOND, 0);
+        fastest.advanceInstructions(VirtualClock.MAX_INSTRUCTIONS_PER_SECOND - 1);
+        fastest.advanceInstructions(1);
+        assertThat(fastest.nanos()).isEqualTo(1_000_000_000L);
+    }
+
+    @Test
     void defaultRateIsTenNanosPerInstruction() {
         VirtualClock c = VirtualClock.deterministic(1_700_000_000_000_000_000L);
         c.advanceInstructions(7);
