@@ -110,6 +110,25 @@ public final class VirtualClock implements Snapshottable {
     }
 
     /**
+     * How many instructions the CPU may run before guest time reaches {@code deadline}: in
+     * deterministic mode exactly the smallest n with {@code advanceInstructions(n)} landing at
+     * or past it (so a run slice can end on the next timer event); in realtime mode an estimate
+     * at the nominal rate. 0 when the deadline has passed; Long.MAX_VALUE when it is too far
+     * to count (or {@link Timer#NEVER}).
+     */
+    public long instructionsUntil(long deadline) {
+        long delta = deadline - nanos();
+        if (delta <= 0) {
+            return 0;
+        }
+        if (delta > (Long.MAX_VALUE - NANOS_PER_SECOND) / instructionsPerSecond) {
+            return Long.MAX_VALUE;
+        }
+        long needed = delta * instructionsPerSecond - (realtime ? 0 : remainder);
+        return (needed + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
+    }
+
+    /**
      * A halted CPU (HLT with interrupts enabled) skips to {@code deadline}, normally the next
      * timer event. Deterministic mode jumps there at once; realtime mode does nothing and returns
      * how many host nanoseconds the caller still has to wait (0 when already past).
