@@ -1,5 +1,15 @@
 package dev.vivarium.x86.memory;
 
+import dev.vivarium.x86.state.StateFile;
+import dev.vivarium.x86.state.StateReader;
+import dev.vivarium.x86.state.StateWriter;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -8,7 +18,8 @@ import java.util.Arrays;
  *   mvn -q -pl x86-emulator test-compile
  *   java -cp x86-emulator/target/classes:x86-emulator/target/test-classes dev.vivarium.x86.memory.MemoryBenchmark
  * </pre>
- * Prints the median of several rounds, in millions of accesses per second.
+ * Prints the median of several rounds: millions of accesses per second, or MiB per second
+ * for capture and restore.
  */
 public final class MemoryBenchmark {
 
@@ -18,7 +29,7 @@ public final class MemoryBenchmark {
     private MemoryBenchmark() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         GuestMemory m = new GuestMemory(64L << 20);
         long[] sink = {0};
         report("writeDword sequential, pages present", () -> {
@@ -60,6 +71,30 @@ public final class MemoryBenchmark {
             }
             return SIZE / 4;
         });
+        Path file = Files.createTempFile("vivarium-bench", ".state");
+        try {
+            report("full capture of 16 MiB touched RAM to a file", "MiB/s", 1, () -> {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                    StateWriter w = StateFile.create(out);
+                    m.save(w);
+                    w.finish();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return SIZE >> 20;
+            });
+            GuestMemory target = new GuestMemory(64L << 20);
+            report("verify CRC + restore it from the file", "MiB/s", 1, () -> {
+                try (StateReader r = StateFile.open(file)) {
+                    target.restore(r);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return SIZE >> 20;
+            });
+        } finally {
+            Files.deleteIfExists(file);
+        }
         System.out.println("(checksum " + sink[0] + ", pages allocated " + m.allocatedPages() + ")");
     }
 
@@ -67,14 +102,20 @@ public final class MemoryBenchmark {
         int run();
     }
 
+    /** Accesses: prints millions per second. */
     private static void report(String name, Round round) {
-        double[] mops = new double[ROUNDS];
+        report(name, "M accesses/s", 1e6, round);
+    }
+
+    /** Prints the median of {@code round}'s count per second divided by {@code scale}. */
+    private static void report(String name, String unit, double scale, Round round) {
+        double[] rates = new double[ROUNDS];
         for (int i = 0; i < ROUNDS; i++) {
             long t0 = System.nanoTime();
-            int ops = round.run();
-            mops[i] = ops * 1e3 / (System.nanoTime() - t0);
+            int count = round.run();
+            rates[i] = count * 1e9 / (System.nanoTime() - t0) / scale;
         }
-        Arrays.sort(mops);
-        System.out.printf("%-62s %8.1f M/s%n", name, mops[ROUNDS / 2]);
+        Arrays.sort(rates);
+        System.out.printf("%-60s %8.1f %s%n", name, rates[ROUNDS / 2], unit);
     }
 }

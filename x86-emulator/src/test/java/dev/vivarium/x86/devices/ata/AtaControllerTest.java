@@ -1,5 +1,6 @@
 package dev.vivarium.x86.devices.ata;
 
+import dev.vivarium.x86.devices.EdgeRecorder;
 import dev.vivarium.x86.devices.IoBus;
 import dev.vivarium.x86.devices.Snapshots;
 import org.junit.jupiter.api.AfterEach;
@@ -27,8 +28,7 @@ class AtaControllerTest {
     private Path image;
     private FileDiskBackend disk;
     private final IoBus bus = new IoBus();
-    private int interrupts;
-    private boolean level;
+    private final EdgeRecorder irq = new EdgeRecorder();
     private AtaController ata;
 
     private static byte patternByte(long sector, int i) {
@@ -46,19 +46,12 @@ class AtaControllerTest {
         }
         Files.write(image, content);
         disk = FileDiskBackend.open(image, false);
-        ata = new AtaController(disk, this::irq).attach(bus);
+        ata = new AtaController(disk, irq).attach(bus);
     }
 
     @AfterEach
     void close() throws IOException {
         disk.close();
-    }
-
-    private void irq(boolean high) {
-        if (high && !level) {
-            interrupts++;
-        }
-        level = high;
     }
 
     private void selectLba(long lba, int count) {
@@ -93,9 +86,9 @@ class AtaControllerTest {
         assertThat(bus.in(STATUS, 1)).isEqualTo(0x50); // DRDY, DSC after power-on
         bus.out(DEVICE, 1, 0xA0);
         bus.out(STATUS, 1, 0xEC);
-        assertThat(level).isTrue();
+        assertThat(irq.level).isTrue();
         assertThat(bus.in(STATUS, 1)).isEqualTo(0x58);
-        assertThat(level).isFalse();
+        assertThat(irq.level).isFalse();
         byte[] id = readSector();
         int[] w = new int[256];
         for (int i = 0; i < 256; i++) {
@@ -117,10 +110,10 @@ class AtaControllerTest {
     void readSectorsLba28() {
         selectLba(100, 2);
         bus.out(STATUS, 1, 0x20);
-        assertThat(interrupts).isEqualTo(1);
+        assertThat(irq.edges).isEqualTo(1);
         bus.in(STATUS, 1);
         assertThat(readSector()).isEqualTo(expected(100));
-        assertThat(interrupts).isEqualTo(2); // one interrupt per sector
+        assertThat(irq.edges).isEqualTo(2); // one interrupt per sector
         bus.in(STATUS, 1);
         assertThat(readSector()).isEqualTo(expected(101));
         assertThat(bus.in(STATUS, 1) & 0x08).isZero();
@@ -154,12 +147,12 @@ class AtaControllerTest {
         byte[] sector = Arrays.copyOf(data, 512);
         selectLba(7, 1);
         bus.out(STATUS, 1, 0x30);
-        assertThat(interrupts).isZero(); // the first block is requested without an interrupt
+        assertThat(irq.edges).isZero(); // the first block is requested without an interrupt
         assertThat(bus.in(STATUS, 1) & 0x08).isEqualTo(0x08);
         for (int i = 0; i < 256; i++) {
             bus.out(DATA, 2, sector[2 * i] & 0xFF | (sector[2 * i + 1] & 0xFF) << 8);
         }
-        assertThat(interrupts).isEqualTo(1);
+        assertThat(irq.edges).isEqualTo(1);
         assertThat(bus.in(STATUS, 1)).isEqualTo(0x50);
         byte[] file = Files.readAllBytes(image);
         assertThat(Arrays.copyOfRange(file, 7 * 512, 8 * 512)).isEqualTo(sector);
@@ -176,7 +169,7 @@ class AtaControllerTest {
         bus.out(STATUS, 1, 0xC6); // SET MULTIPLE 4
         assertThat(bus.in(STATUS, 1) & 0x01).isZero();
         selectLba(200, 8);
-        interrupts = 0;
+        irq.edges = 0;
         bus.out(STATUS, 1, 0xC4);
         for (int s = 0; s < 8; s++) {
             if (s % 4 == 0) {
@@ -184,7 +177,7 @@ class AtaControllerTest {
             }
             assertThat(readSector()).isEqualTo(expected(200 + s));
         }
-        assertThat(interrupts).isEqualTo(2);
+        assertThat(irq.edges).isEqualTo(2);
         bus.out(COUNT, 1, 3);
         bus.out(STATUS, 1, 0xC6); // not a power of two
         assertThat(bus.in(STATUS, 1) & 0x01).isEqualTo(1);
@@ -221,7 +214,7 @@ class AtaControllerTest {
         assertThat(bus.in(STATUS, 1)).isZero();
         bus.out(STATUS, 1, 0xEC);
         assertThat(bus.in(STATUS, 1)).isZero();
-        assertThat(interrupts).isZero();
+        assertThat(irq.edges).isZero();
         bus.out(DEVICE, 1, 0xA0);
         assertThat(bus.in(STATUS, 1)).isEqualTo(0x50);
     }
@@ -236,9 +229,9 @@ class AtaControllerTest {
         assertThat(bus.in(LBA0, 1)).isEqualTo(1);
         assertThat(bus.in(ERROR, 1)).isEqualTo(1);
         bus.out(STATUS, 1, 0xE7); // flush: completes, but nIEN keeps INTRQ low
-        assertThat(interrupts).isZero();
+        assertThat(irq.edges).isZero();
         bus.out(ALT_STATUS, 1, 0x00);
-        assertThat(interrupts).isEqualTo(1); // the pending interrupt shows once enabled
+        assertThat(irq.edges).isEqualTo(1); // the pending interrupt shows once enabled
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.vivarium.x86.devices.rtc;
 
 import dev.vivarium.x86.clock.TimerQueue;
 import dev.vivarium.x86.clock.VirtualClock;
+import dev.vivarium.x86.devices.EdgeRecorder;
 import dev.vivarium.x86.devices.IoBus;
 import dev.vivarium.x86.devices.Snapshots;
 import org.junit.jupiter.api.Test;
@@ -18,17 +19,11 @@ class CmosRtcTest {
         final VirtualClock clock = VirtualClock.deterministic(START);
         final TimerQueue timers = new TimerQueue();
         final IoBus bus = new IoBus();
-        int edges;
-        boolean level;
+        final EdgeRecorder irq = new EdgeRecorder();
         final CmosRtc rtc;
 
         Rig(long ram) {
-            rtc = new CmosRtc(clock, timers, high -> {
-                if (high && !level) {
-                    edges++;
-                }
-                level = high;
-            }, ram).attach(bus);
+            rtc = new CmosRtc(clock, timers, irq, ram).attach(bus);
         }
 
         int read(int reg) {
@@ -134,13 +129,13 @@ class CmosRtcTest {
         Rig r = new Rig(64L << 20);
         r.write(0x0B, 0x42); // PIE
         r.runUntil(1_000_000_000L, true);
-        assertThat(r.edges).isEqualTo(1024);
+        assertThat(r.irq.edges).isEqualTo(1024);
         Rig lazy = new Rig(64L << 20);
         lazy.write(0x0B, 0x42);
         lazy.runUntil(10_000_000L, false);
-        assertThat(lazy.edges).isEqualTo(1); // the line stays high until C is read
+        assertThat(lazy.irq.edges).isEqualTo(1); // the line stays high until C is read
         assertThat(lazy.read(0x0C)).isEqualTo(0xC0);
-        assertThat(lazy.level).isFalse();
+        assertThat(lazy.irq.level).isFalse();
     }
 
     @Test
@@ -148,7 +143,7 @@ class CmosRtcTest {
         Rig r = new Rig(64L << 20);
         r.write(0x0B, 0x12); // UIE
         r.runUntil(3_500_000_000L, true);
-        assertThat(r.edges).isEqualTo(3); // the :06, :07 and :08 boundaries in 3.5 s from :05.0
+        assertThat(r.irq.edges).isEqualTo(3); // the :06, :07 and :08 boundaries in 3.5 s from :05.0
     }
 
     @Test
@@ -165,10 +160,10 @@ class CmosRtcTest {
         Rig b = new Rig(64L << 20);
         Snapshots.restore(state, b.clock, b.rtc);
         assertThat(b.bus.in(0x71, 1)).isEqualTo(a.bus.in(0x71, 1)).isEqualTo(0x30);
-        a.edges = 0;
+        a.irq.edges = 0;
         a.runUntil(2_000_000_000L, true);
         b.runUntil(2_000_000_000L, true);
-        assertThat(b.edges).isEqualTo(a.edges).isEqualTo(121); // 64 Hz ticks k * 15.625 ms for k = 8..128
+        assertThat(b.irq.edges).isEqualTo(a.irq.edges).isEqualTo(121); // 64 Hz ticks k * 15.625 ms for k = 8..128
         for (int reg : new int[] {0x00, 0x02, 0x04, 0x07, 0x0A, 0x0B}) {
             assertThat(b.read(reg)).as("reg %x", reg).isEqualTo(a.read(reg));
         }

@@ -2,6 +2,7 @@ package dev.vivarium.x86.devices.serial;
 
 import dev.vivarium.x86.clock.TimerQueue;
 import dev.vivarium.x86.clock.VirtualClock;
+import dev.vivarium.x86.devices.EdgeRecorder;
 import dev.vivarium.x86.devices.IoBus;
 import dev.vivarium.x86.devices.Snapshots;
 import org.junit.jupiter.api.Test;
@@ -21,14 +22,8 @@ class Uart16550Test {
     static final class Rig {
         final IoBus bus = new IoBus();
         final ByteArrayOutputStream sent = new ByteArrayOutputStream();
-        int edges;
-        boolean level;
-        final Uart16550 uart = new Uart16550(COM1, high -> {
-            if (high && !level) {
-                edges++;
-            }
-            level = high;
-        }).attach(bus);
+        final EdgeRecorder irq = new EdgeRecorder();
+        final Uart16550 uart = new Uart16550(COM1, irq).attach(bus);
 
         Rig() {
             uart.output().subscribe(sent::write);
@@ -81,15 +76,15 @@ class Uart16550Test {
         Rig r = new Rig();
         r.osdevInit();
         r.out(1, 0x02); // ETBEI: THR is empty, so it interrupts at once
-        assertThat(r.level).isTrue();
+        assertThat(r.irq.level).isTrue();
         assertThat(r.in(2)).isEqualTo(0xC2);
-        assertThat(r.level).isFalse();
+        assertThat(r.irq.level).isFalse();
         assertThat(r.in(2)).isEqualTo(0xC1);
         r.out(0, 'x');
-        assertThat(r.level).isTrue();
-        assertThat(r.edges).isEqualTo(2);
+        assertThat(r.irq.level).isTrue();
+        assertThat(r.irq.edges).isEqualTo(2);
         r.out(0, 'y'); // a fresh edge per byte for the edge-triggered PIC
-        assertThat(r.edges).isEqualTo(3);
+        assertThat(r.irq.edges).isEqualTo(3);
     }
 
     @Test
@@ -98,9 +93,9 @@ class Uart16550Test {
         r.osdevInit();
         r.out(1, 0x01); // ERBFI
         r.uart.input().write("abc".getBytes(StandardCharsets.US_ASCII));
-        assertThat(r.level).isFalse(); // nothing moves until the board polls
+        assertThat(r.irq.level).isFalse(); // nothing moves until the board polls
         r.uart.pollInput();
-        assertThat(r.level).isTrue();
+        assertThat(r.irq.level).isTrue();
         assertThat(r.in(2)).isEqualTo(0xCC); // below the 14-byte trigger: timeout indication
         r.out(2, 0x41); // 4-byte trigger, FIFO stays on
         r.uart.input().write("defghijklmnopqrstu".getBytes(StandardCharsets.US_ASCII));
@@ -111,7 +106,7 @@ class Uart16550Test {
             got.append((char) r.in(0));
         }
         assertThat(got).hasToString("abcdefghijklmnopqrstu"); // refilled from the host as it drained
-        assertThat(r.level).isFalse();
+        assertThat(r.irq.level).isFalse();
         assertThat(r.in(2)).isEqualTo(0xC1);
     }
 
@@ -149,9 +144,9 @@ class Uart16550Test {
         Rig r = new Rig();
         r.out(4, 0x03); // DTR, RTS, no OUT2
         r.out(1, 0x02);
-        assertThat(r.level).isFalse();
+        assertThat(r.irq.level).isFalse();
         r.out(4, 0x0B);
-        assertThat(r.level).isTrue();
+        assertThat(r.irq.level).isTrue();
     }
 
     @Test
@@ -181,7 +176,7 @@ class Uart16550Test {
 
         Rig b = new Rig();
         Snapshots.restore(state, b.uart);
-        b.level = a.level;
+        b.irq.level = a.irq.level;
         StringBuilder fromA = new StringBuilder();
         StringBuilder fromB = new StringBuilder();
         for (Rig r : new Rig[] {a, b}) {
@@ -203,14 +198,8 @@ class Uart16550Test {
         final TimerQueue timers = new TimerQueue();
         final IoBus bus = new IoBus();
         final List<String> wire = new ArrayList<>();
-        int edges;
-        boolean level;
-        final Uart16550 uart = new Uart16550(COM1, high -> {
-            if (high && !level) {
-                edges++;
-            }
-            level = high;
-        }, clock, timers).attach(bus);
+        final EdgeRecorder irq = new EdgeRecorder();
+        final Uart16550 uart = new Uart16550(COM1, irq, clock, timers).attach(bus);
 
         PacedRig() {
             uart.output().subscribe(b -> wire.add((char) b + "@" + clock.nanos()));
@@ -253,11 +242,11 @@ class Uart16550Test {
         for (char c : "0123".toCharArray()) {
             r.bus.out(COM1, 1, c);
         }
-        assertThat(r.level).isFalse();
+        assertThat(r.irq.level).isFalse();
         r.runUntil(3 * 86_805 - 1);
-        assertThat(r.level).isFalse(); // '3' is still waiting in the FIFO
+        assertThat(r.irq.level).isFalse(); // '3' is still waiting in the FIFO
         r.runUntil(3 * 86_805 + 1);
-        assertThat(r.level).isTrue(); // '3' moved to the shift register: THR empty
+        assertThat(r.irq.level).isTrue(); // '3' moved to the shift register: THR empty
         assertThat(r.bus.in(COM1 + 5, 1) & 0x60).isEqualTo(0x20);
     }
 
