@@ -130,6 +130,17 @@ final class TestMachine {
         return new Code(CODE0, 32);
     }
 
+    /** Ring-0 code that loads DS and ES with the ring-3 data segment and IRETs to {@link #CODE3} at CPL 3. */
+    TestMachine enterUserMode(int eflags) {
+        return load(code0().loadSeg(DS, DATA3_SEL).loadSeg(ES, DATA3_SEL)
+                .iretTo(CODE3_SEL, CODE3, DATA3_SEL, STACK3_TOP, eflags));
+    }
+
+    /** 32-bit ring-3 code at {@link #CODE3}. */
+    Code code3() {
+        return new Code(CODE3, 32);
+    }
+
     Code code(int origin, int bits) {
         return new Code(origin, bits);
     }
