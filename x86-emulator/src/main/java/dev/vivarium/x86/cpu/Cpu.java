@@ -1787,7 +1787,7 @@ public final class Cpu extends CpuSystem {
             case 0 -> {
                 reg[EAX] = 1;
                 // "VivariumVCPU", in EBX, EDX, ECX order
-                reg[EBX] = 0x69766956;
+                reg[EBX] = 0x61766956;
                 reg[EDX] = 0x6D756972;
                 reg[ECX] = 0x55504356;
             }
