@@ -43,6 +43,8 @@ public final class Cpu extends CpuSystem {
     private long sliceEnd;
     /** Interrupts are held off for one instruction after STI, MOV SS and POP SS. */
     private boolean interruptShadow;
+    /** MOV SS and POP SS also hold off the single-step trap until the next instruction ends (SDM vol. 3, 6.8.3). */
+    private boolean stackShadow;
 
     // ---- decoder state of the current instruction ----
     private boolean o32, a32;
@@ -278,6 +280,7 @@ public final class Cpu extends CpuSystem {
         int espAtStart = reg[ESP];
         boolean trap = (flags & TF) != 0;
         interruptShadow = false;
+        stackShadow = false;
         try {
             execute();
             icount++;
@@ -288,7 +291,7 @@ public final class Cpu extends CpuSystem {
             deliverException(f.vector, f.errorCode);
             return;
         }
-        if (trap && !halted) {
+        if (trap && !halted && !stackShadow) {
             dr[6] |= 0x4000; // BS: single step
             deliverException(Vectors.DB, -1);
         }
@@ -1197,7 +1200,7 @@ public final class Cpu extends CpuSystem {
                 modrm();
                 if (regField > 5 || regField == CS) throw ud();
                 loadSegment(regField, rm16());
-                if (regField == SS) interruptShadow = true;
+                if (regField == SS) interruptShadow = stackShadow = true;
             }
             case 0x8F -> {
                 modrm();
@@ -1447,7 +1450,7 @@ public final class Cpu extends CpuSystem {
         loadSegment(seg, v & 0xFFFF);
         setSp(stackOffset(o32 ? 4 : 2));
         if (seg == SS) {
-            interruptShadow = true;
+            interruptShadow = stackShadow = true;
         }
     }
 
