@@ -307,4 +307,62 @@ class ExceptionTest {
         assertThat(m.vectorTaken()).isEqualTo(1);
         assertThat(m.stack(0)).isEqualTo(after);
     }
+
+    @Test
+    void movSsHoldsOffTheSingleStepTrapForOneInstruction() {
+        // SDM vol. 3, 6.8.3: after MOV SS the debug trap waits until the next instruction ends,
+        // so a stack switch (MOV SS; MOV ESP) is never split by a #DB.
+        Code c = m.code0().pushf().db(0x81, 0x0C, 0x24).db(0x00, 0x01, 0x00, 0x00).popf()
+                .osize().movImm(EAX, DATA0_SEL);
+        int movSs = c.here();
+        c.movSeg(SS, EAX);
+        c.movImm(ESP, STACK0_TOP - 0x100);
+        int afterMovEsp = c.here();
+        m.load(c.nop().nop().hlt());
+
+        m.run();
+
+        assertThat(m.vectorTaken()).isEqualTo(1);
+        // The first trap comes after MOV AX (before MOV SS); take it and resume.
+        assertThat(m.stack(0)).isEqualTo(movSs);
+        m.cpu.setEip(movSs);
+        m.cpu.setReg(Cpu.ESP, STACK0_TOP);
+        m.cpu.setEflags(m.cpu.eflags() | EFLAGS_TF);
+        m.cpu.wake();
+
+        m.run();
+
+        assertThat(m.vectorTaken()).isEqualTo(1);
+        assertThat(m.stack(0)).as("no trap between MOV SS and MOV ESP").isEqualTo(afterMovEsp);
+    }
+
+    @Test
+    void interruptWakingHltReturnsAfterTheHlt() {
+        OneRequest pic = new OneRequest();
+        TestMachine x = new TestMachine(pic);
+        Code c = x.code0().sti().hlt();
+        int after = c.here();
+        x.load(c.hlt());
+        assertThat(x.run()).isEqualTo(Cpu.Exit.HALT);
+        assertThat(x.cpu.halted()).isTrue();
+
+        pic.vector = 0x41;
+        assertThat(x.run()).isEqualTo(Cpu.Exit.HALT);
+
+        assertThat(x.vectorTaken()).isEqualTo(0x41);
+        assertThat(x.stack(0)).isEqualTo(after);
+    }
+
+    @Test
+    void pageFaultOnTheKernelStackDuringDeliveryEndsInShutdown() {
+        // A ring-3 #GP whose delivery finds ESP0's page not present: #PF while delivering #GP is
+        // delivered as #PF, whose own delivery faults again (#PF, #PF -> #DF), and #DF faults too.
+        m.identityPaging(7, 7);
+        m.setPte(STACK0_TOP - 4, 0);
+        m.load(m.code0().enablePaging(PAGE_DIRECTORY).iretTo(CODE3_SEL, CODE3, DATA3_SEL, STACK3_TOP, 0x2));
+        m.load(m.code3().hlt());
+
+        assertThat(m.run()).isEqualTo(Cpu.Exit.SHUTDOWN);
+        assertThat(m.cpu.cr(2)).isEqualTo(STACK0_TOP - 4);
+    }
 }

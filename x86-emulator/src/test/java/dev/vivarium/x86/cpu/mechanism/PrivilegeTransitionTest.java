@@ -163,4 +163,50 @@ class PrivilegeTransitionTest {
         assertThat(m.cpu.reg(Cpu.ESP)).isEqualTo(STACK1_TOP - 20);
         assertThat(m.stack(1)).isEqualTo(CODE3_SEL);
     }
+
+    @Test
+    void gateToConformingCodeRunsTheHandlerAtTheCurrentLevelOnTheSameStack() {
+        int conforming = FREE_SEL;
+        m.gdt(conforming, segment(0, 0xFFFFF, PRESENT | S | CODE_XR_CONFORMING, G | DB));
+        int h = DATA + 0x100;
+        m.load(m.code(h, 32).movFromSeg(EBX, CS).mov(ESI, ESP).intN(0x81));
+        m.gateTo(0x81, INT_GATE32, handler(0x81), 3);
+        m.idt(0x82, gate(INT_GATE32, conforming, h, 3, 0));
+        m.enterUserMode(0x2);
+        m.load(m.code3().intN(0x82));
+
+        m.run();
+
+        assertThat(m.vectorTaken()).isEqualTo(0x81);
+        assertThat(m.cpu.reg(EBX) & 0xFFFF).isEqualTo(conforming | 3);
+        assertThat(m.cpu.reg(ESI)).as("frame of three on the user stack").isEqualTo(STACK3_TOP - 12);
+    }
+
+    @Test
+    void iretToRingThreeWithAStackSelectorOfAnotherLevelRaisesGp() {
+        m.load(m.code0().iretTo(CODE3_SEL, CODE3, DATA0_SEL | 3, STACK3_TOP, 0x2));
+
+        m.run();
+
+        assertThat(m.vectorTaken()).isEqualTo(13);
+        assertThat(m.stack(0)).isEqualTo(DATA0_SEL);
+        assertThat(m.cpu.cpl()).isZero();
+        assertThat(m.stack(2)).as("faulted in ring 0").isEqualTo(CODE0_SEL);
+    }
+
+    @Test
+    void farJumpToADataSegmentRaisesGpAndToAnAbsentCodeSegmentNp() {
+        m.load(m.code0().jmpFar(DATA0_SEL, 0).hlt());
+        m.run();
+        assertThat(m.vectorTaken()).isEqualTo(13);
+        assertThat(m.stack(0)).isEqualTo(DATA0_SEL);
+
+        TestMachine m2 = new TestMachine();
+        m2.gdt(FREE_SEL, notPresent(flatCode(0)));
+        m2.load(m2.code0().callFar(FREE_SEL, 0).hlt());
+        m2.run();
+        assertThat(m2.vectorTaken()).isEqualTo(11);
+        assertThat(m2.stack(0)).isEqualTo(FREE_SEL);
+        assertThat(m2.cpu.reg(Cpu.ESP)).as("the CALL pushed nothing").isEqualTo(STACK0_TOP - 16);
+    }
 }
