@@ -47,6 +47,8 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     private long sliceEnd;
     /** Interrupts are held off for one instruction after STI, MOV SS and POP SS. */
     private boolean interruptShadow;
+    /** MOV SS and POP SS also hold off the single-step trap until the next instruction ends (SDM vol. 3, 6.8.3). */
+    private boolean stackShadow;
 
     // ---- decoder state of the current instruction ----
     private boolean o32, a32;
@@ -374,6 +376,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         int espAtStart = reg[ESP];
         boolean trap = (flags & TF) != 0;
         interruptShadow = false;
+        stackShadow = false;
         try {
             execute();
             icount++;
@@ -384,7 +387,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             deliverException(f.vector, f.errorCode);
             return;
         }
-        if (trap && !halted) {
+        if (trap && !halted && !stackShadow) {
             dr[6] |= 0x4000; // BS: single step
             deliverException(Vectors.DB, -1);
         }
@@ -1295,7 +1298,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
                 modrm();
                 if (regField > 5 || regField == CS) throw ud();
                 loadSegment(regField, rm16());
-                if (regField == SS) interruptShadow = true;
+                if (regField == SS) interruptShadow = stackShadow = true;
             }
             case 0x8F -> {
                 modrm();
@@ -1545,7 +1548,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         loadSegment(seg, v & 0xFFFF);
         setSp(stackOffset(o32 ? 4 : 2));
         if (seg == SS) {
-            interruptShadow = true;
+            interruptShadow = stackShadow = true;
         }
     }
 
@@ -1885,7 +1888,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             case 0 -> {
                 reg[EAX] = 1;
                 // "VivariumVCPU", in EBX, EDX, ECX order
-                reg[EBX] = 0x69766956;
+                reg[EBX] = 0x61766956;
                 reg[EDX] = 0x6D756972;
                 reg[ECX] = 0x55504356;
             }
