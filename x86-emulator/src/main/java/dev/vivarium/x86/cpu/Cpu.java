@@ -1808,8 +1808,14 @@ public final class Cpu extends CpuSystem implements Snapshottable {
                 int dest = rmOf(top);
                 int src = regOf(top, regField);
                 int sum = alu(0, dest, src, top);
-                setRmOf(top, sum);
-                setRegOf(top, regField, dest);
+                if (mod == 3) {
+                    // SRC <- DEST, then DEST <- sum: XADD of a register with itself leaves the sum.
+                    setRegOf(top, regField, dest);
+                    setRmOf(top, sum);
+                } else {
+                    setRmOf(top, sum);
+                    setRegOf(top, regField, dest);
+                }
             }
             case 0xC7 -> {
                 modrm();
