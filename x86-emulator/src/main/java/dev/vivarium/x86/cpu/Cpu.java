@@ -820,11 +820,12 @@ public final class Cpu extends CpuSystem {
             if (counter() == 0) {
                 return;
             }
-            icount++;
-            if (icount >= sliceEnd) {
+            // step() counts the iteration that returns; stop before it would pass the budget.
+            if (icount + 1 >= sliceEnd) {
                 eip = instrStart;
                 return;
             }
+            icount++;
         }
     }
 
