@@ -31,6 +31,35 @@ final class FuzzEpisode {
         Slicing SINGLE = random -> 1;
     }
 
+    /** What an episode did, so a test can tell the fuzzing reached the places it should. */
+    static final class Stats {
+        long instructions, slices, restarts, halts, protectedSlices, pagingSlices;
+        final long[] slicesAtCpl = new long[4];
+
+        void add(Stats o) {
+            instructions += o.instructions;
+            slices += o.slices;
+            restarts += o.restarts;
+            halts += o.halts;
+            protectedSlices += o.protectedSlices;
+            pagingSlices += o.pagingSlices;
+            for (int i = 0; i < 4; i++) {
+                slicesAtCpl[i] += o.slicesAtCpl[i];
+            }
+        }
+
+        @Override
+        public String toString() {
+            return instructions + " instructions in " + slices + " slices (" + protectedSlices + " ended in protected mode, "
+                    + pagingSlices + " with paging, by CPL " + java.util.Arrays.toString(slicesAtCpl) + "), "
+                    + restarts + " restarts after shutdown or HLT, " + halts + " HLTs";
+        }
+    }
+
+    final Stats stats = new Stats();
+    /** The machine after {@link #run}, for comparing final states. */
+    FuzzMachine machine;
+
     /** Progress, readable from another thread when the episode hangs. */
     volatile String progress = "not started";
 
@@ -45,6 +74,7 @@ final class FuzzEpisode {
     /** Runs up to {@code instructions} instructions; returns the first failure, or null. */
     Failure run(long instructions, Slicing slicing) {
         FuzzMachine machine = new FuzzMachine(mode, seed);
+        this.machine = machine;
         SplittableRandom sizes = new SplittableRandom(~seed);
         SplittableRandom halts = new SplittableRandom(seed * 31);
         Cpu cpu = machine.cpu;
@@ -58,7 +88,7 @@ final class FuzzEpisode {
         long slice = 0;
         while (cpu.instructions() - start < instructions) {
             slice++;
-            int budget = slicing.next(sizes);
+            int budget = (int) Math.min(slicing.next(sizes), instructions - (cpu.instructions() - start));
             long before = cpu.instructions();
             String at = where(machine);
             progress = "slice " + slice + " (budget " + budget + ") from " + at;
@@ -76,10 +106,16 @@ final class FuzzEpisode {
                 return new Failure(seed, mode, slice, cpu.instructions() - start, broken,
                         "slice began " + at + "; now " + where(machine));
             }
+            stats.slices++;
+            stats.slicesAtCpl[cpu.cpl()]++;
             if ((cpu.cr(0) & 1) != 0) {
                 realCaches = false;
+                stats.protectedSlices++;
+                stats.pagingSlices += cpu.cr(0) < 0 ? 1 : 0;
             }
+            stats.halts += exit == Cpu.Exit.HALT ? 1 : 0;
             if (exit == Cpu.Exit.SHUTDOWN || (exit == Cpu.Exit.HALT && halts.nextBoolean())) {
+                stats.restarts++;
                 try {
                     machine.start();
                 } catch (Throwable t) {
@@ -91,6 +127,7 @@ final class FuzzEpisode {
                 cpu.wake();
             }
         }
+        stats.instructions = cpu.instructions() - start;
         return null;
     }
 

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 final class FuzzMachine {
 
     static final int GDT = 0x1000, GDT_LIMIT = 0x7F, IDT = 0x2000, TSS = 0x3000, PAGE_DIR = 0x4000,
-            PAGE_TABLE = 0x5000, STUB = 0x6000, KERNEL_STACK_TOP = 0x9000, RANDOM_START = 0x10000;
+            PAGE_TABLE = 0x5000, STUB = 0x6000, HANDLERS = 0x7000, KERNEL_STACK_TOP = 0x9000, RANDOM_START = 0x10000;
 
     static final int KERNEL_CODE = 0x08, KERNEL_DATA = 0x10, USER_CODE = 0x1B, USER_DATA = 0x23, TSS_SEL = 0x28,
             CODE16 = 0x30, DATA16 = 0x38, CALL_GATE = 0x43, CONFORMING_CODE = 0x48;
@@ -98,11 +98,14 @@ final class FuzzMachine {
      */
     private void startProtected32(boolean user, boolean paging, boolean randomTables) {
         writeGdt(random.nextInt(RANDOM_START, FuzzMemory.SIZE), randomTables);
+        int codeEnd = paging ? 0x400000 : Integer.MAX_VALUE;
         for (int v = 0; v < 256; v++) {
             int type = random.nextBoolean() ? 0x8E : 0x8F; // 32-bit interrupt / trap gate
             int dpl = random.nextInt(4) == 0 ? 0 : 3 << 5;
-            writeGate(v, random.nextInt(8) == 0 ? CONFORMING_CODE : KERNEL_CODE,
-                    random.nextInt(RANDOM_START, Integer.MAX_VALUE), type | dpl);
+            boolean handled = random.nextBoolean();
+            int handler = handled ? writeHandler(v, random.nextInt(RANDOM_START, user ? 0x400000 : codeEnd))
+                    : random.nextInt(RANDOM_START, codeEnd);
+            writeGate(v, !handled && random.nextInt(8) == 0 ? CONFORMING_CODE : KERNEL_CODE, handler, type | dpl);
         }
         writeTss();
         if (paging) {
@@ -153,6 +156,29 @@ final class FuzzMachine {
                 memory.writeByte(TSS + i, random.nextInt());
             }
         }
+    }
+
+    /**
+     * A handler that does what an OS might: drops the error code, points the return address at
+     * somewhere new and IRETs, so control goes back to the interrupted level (across privilege
+     * levels from ring 3) instead of running garbage at ring 0. Returns its address.
+     */
+    private int writeHandler(int vector, int resumeAt) {
+        int at = HANDLERS + vector * 16;
+        boolean errorCode = vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
+        byte[] code = {
+                (byte) 0x83, (byte) 0xC4, 0x04,                 // add esp, 4 (or a NOP-like lea, below)
+                (byte) 0xC7, 0x04, 0x24,                         // mov dword [esp], resumeAt
+                (byte) resumeAt, (byte) (resumeAt >>> 8), (byte) (resumeAt >>> 16), (byte) (resumeAt >>> 24),
+                (byte) 0xCF                                      // iretd
+        };
+        if (!errorCode) {
+            code[0] = (byte) 0x8D; // lea esp, [esp]: the same length, no error code to drop
+            code[1] = 0x24;
+            code[2] = 0x24;
+        }
+        memory.write(at, code);
+        return at;
     }
 
     private int pushStub(int esp, int value) {
@@ -230,5 +256,21 @@ final class FuzzMachine {
             }
             memory.writeDword(PAGE_TABLE + page * 4, page << 12 | bits);
         }
+    }
+
+    /** Everything architectural, and a hash of memory: equal fingerprints mean equal machines. */
+    String fingerprint() {
+        StringBuilder s = new StringBuilder();
+        for (int r = Cpu.EAX; r <= Cpu.EDI; r++) {
+            s.append(Integer.toHexString(cpu.reg(r))).append(' ');
+        }
+        s.append("eip ").append(Integer.toHexString(cpu.eip())).append(" flags ").append(Integer.toHexString(cpu.eflags()));
+        for (int seg = 0; seg < 6; seg++) {
+            s.append(String.format(" seg%d %x/%x/%x/%x", seg, cpu.segmentSelector(seg), cpu.segmentBase(seg),
+                    cpu.segmentLimit(seg), cpu.segmentAttributes(seg)));
+        }
+        s.append(String.format(" cr %x %x %x %x cpl %d halted %b shutdown %b icount %d memory %x", cpu.cr(0), cpu.cr(2),
+                cpu.cr(3), cpu.cr(4), cpu.cpl(), cpu.halted(), cpu.isShutdown(), cpu.instructions(), memory.hash()));
+        return s.toString();
     }
 }

@@ -36,6 +36,10 @@ final class FuzzMemory implements PhysicalMemory {
         bytes[address & MASK] = (byte) value;
     }
 
+    long hash() {
+        return java.util.Arrays.hashCode(bytes) & 0xFFFFFFFFL;
+    }
+
     void write(int address, byte[] code) {
         for (int i = 0; i < code.length; i++) {
             writeByte(address + i, code[i]);
