@@ -28,6 +28,7 @@ import java.util.function.LongSupplier;
 public final class VirtualClock implements Snapshottable {
 
     public static final long DEFAULT_INSTRUCTIONS_PER_SECOND = 100_000_000L;
+    public static final long MAX_INSTRUCTIONS_PER_SECOND = 9_000_000_000L;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final boolean realtime;
@@ -42,8 +43,10 @@ public final class VirtualClock implements Snapshottable {
     private long hostOrigin;
 
     private VirtualClock(boolean realtime, long instructionsPerSecond, long startEpochNanos, LongSupplier hostNanos) {
-        if (instructionsPerSecond <= 0) {
-            throw new IllegalArgumentException("instructionsPerSecond must be positive: " + instructionsPerSecond);
+        // The bound keeps (instructions % rate) * 1e9 inside a long in advanceInstructions.
+        if (instructionsPerSecond <= 0 || instructionsPerSecond > MAX_INSTRUCTIONS_PER_SECOND) {
+            throw new IllegalArgumentException("instructionsPerSecond must be 1.." + MAX_INSTRUCTIONS_PER_SECOND
+                    + ": " + instructionsPerSecond);
         }
         this.realtime = realtime;
         this.instructionsPerSecond = instructionsPerSecond;
@@ -104,6 +107,25 @@ public final class VirtualClock implements Snapshottable {
         long scaled = part * NANOS_PER_SECOND + remainder; // part < ips <= ~9.2e9 keeps this in range
         nanos += scaled / instructionsPerSecond;
         remainder = scaled % instructionsPerSecond;
+    }
+
+    /**
+     * How many instructions the CPU may run before guest time reaches {@code deadline}: in
+     * deterministic mode exactly the smallest n with {@code advanceInstructions(n)} landing at
+     * or past it (so a run slice can end on the next timer event); in realtime mode an estimate
+     * at the nominal rate. 0 when the deadline has passed; Long.MAX_VALUE when it is too far
+     * to count (or {@link Timer#NEVER}).
+     */
+    public long instructionsUntil(long deadline) {
+        long delta = deadline - nanos();
+        if (delta <= 0) {
+            return 0;
+        }
+        if (delta > (Long.MAX_VALUE - NANOS_PER_SECOND) / instructionsPerSecond) {
+            return Long.MAX_VALUE;
+        }
+        long needed = delta * instructionsPerSecond - (realtime ? 0 : remainder);
+        return (needed + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
     }
 
     /**

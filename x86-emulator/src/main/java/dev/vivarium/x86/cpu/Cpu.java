@@ -47,6 +47,8 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     private long sliceEnd;
     /** Interrupts are held off for one instruction after STI, MOV SS and POP SS. */
     private boolean interruptShadow;
+    /** MOV SS and POP SS also hold off the single-step trap until the next instruction ends (SDM vol. 3, 6.8.3). */
+    private boolean stackShadow;
 
     // ---- decoder state of the current instruction ----
     private boolean o32, a32;
@@ -260,6 +262,18 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         this.timeStampCounter = tsc;
     }
 
+    /**
+     * Ends the current run slice after the instruction in progress: a device (the debug-exit
+     * port, a reset request) needs the board to look at the machine before anything else runs.
+     */
+    public void requestStop() {
+        sliceEnd = icount;
+    }
+
+    public boolean interruptsEnabled() {
+        return (flags & IF) != 0;
+    }
+
     /** Restarts a halted CPU without an interrupt (an NMI-like wake used by the board). */
     public void wake() {
         halted = false;
@@ -362,6 +376,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         int espAtStart = reg[ESP];
         boolean trap = (flags & TF) != 0;
         interruptShadow = false;
+        stackShadow = false;
         try {
             execute();
             icount++;
@@ -372,7 +387,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             deliverException(f.vector, f.errorCode);
             return;
         }
-        if (trap && !halted) {
+        if (trap && !halted && !stackShadow) {
             dr[6] |= 0x4000; // BS: single step
             deliverException(Vectors.DB, -1);
         }
@@ -905,11 +920,12 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             if (counter() == 0) {
                 return;
             }
-            icount++;
-            if (icount >= sliceEnd) {
+            // The iteration just done is counted by step(); stop here if that uses up the slice.
+            if (icount + 1 >= sliceEnd) {
                 eip = instrStart;
                 return;
             }
+            icount++;
         }
     }
 
@@ -1282,7 +1298,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
                 modrm();
                 if (regField > 5 || regField == CS) throw ud();
                 loadSegment(regField, rm16());
-                if (regField == SS) interruptShadow = true;
+                if (regField == SS) interruptShadow = stackShadow = true;
             }
             case 0x8F -> {
                 modrm();
@@ -1532,7 +1548,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         loadSegment(seg, v & 0xFFFF);
         setSp(stackOffset(o32 ? 4 : 2));
         if (seg == SS) {
-            interruptShadow = true;
+            interruptShadow = stackShadow = true;
         }
     }
 
@@ -1792,8 +1808,14 @@ public final class Cpu extends CpuSystem implements Snapshottable {
                 int dest = rmOf(top);
                 int src = regOf(top, regField);
                 int sum = alu(0, dest, src, top);
-                setRmOf(top, sum);
-                setRegOf(top, regField, dest);
+                if (mod == 3) {
+                    // SRC <- DEST, then DEST <- sum: XADD of a register with itself leaves the sum.
+                    setRegOf(top, regField, dest);
+                    setRmOf(top, sum);
+                } else {
+                    setRmOf(top, sum);
+                    setRegOf(top, regField, dest);
+                }
             }
             case 0xC7 -> {
                 modrm();
@@ -1872,7 +1894,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             case 0 -> {
                 reg[EAX] = 1;
                 // "VivariumVCPU", in EBX, EDX, ECX order
-                reg[EBX] = 0x69766956;
+                reg[EBX] = 0x61766956;
                 reg[EDX] = 0x6D756972;
                 reg[ECX] = 0x55504356;
             }

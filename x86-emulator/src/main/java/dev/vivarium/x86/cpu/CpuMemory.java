@@ -206,10 +206,11 @@ abstract class CpuMemory extends CpuState {
     final void writeLin32(int la, int v, boolean user) {
         if (paging && (la & 0xFFF) > 0xFFC) {
             int p0 = translate(la, true, user);
-            int p1 = translate(la + 3, true, user);
+            // The second page is checked at its first byte: that is the address CR2 reports.
+            int p1 = translate((la + 3) & ~0xFFF, true, user);
             for (int k = 0; k < 4; k++) {
                 int b = la + k;
-                mem.writeByte(((b ^ la) & ~0xFFF) == 0 ? p0 + k : p1 - 3 + k, v >>> (8 * k));
+                mem.writeByte(((b ^ la) & ~0xFFF) == 0 ? p0 + k : p1 | (b & 0xFFF), v >>> (8 * k));
             }
             return;
         }
@@ -246,7 +247,10 @@ abstract class CpuMemory extends CpuState {
     final void probeWrite(int seg, int off, int size) {
         int la = linear(seg, off, size, true);
         translate(la, true, userAccess());
-        translate(la + size - 1, true, userAccess());
+        int last = la + size - 1;
+        if (((last ^ la) & ~0xFFF) != 0) {
+            translate(last & ~0xFFF, true, userAccess()); // CR2 names the first byte on the second page
+        }
     }
 
     // ---- instruction fetch ----
@@ -271,7 +275,7 @@ abstract class CpuMemory extends CpuState {
         eip = off + 1;
         int la = segBase[CS] + off;
         if ((la & ~0xFFF) != fetchPage) {
-            fetchFrame = translate(la & ~0xFFF, false, userAccess()) & ~0xFFF;
+            fetchFrame = translate(la, false, userAccess()) & ~0xFFF; // la itself: CR2 must name it
             fetchArray = mem.codePage(fetchFrame);
             fetchPage = la & ~0xFFF;
         }

@@ -346,6 +346,48 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         return out;
     }
 
+    // ---- whole pages, for migration ----
+
+    /** RAM pages in this machine (the page numbers a dirty log can name). */
+    public int ramPages() {
+        return ramPages;
+    }
+
+    /**
+     * Copies RAM page {@code pn} into {@code into} (4096 bytes) and returns true, or returns
+     * false, leaving {@code into} alone, when the page was never written and reads as zero.
+     */
+    public boolean copyPage(int pn, byte[] into) {
+        byte[] page = pages[pn];
+        if (page == null) {
+            return false;
+        }
+        System.arraycopy(page, 0, into, 0, PAGE_SIZE);
+        return true;
+    }
+
+    /**
+     * Replaces RAM page {@code pn} with {@code data} (4096 bytes, or null for a zero page) as a
+     * migration target receives it. Not a guest write: no dirty log records it.
+     */
+    public void installPage(int pn, byte[] data) {
+        if (data == null) {
+            if (pages[pn] != null) {
+                pages[pn] = null;
+                allocatedPages--;
+            }
+            return;
+        }
+        if (data.length != PAGE_SIZE) {
+            throw new IllegalArgumentException("a page is " + PAGE_SIZE + " bytes, not " + data.length);
+        }
+        if (pages[pn] == null) {
+            pages[pn] = new byte[PAGE_SIZE];
+            allocatedPages++;
+        }
+        System.arraycopy(data, 0, pages[pn], 0, PAGE_SIZE);
+    }
+
     // ---- dirty logs ----
 
     /** Copies and clears one consumer's dirty log (see the class comment for threading). */

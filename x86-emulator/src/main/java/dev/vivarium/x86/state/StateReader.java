@@ -1,20 +1,33 @@
 package dev.vivarium.x86.state;
 
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads what {@link StateWriter} wrote, in the same order. Every malformation (truncation, a
- * section tag other than the one expected, an absurd length) becomes a
- * {@link StateFormatException} naming where it happened.
+ * Reads the payload {@link StateWriter} wrote, in the same order. Every malformation
+ * (truncation, a section tag other than the one expected, an absurd length) becomes a
+ * {@link StateFormatException} naming the payload offset where it happened. Readers from
+ * {@link StateFile} start only after the whole file's checksum was verified.
  */
-public final class StateReader {
+public final class StateReader implements AutoCloseable {
 
-    private final ByteBuffer buffer;
+    private final DataInputStream data;
+    private final long limit;
+    private long position;
 
+    /** A reader over a bare payload (no envelope), mainly for tests. */
     public StateReader(byte[] payload) {
-        this.buffer = ByteBuffer.wrap(payload);
+        this(new ByteArrayInputStream(payload), payload.length);
+    }
+
+    StateReader(InputStream in, long payloadLength) {
+        this.data = new DataInputStream(in.markSupported() ? in : new BufferedInputStream(in));
+        this.limit = payloadLength;
     }
 
     public StateReader beginSection(String tag) {
@@ -29,39 +42,48 @@ public final class StateReader {
 
     /** The tag of the next section, without consuming it; null at the end of the payload. */
     public String peekSection() {
-        if (!buffer.hasRemaining()) {
+        if (atEnd()) {
             return null;
         }
-        int mark = buffer.position();
+        long at = position;
+        data.mark(8 + StateWriter.MAX_TAG_BYTES);
         try {
             if (readInt() != StateWriter.SECTION_BEGIN) {
-                throw new StateFormatException("expected a section at byte " + mark);
+                throw new StateFormatException("expected a section at byte " + at);
             }
             return readString();
         } finally {
-            buffer.position(mark);
+            try {
+                data.reset();
+            } catch (IOException e) {
+                throw new StateFormatException("cannot look ahead in state at byte " + at, e);
+            }
+            position = at;
         }
     }
 
     public boolean readBoolean() {
         int b = readByte();
         if (b != 0 && b != 1) {
-            throw new StateFormatException("expected a boolean at byte " + (buffer.position() - 1) + ", found " + b);
+            throw new StateFormatException("expected a boolean at byte " + (position - 1) + ", found " + b);
         }
         return b == 1;
     }
 
     /** One byte, 0..255. */
     public int readByte() {
-        return get(() -> buffer.get() & 0xFF);
+        need(1);
+        return read(data::readUnsignedByte, 1);
     }
 
     public int readInt() {
-        return get(buffer::getInt);
+        need(4);
+        return read(data::readInt, 4);
     }
 
     public long readLong() {
-        return get(buffer::getLong);
+        need(8);
+        return read(data::readLong, 8);
     }
 
     public String readString() {
@@ -69,9 +91,8 @@ public final class StateReader {
     }
 
     public byte[] readBytes() {
-        int length = readLength();
-        byte[] b = new byte[length];
-        run(() -> buffer.get(b));
+        byte[] b = new byte[readLength()];
+        fill(b);
         return b;
     }
 
@@ -79,15 +100,15 @@ public final class StateReader {
     public void readBytesInto(byte[] into) {
         int length = readLength();
         if (length != into.length) {
-            throw new StateFormatException("expected " + into.length + " bytes at byte " + buffer.position() + ", found " + length);
+            throw new StateFormatException("expected " + into.length + " bytes at byte " + position + ", found " + length);
         }
-        run(() -> buffer.get(into));
+        fill(into);
     }
 
     public int[] readInts() {
-        int length = readLength();
-        if (length > buffer.remaining() / 4) {
-            throw truncated();
+        int length = readInt();
+        if (length < 0 || length > (limit - position) / 4) {
+            throw new StateFormatException("bad length " + length + " at byte " + (position - 4));
         }
         int[] v = new int[length];
         for (int i = 0; i < length; i++) {
@@ -106,19 +127,42 @@ public final class StateReader {
     }
 
     public boolean atEnd() {
-        return !buffer.hasRemaining();
+        return position >= limit;
+    }
+
+    @Override
+    public void close() {
+        try {
+            data.close();
+        } catch (IOException e) {
+            // Only reading was done; nothing is lost by a failed close.
+        }
     }
 
     private int readLength() {
         int length = readInt();
-        if (length < 0 || length > buffer.remaining()) {
-            throw new StateFormatException("bad length " + length + " at byte " + (buffer.position() - 4));
+        if (length < 0 || length > limit - position) {
+            throw new StateFormatException("bad length " + length + " at byte " + (position - 4));
         }
         return length;
     }
 
+    private void fill(byte[] b) {
+        need(b.length);
+        read(() -> {
+            data.readFully(b);
+            return 0;
+        }, b.length);
+    }
+
+    private void need(int bytes) {
+        if (limit - position < bytes) {
+            throw truncated();
+        }
+    }
+
     private void expectMarker(int marker, String tag, String which) {
-        int at = buffer.position();
+        long at = position;
         int found = readInt();
         String foundTag = found == marker ? readString() : null;
         if (!tag.equals(foundTag)) {
@@ -127,27 +171,23 @@ public final class StateReader {
         }
     }
 
-    private interface Getter<T> {
-        T get();
+    private interface Read<T> {
+        T get() throws IOException;
     }
 
-    private <T> T get(Getter<T> getter) {
+    private <T> T read(Read<T> read, int bytes) {
         try {
-            return getter.get();
-        } catch (BufferUnderflowException e) {
+            T v = read.get();
+            position += bytes;
+            return v;
+        } catch (EOFException e) {
             throw truncated();
-        }
-    }
-
-    private void run(Runnable r) {
-        try {
-            r.run();
-        } catch (BufferUnderflowException e) {
-            throw truncated();
+        } catch (IOException e) {
+            throw new StateFormatException("reading state failed at byte " + position + ": " + e.getMessage(), e);
         }
     }
 
     private StateFormatException truncated() {
-        return new StateFormatException("state is truncated at byte " + buffer.position());
+        return new StateFormatException("state is truncated at byte " + position);
     }
 }

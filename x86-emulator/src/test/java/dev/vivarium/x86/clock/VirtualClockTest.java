@@ -30,6 +30,35 @@ class VirtualClockTest {
     }
 
     @Test
+    void refusesRatesTheArithmeticCannotCarry() {
+        assertThatThrownBy(() -> VirtualClock.deterministic(0L, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VirtualClock.deterministic(10_000_000_000L, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        VirtualClock fastest = VirtualClock.deterministic(VirtualClock.MAX_INSTRUCTIONS_PER_SECOND, 0);
+        fastest.advanceInstructions(VirtualClock.MAX_INSTRUCTIONS_PER_SECOND - 1);
+        fastest.advanceInstructions(1);
+        assertThat(fastest.nanos()).isEqualTo(1_000_000_000L);
+    }
+
+    @Test
+    void instructionsUntilLandsExactlyOnTheDeadline() {
+        for (long rate : new long[] {3_000_000L, 100_000_000L, 7_777_777_777L}) {
+            VirtualClock c = VirtualClock.deterministic(rate, 0);
+            c.advanceInstructions(5); // leave a remainder
+            long deadline = c.nanos() + 123_457;
+            long n = c.instructionsUntil(deadline);
+            VirtualClock shortBy1 = VirtualClock.deterministic(rate, 0);
+            shortBy1.advanceInstructions(5);
+            shortBy1.advanceInstructions(n - 1);
+            assertThat(shortBy1.nanos()).as("rate %d", rate).isLessThan(deadline);
+            c.advanceInstructions(n);
+            assertThat(c.nanos()).as("rate %d", rate).isGreaterThanOrEqualTo(deadline);
+            assertThat(c.instructionsUntil(deadline)).isZero();
+        }
+        assertThat(VirtualClock.deterministic(0).instructionsUntil(Timer.NEVER)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void defaultRateIsTenNanosPerInstruction() {
         VirtualClock c = VirtualClock.deterministic(1_700_000_000_000_000_000L);
         c.advanceInstructions(7);

@@ -189,6 +189,33 @@ class GuestMemoryTest {
     }
 
     @Test
+    void preCopyMigrationByDirtyPagesConverges() {
+        GuestMemory source = new GuestMemory(MIB);
+        GuestMemory target = new GuestMemory(MIB);
+        for (int a = 0; a < 64 * 1024; a += 4) {
+            source.writeDword(a, a * 3 + 1);
+        }
+        byte[] page = new byte[GuestMemory.PAGE_SIZE];
+        source.takeDirty(DirtyLog.MIGRATION);
+        for (int pn = 0; pn < source.ramPages(); pn++) { // round 0: everything
+            target.installPage(pn, source.copyPage(pn, page) ? page : null);
+        }
+        source.writeDword(0x2000, 0xFEEDFACE); // the guest keeps running
+        source.writeDword(0x30000, 0x12345678);
+        DirtyPages round1 = source.takeDirty(DirtyLog.MIGRATION);
+        assertThat(round1.count()).isEqualTo(2);
+        round1.forEach(pn -> target.installPage(pn, source.copyPage(pn, page) ? page : null));
+        for (int a = 0; a < MIB; a += 4) {
+            assertThat(target.readDword(a)).isEqualTo(source.readDword(a));
+        }
+        assertThat(target.allocatedPages()).isEqualTo(source.allocatedPages());
+        assertThat(target.peekDirty(DirtyLog.MIGRATION).isEmpty()).isTrue();
+        target.installPage(0, null);
+        assertThat(target.readDword(0)).isZero();
+        assertThat(target.allocatedPages()).isEqualTo(source.allocatedPages() - 1);
+    }
+
+    @Test
     void restoreRefusesOtherSizeWithoutChangingAnything() {
         GuestMemory m = new GuestMemory(2L * MIB);
         m.writeByte(0, 1);

@@ -1,7 +1,12 @@
 package dev.vivarium.x86.state;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,5 +88,57 @@ class StateFileTest {
     void unclosedSectionIsAProgrammingError() {
         StateWriter w = new StateWriter().beginSection("x");
         assertThatThrownBy(w::toByteArray).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void streamsToAFileAndVerifiesBeforeReading(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("vm.state");
+        byte[] page = new byte[4096];
+        Arrays.fill(page, (byte) 0x5A);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            StateWriter w = StateFile.create(out);
+            w.beginSection("pages");
+            for (int i = 0; i < 300; i++) { // more than one 64 KiB read buffer
+                w.writeInt(i).writeBytes(page);
+            }
+            w.endSection("pages");
+            w.finish();
+        }
+        try (StateReader r = StateFile.open(file)) {
+            assertThat(r.peekSection()).isEqualTo("pages");
+            r.beginSection("pages");
+            byte[] into = new byte[4096];
+            for (int i = 0; i < 300; i++) {
+                assertThat(r.readInt()).isEqualTo(i);
+                r.readBytesInto(into);
+            }
+            assertThat(into).isEqualTo(page);
+            r.endSection("pages");
+            assertThat(r.atEnd()).isTrue();
+        }
+
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[100_000] ^= 1;
+        Path damaged = dir.resolve("damaged.state");
+        Files.write(damaged, bytes);
+        assertThatThrownBy(() -> StateFile.open(damaged))
+                .isInstanceOf(StateFormatException.class).hasMessageContaining("CRC32C");
+        Path cut = dir.resolve("cut.state");
+        Files.write(cut, Arrays.copyOf(bytes, 50_000));
+        assertThatThrownBy(() -> StateFile.open(cut)).isInstanceOf(StateFormatException.class);
+        assertThatThrownBy(() -> StateFile.open(dir.resolve("missing.state")))
+                .isInstanceOf(StateFormatException.class).hasMessageContaining("no state file");
+    }
+
+    @Test
+    void fileAndMemoryFormsAreTheSameBytes(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("same.state");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            StateWriter w = StateFile.create(out);
+            w.beginSection("dev").writeInt(42).writeLong(-7L).writeBoolean(true).writeString("héllo")
+                    .writeBytes(new byte[] {1, 2, 3}).writeInts(new int[] {9, 8}).endSection("dev");
+            w.finish();
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(sample());
     }
 }

@@ -138,11 +138,12 @@ final class Pic8259 {
     }
 
     private void icw1(int value) {
-        // ICW1 resets the chip: mask cleared, IR7 lowest priority, edge detection restarted.
+        // ICW1 resets the chip: mask cleared, IR7 lowest priority, and the edge sense reset so
+        // that only a new low-to-high transition requests: a line already high stays silent,
+        // which is why the remembered line levels are kept.
         irr = 0;
         isr = 0;
         imr = 0;
-        lines = 0;
         priorityAdd = 0;
         specialMask = false;
         readIsr = false;

@@ -88,6 +88,18 @@ class DualPicTest {
     }
 
     @Test
+    void reinitialisationNeedsAFreshEdgeFromALineAlreadyHigh() {
+        pic.setIrq(6, true);
+        linuxInit(bus); // ICW1 clears IRR and resets edge sensing
+        assertThat(pic.pending()).isFalse();
+        pic.setIrq(6, true); // still high: no transition
+        assertThat(pic.pending()).isFalse();
+        pic.setIrq(6, false);
+        pic.setIrq(6, true);
+        assertThat(pic.acknowledge()).isEqualTo(0x26);
+    }
+
+    @Test
     void spuriousIrq7WhenRequestVanishesBeforeAcknowledge() {
         pulse(5);
         assertThat(pic.pending()).isTrue();
@@ -121,7 +133,8 @@ class DualPicTest {
         bus.out(0x21, 1, 0x20);
         bus.out(0x21, 1, 0x04);
         bus.out(0x21, 1, 0x03); // ICW4 with AEOI
-        pulse(6);
+        pic.setIrq(6, false);
+        pic.setIrq(6, true);
         assertThat(pic.acknowledge()).isEqualTo(0x26);
         assertThat(pic.inService()).isZero();
 

@@ -3,12 +3,11 @@ package dev.vivarium.x86.devices.pit;
 import dev.vivarium.x86.clock.Timer;
 import dev.vivarium.x86.clock.TimerQueue;
 import dev.vivarium.x86.clock.VirtualClock;
+import dev.vivarium.x86.devices.EdgeRecorder;
 import dev.vivarium.x86.devices.IoBus;
 import dev.vivarium.x86.devices.Snapshots;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,15 +18,8 @@ class Pit8254Test {
         final VirtualClock clock = VirtualClock.deterministic(0);
         final TimerQueue timers = new TimerQueue();
         final IoBus bus = new IoBus();
-        final List<Long> risingEdges = new ArrayList<>();
-        /** Starts high: the edge of programming a mode that begins with OUT high is not a tick. */
-        boolean level = true;
-        final Pit8254 pit = new Pit8254(clock, timers, high -> {
-            if (high && !level) {
-                risingEdges.add(clock.nanos());
-            }
-            level = high;
-        }).attach(bus);
+        final EdgeRecorder irq = new EdgeRecorder(clock::nanos);
+        final Pit8254 pit = new Pit8254(clock, timers, irq).attach(bus);
         final SystemControlPort port61 = new SystemControlPort(pit, clock).attach(bus);
 
         /** Idles like a halted CPU: jump to each event until {@code until}. */
@@ -45,6 +37,10 @@ class Pit8254Test {
             bus.out(0x40, 1, count >>> 8);
         }
 
+        Rig() {
+            irq.level = true; // the edge of programming a mode that starts with OUT high is not a tick
+        }
+
         int latchedCount0() {
             bus.out(0x43, 1, 0x00);
             return bus.in(0x40, 1) | bus.in(0x40, 1) << 8;
@@ -57,9 +53,9 @@ class Pit8254Test {
         int latch = (Pit8254.FREQUENCY_HZ + 50) / 100; // 11932: 100 Hz
         r.program(0x34, latch); // channel 0, lobyte/hibyte, mode 2
         r.runUntil(51_000_000L);
-        assertThat(r.risingEdges).hasSize(5);
+        assertThat(r.irq.risingEdges).hasSize(5);
         for (int k = 1; k <= 5; k++) {
-            assertThat(r.risingEdges.get(k - 1)).isEqualTo(PitChannel.TICKS.nanosForTicks((long) k * latch));
+            assertThat(r.irq.risingEdges.get(k - 1)).isEqualTo(PitChannel.TICKS.nanosForTicks((long) k * latch));
         }
     }
 
@@ -68,11 +64,11 @@ class Pit8254Test {
         Rig r = new Rig();
         r.program(0x36, 0); // mode 3, count 0 = 65536
         r.runUntil(1_000_000_000L);
-        assertThat(r.risingEdges).hasSize(18); // 18.2 Hz
+        assertThat(r.irq.risingEdges).hasSize(18); // 18.2 Hz
         // OUT is high for the first half of each period
         r.runUntil(1_000_000_000L + 1);
         long intoPeriod = PitChannel.TICKS.ticksIn(r.clock.nanos()) % 65536;
-        assertThat(r.level).isEqualTo(intoPeriod < 32768);
+        assertThat(r.irq.level).isEqualTo(intoPeriod < 32768);
     }
 
     @Test
@@ -90,9 +86,9 @@ class Pit8254Test {
     void mode0FiresOnceAndReadBackReportsStatus() {
         Rig r = new Rig();
         r.program(0x30, 1000); // mode 0
-        assertThat(r.level).isFalse();
+        assertThat(r.irq.level).isFalse();
         r.runUntil(1_000_000_000L);
-        assertThat(r.risingEdges).containsExactly(PitChannel.TICKS.nanosForTicks(1000));
+        assertThat(r.irq.risingEdges).containsExactly(PitChannel.TICKS.nanosForTicks(1000));
         assertThat(r.timers.nextEventTime()).isEqualTo(Timer.NEVER);
         r.bus.out(0x43, 1, 0xE2); // read-back: latch status of channel 0
         assertThat(r.bus.in(0x40, 1)).isEqualTo(0x80 | 0x30); // OUT high, lo/hi access, mode 0
@@ -104,7 +100,7 @@ class Pit8254Test {
         r.bus.out(0x43, 1, 0x14); // channel 0, low byte only, mode 2
         r.bus.out(0x40, 1, 200);
         r.runUntil(PitChannel.TICKS.nanosForTicks(1000));
-        assertThat(r.risingEdges).hasSize(5);
+        assertThat(r.irq.risingEdges).hasSize(5);
         r.bus.out(0x43, 1, 0x24); // high byte only
         r.bus.out(0x40, 1, 0x01); // count 0x100
         assertThat(r.bus.in(0x40, 1)).isEqualTo(0x01);
@@ -122,7 +118,7 @@ class Pit8254Test {
         assertThat(r.bus.in(0x61, 1) & 0x20).isZero();
         r.clock.idleUntil(PitChannel.TICKS.nanosForTicks(0xFFFF));
         assertThat(r.bus.in(0x61, 1) & 0x21).isEqualTo(0x21);
-        assertThat(r.risingEdges).isEmpty(); // channel 2 is not on IRQ 0
+        assertThat(r.irq.risingEdges).isEmpty(); // channel 2 is not on IRQ 0
     }
 
     @Test
@@ -144,13 +140,13 @@ class Pit8254Test {
 
         Rig b = new Rig();
         Snapshots.restore(state, b.clock, b.pit, b.port61);
-        b.level = a.level;
+        b.irq.level = a.irq.level;
         assertThat(b.bus.in(0x40, 1)).isEqualTo(a.bus.in(0x40, 1));
         assertThat(b.timers.nextEventTime()).isEqualTo(a.timers.nextEventTime());
-        a.risingEdges.clear();
+        a.irq.risingEdges.clear();
         a.runUntil(100_000_000L);
         b.runUntil(100_000_000L);
-        assertThat(b.risingEdges).isEqualTo(a.risingEdges).hasSize(7);
+        assertThat(b.irq.risingEdges).isEqualTo(a.irq.risingEdges).hasSize(7);
         assertThat(b.latchedCount0()).isEqualTo(a.latchedCount0());
     }
 }
