@@ -33,6 +33,11 @@ public final class ConformanceRunner {
                 .filter(f -> options.forms().isEmpty() || options.forms().contains(f.form()))
                 .sorted(Comparator.comparingLong(SuiteFile::size).reversed())
                 .toList();
+        for (String form : options.forms()) {
+            if (selected.stream().noneMatch(f -> f.form().equals(form))) {
+                throw new ConformanceInputException("no test file of form '" + form + "' among the paths given");
+            }
+        }
         ConcurrentLinkedQueue<SuiteFile> queue = new ConcurrentLinkedQueue<>(selected);
         AtomicBoolean stop = new AtomicBoolean();
         int threads = Math.max(1, Math.min(options.threads(), selected.size()));

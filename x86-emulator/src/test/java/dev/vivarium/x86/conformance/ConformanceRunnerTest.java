@@ -62,6 +62,8 @@ class ConformanceRunnerTest {
         assertThat(only41.forms()).extracting(FormTally::form).containsExactly("41");
         assertThat(only41.passed()).isEqualTo(1);
         assertThat(only41.failed()).isEqualTo(1);
+        assertThatThrownBy(() -> run(RunOptions.defaults().withForms(Set.of("F7.6")), dir))
+                .isInstanceOf(ConformanceInputException.class).hasMessageContaining("no test file of form 'F7.6'");
     }
 
     @Test
