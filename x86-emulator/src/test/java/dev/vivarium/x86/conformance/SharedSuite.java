@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Finds the shared 80286 test set: {@code shared/x86-conformance/80286-real} beside the
@@ -21,11 +22,9 @@ public final class SharedSuite {
         String rootEnv = System.getenv("VIVARIUM_ROOT");
         Path root = Path.of(rootEnv != null && !rootEnv.isBlank() ? rootEnv : System.getProperty("user.dir"))
                 .toAbsolutePath().normalize();
-        for (Path d = root.getParent(); d != null; d = d.getParent()) {
-            Path suite = d.resolve("shared").resolve("x86-conformance").resolve("80286-real");
-            if (Files.isDirectory(suite)) {
-                return suite;
-            }
+        Optional<Path> found = find(root);
+        if (found.isPresent()) {
+            return found.get();
         }
         String reason = "the shared 80286 test set (shared/x86-conformance/80286-real) is not beside " + root;
         if ("true".equals(System.getenv("CI"))) {
@@ -34,5 +33,16 @@ public final class SharedSuite {
         System.err.println("skipped: " + reason);
         Assumptions.abort(reason);
         return null;
+    }
+
+    /** The suite in {@code shared/} beside {@code root} or beside a folder above it. */
+    static Optional<Path> find(Path root) {
+        for (Path d = root.toAbsolutePath().normalize().getParent(); d != null; d = d.getParent()) {
+            Path suite = d.resolve("shared").resolve("x86-conformance").resolve("80286-real");
+            if (Files.isDirectory(suite)) {
+                return Optional.of(suite);
+            }
+        }
+        return Optional.empty();
     }
 }
