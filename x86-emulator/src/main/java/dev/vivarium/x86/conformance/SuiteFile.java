@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -30,8 +32,12 @@ public record SuiteFile(Path file, String form, Metadata metadata, RevocationLis
         Map<Path, Metadata> metadata = new HashMap<>();
         Map<Path, RevocationList> revocations = new HashMap<>();
         List<SuiteFile> files = new ArrayList<>();
+        Set<Path> seen = new HashSet<>();
         for (Path path : paths) {
             for (Path file : testFiles(path)) {
+                if (!seen.add(file.toAbsolutePath().normalize())) {
+                    continue; // named twice (a folder and a file in it): run it once
+                }
                 Path dir = file.toAbsolutePath().getParent();
                 Metadata m = metadata.computeIfAbsent(dir, SuiteFile::metadataIn);
                 RevocationList r = revocations.computeIfAbsent(dir, SuiteFile::revocationsIn);

@@ -84,5 +84,6 @@ class ConformanceRunnerTest {
         Files.writeString(dir.resolve(SuiteFile.METADATA), Fixtures.METADATA);
         assertThat(SuiteFile.resolve(List.of(dir.resolve("40.json.gz")))).extracting(SuiteFile::form)
                 .containsExactly("40");
+        assertThat(SuiteFile.resolve(List.of(dir, dir.resolve("40.json.gz")))).hasSize(1);
     }
 }
