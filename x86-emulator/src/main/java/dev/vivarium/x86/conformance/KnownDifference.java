@@ -4,8 +4,8 @@ package dev.vivarium.x86.conformance;
  * The one list of places where the recording CPU, a real 80286, legitimately differs from the
  * i386-class processor under test. Each entry is a predicate over a test (its bytes, prefixes,
  * opcode form, initial registers and recorded outcome) with its reason, so it applies to tests
- * never seen as much as to the shared ones. An entry either skips the test or stops FLAGS bits
- * 12-15 from being compared. A test is never listed because the emulator fails it.
+ * never seen as much as to the shared ones. An entry either skips the test or eases how it is
+ * compared ({@link Effect}). A test is never listed because the emulator fails it.
  *
  * <p>What the suite's {@code metadata.json} statuses mean for a 386, and why none of them is an
  * exclusion on its own:
