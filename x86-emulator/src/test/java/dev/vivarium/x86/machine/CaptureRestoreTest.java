@@ -59,7 +59,7 @@ class CaptureRestoreTest {
     }
 
     private static MachineConfig config(String program, String cmdline) {
-        return new MachineConfig(16 << 20, new MachineConfig.MultibootKernel(GuestImages.image(program), cmdline),
+        return new MachineConfig(16 << 20, new MachineConfig.MultibootKernel(TestImages.image(program), cmdline),
                 null, false, MachineConfig.DEFAULT_START_EPOCH_NANOS);
     }
 
