@@ -156,4 +156,18 @@ class ProtectedMode16Test {
 
         assertThat(m.cpu.reg(EAX)).isEqualTo(0x13355779);
     }
+
+    @Test
+    void ioAboveIoplUnderA16BitTssRaisesGpBecauseItHasNoBitmap() {
+        Code u = user().movImm(EAX, 1);
+        int out = here(u);
+        m.load(u.outImm(0x80, 1));
+
+        m.run();
+
+        assertThat(m.cpu.eip()).isEqualTo(GP_HANDLER + 1);
+        assertThat(m.stack16(0)).isZero();
+        assertThat(m.stack16(1)).isEqualTo(out);
+        assertThat(m.ports.accesses).isEmpty();
+    }
 }

@@ -292,4 +292,20 @@ class SegmentCheckTest {
         assertThat(m.cpu.reg(EBX)).isEqualTo(0xABCD1234);
         assertThat(m.memory.readDword(SEG_BASE + 0x24)).isEqualTo(5);
     }
+
+    @Test
+    void runningOffTheEndOfTheCodeSegmentRaisesGpAtTheInstruction() {
+        // A 16-byte code segment of NOPs followed by a MOV EAX, imm32 that straddles its limit.
+        m.gdt(SEG, segment(DATA, 0xF, PRESENT | S | CODE_XR, DB));
+        Code small = m.code(DATA, 32);
+        for (int i = 0; i < 14; i++) {
+            small.nop();
+        }
+        m.load(small.movImm(EAX, 0x12345678));
+
+        assertThat(runRing0(m.code0().jmpFar(SEG, 0))).isEqualTo(13);
+        assertThat(m.stack(0)).isZero();
+        assertThat(m.stack(1)).isEqualTo(14);
+        assertThat(m.stack(2)).isEqualTo(SEG);
+    }
 }
