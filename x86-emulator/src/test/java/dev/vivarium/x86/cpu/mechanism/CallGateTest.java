@@ -33,12 +33,7 @@ class CallGateTest {
         assertThat(m.cs()).isEqualTo(CODE0_SEL);
         assertThat(m.cpu.segmentSelector(SS)).isEqualTo(DATA0_SEL);
         assertThat(m.cpu.reg(Cpu.ESP)).isEqualTo(STACK0_TOP - 24);
-        assertThat(m.stack(0)).isEqualTo(returnTo);
-        assertThat(m.stack(1)).isEqualTo(CODE3_SEL);
-        assertThat(m.stack(2)).isEqualTo(0x22222222);
-        assertThat(m.stack(3)).isEqualTo(0x11111111);
-        assertThat(m.stack(4)).isEqualTo(STACK3_TOP - 8);
-        assertThat(m.stack(5)).isEqualTo(DATA3_SEL);
+        assertThat(m.frame(6)).containsExactly(returnTo, CODE3_SEL, 0x22222222, 0x11111111, STACK3_TOP - 8, DATA3_SEL);
 
         m.cpu.wake();
         assertThat(m.run()).isEqualTo(Cpu.Exit.HALT);

@@ -312,11 +312,7 @@ class PagingTest {
     void pagingNeedsProtectedMode() {
         // MOV CR0 with PG=1 and PE=0 is #GP(0); in real mode it goes through the IVT.
         TestMachine real = new TestMachine();
-        real.cpu.loadSegmentReal(SS, 0);
-        real.cpu.setReg(Cpu.ESP, 0x8000);
-        real.memory.writeWord(13 * 4, 0x0500);  // IVT[13] = 0000:0500
-        real.memory.writeWord(13 * 4 + 2, 0);
-        real.memory.writeByte(0x500, 0xF4);
+        real.realModeHandler(0x8000, 13, 0x500);
         real.load(real.code(BOOT, 16).osize().movImm(EAX, 0x80000000).movToCr(0, EAX).hlt());
 
         assertThat(real.run()).isEqualTo(Cpu.Exit.HALT);

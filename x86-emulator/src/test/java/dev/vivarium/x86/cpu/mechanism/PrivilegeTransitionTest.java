@@ -53,11 +53,7 @@ class PrivilegeTransitionTest {
         // The inner stack comes from TSS.SS0:ESP0, holding the outer SS, ESP, EFLAGS, CS and EIP.
         assertThat(m.cpu.segmentSelector(SS)).isEqualTo(DATA0_SEL);
         assertThat(m.cpu.reg(Cpu.ESP)).isEqualTo(STACK0_TOP - 20);
-        assertThat(m.stack(0)).isEqualTo(afterInt);
-        assertThat(m.stack(1)).isEqualTo(CODE3_SEL);
-        assertThat(m.stack(2)).isEqualTo(0x3202);
-        assertThat(m.stack(3)).isEqualTo(STACK3_TOP - 16);
-        assertThat(m.stack(4)).isEqualTo(DATA3_SEL);
+        assertThat(m.frame(5)).containsExactly(afterInt, CODE3_SEL, 0x3202, STACK3_TOP - 16, DATA3_SEL);
         // A trap gate leaves IF alone; TF, NT, RF, VM are cleared.
         assertThat(m.cpu.eflags() & EFLAGS_IF).isNotZero();
         assertThat(m.cpu.reg(EAX)).isEqualTo(7);

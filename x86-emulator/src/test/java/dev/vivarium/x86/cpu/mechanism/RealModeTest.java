@@ -24,15 +24,9 @@ class RealModeTest {
         m.cpu.setReg(Cpu.ESP, STACK);
     }
 
-    private void vector(int v, int ip) {
-        m.memory.writeWord(v * 4, ip);
-        m.memory.writeWord(v * 4 + 2, 0);
-    }
-
     @Test
     void intGoesThroughTheVectorTableAndIretComesBack() {
-        realModeStack();
-        vector(0x21, HANDLER);
+        m.realModeHandler(STACK, 0x21, HANDLER);
         m.load(m.code(HANDLER, 16).inc(EAX).iret());
         m.load(m.code(BOOT, 16).movImm(EAX, 5).sti().intN(0x21).pushf().pop(EBX).mov(ECX, ESP).hlt());
 
@@ -45,9 +39,7 @@ class RealModeTest {
 
     @Test
     void interruptFrameIsFlagsCsIpAndIfIsCleared() {
-        realModeStack();
-        vector(0x21, HANDLER);
-        m.load(m.code(HANDLER, 16).hlt());
+        m.realModeHandler(STACK, 0x21, HANDLER);
         Code c = m.code(BOOT, 16).sti().intN(0x21);
         int after = c.here();
         m.load(c);
@@ -64,9 +56,7 @@ class RealModeTest {
 
     @Test
     void divideErrorPushesTheIpOfTheDivide() {
-        realModeStack();
-        vector(0, HANDLER);
-        m.load(m.code(HANDLER, 16).hlt());
+        m.realModeHandler(STACK, 0, HANDLER);
         Code c = m.code(BOOT, 16).movImm(EAX, 1).movImm(ECX, 0);
         int div = c.here();
         m.load(c.div(ECX));
@@ -105,9 +95,7 @@ class RealModeTest {
 
     @Test
     void offsetBeyondTheRealModeLimitRaisesGpThroughVector13() {
-        realModeStack();
-        vector(13, HANDLER);
-        m.load(m.code(HANDLER, 16).hlt());
+        m.realModeHandler(STACK, 13, HANDLER);
         Code c = m.code(BOOT, 16);
         int at = c.here();
         m.load(c.db(0x67, 0x8B, 0x1D).db(0x00, 0x00, 0x01, 0x00).hlt()); // MOV BX, [0x10000]
@@ -157,5 +145,31 @@ class RealModeTest {
         assertThat(m.cpu.cr(0) & 1).isZero();
         assertThat(m.cpu.reg(EDX)).as("the processor signature").isEqualTo(0x610);
         assertThat(m.cpu.eflags()).isEqualTo(2);
+    }
+
+    @Test
+    void emptyInterruptTableTripleFaultsTheWayRebootCodeExpects() {
+        // The classic reboot: LIDT with limit 0, then INT3. #GP, #GP again (contributory twice:
+        // #DF), then #DF cannot be delivered either: shutdown.
+        realModeStack();
+        m.memory.writeWord(DATA - 0x100, 0);
+        m.memory.writeDword(DATA - 0xFE, 0);
+        m.load(m.code(BOOT, 16).osize().movImm(EAX, (DATA - 0x100) >>> 4).movSeg(DS, EAX)
+                .lidt(0).int3().hlt());
+
+        assertThat(m.run()).isEqualTo(Cpu.Exit.SHUTDOWN);
+    }
+
+    @Test
+    void lgdtWithSixteenBitOperandLoadsA24BitBase() {
+        realModeStack();
+        m.memory.writeWord(0x600, 0x1234);
+        m.memory.writeDword(0x602, 0xAB345678);
+        m.load(m.code(BOOT, 16).lgdt(0x600).osize().lidt(0x600).hlt());
+
+        m.run();
+
+        assertThat(m.cpu.gdtBase()).isEqualTo(0x00345678);
+        assertThat(m.cpu.idtBase()).isEqualTo(0xAB345678);
     }
 }

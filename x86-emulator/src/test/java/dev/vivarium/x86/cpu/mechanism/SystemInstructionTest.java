@@ -280,10 +280,7 @@ class SystemInstructionTest {
     void protectedModeOnlyInstructionsAreUndefinedInRealMode() {
         for (int[] insn : new int[][]{{0x0F, 0x00, 0xC0}, {0x0F, 0x02, 0xC1}, {0x0F, 0x00, 0xE1}, {0x63, 0xC8}}) {
             TestMachine real = new TestMachine();
-            real.cpu.loadSegmentReal(SS, 0);
-            real.cpu.setReg(Cpu.ESP, 0x8000);
-            real.memory.writeWord(6 * 4, 0x0500);  // IVT[6] = 0000:0500
-            real.memory.writeByte(0x500, 0xF4);
+            real.realModeHandler(0x8000, 6, 0x500);
             real.load(real.code(BOOT, 16).db(insn).hlt());
 
             real.run();
