@@ -46,8 +46,9 @@ class NoFpuTest {
                 .db(0xD9, 0xE8)                          // FLD1
                 .db(0xD9, 0x05).db(0, 0, 5, 0)           // FLD dword [DATA]
                 .db(0xDD, 0x1D).db(0, 0, 5, 0)           // FSTP qword [DATA]
-                .db(0xDF, 0xE0)                          // FNSTSW AX
-                .db(0xDB, 0xE3);                         // FNINIT
+                .db(0xDB, 0xE3)                          // FNINIT
+                .movImm(EAX, 0x5A5A)
+                .db(0xDF, 0xE0);                         // FNSTSW AX
         int end = c.here();
         m.load(c.hlt());
 
@@ -57,6 +58,8 @@ class NoFpuTest {
         assertThat(m.cpu.eip()).isEqualTo(end + 1);
         assertThat(m.cpu.reg(EBX)).isEqualTo(0x11);
         assertThat(m.cpu.reg(ECX)).isEqualTo(0x22);
+        // The classic probe (FNINIT; FNSTSW AX; AL != 0): without a coprocessor AX stays as it was.
+        assertThat(m.cpu.reg(EAX)).isEqualTo(0x5A5A);
         assertThat(m.memory.readDword(DATA)).as("no store happened").isEqualTo(0x3F800000);
         assertThat(m.memory.readDword(DATA + 4)).isZero();
     }

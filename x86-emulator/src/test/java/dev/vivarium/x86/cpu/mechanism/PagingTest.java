@@ -172,18 +172,6 @@ class PagingTest {
     }
 
     @Test
-    void faultingAccessSetsNoAccessedBit() {
-        m.setPte(PAGE, PAGE | P | RW);
-        m.load(pagedRing0().loadSeg(DS, DATA3_SEL).iretTo(CODE3_SEL, CODE3, DATA3_SEL, STACK3_TOP, 0x2));
-        m.load(m.code3().load(EBX, PAGE));
-
-        m.run();
-
-        assertThat(m.vectorTaken()).isEqualTo(14);
-        assertThat(m.pte(PAGE) & ACCESSED).isZero();
-    }
-
-    @Test
     void changedEntryTakesEffectAfterInvlpg() {
         m.memory.writeDword(PAGE, 1);
         m.memory.writeDword(OTHER_FRAME, 2);
