@@ -18,11 +18,12 @@ class CallGateTest {
     @Test
     void callGateCopiesParametersToTheRingZeroStackAndRetfReleasesThem() {
         m.gdt(GATE_SEL, gate(CALL_GATE32, CODE0_SEL, TARGET, 3, 2));
-        m.load(m.code(TARGET, 32).hlt().retf(8));
+        // The target loads DS with ring-0 data before returning: RETF to ring 3 must null it.
+        m.load(m.code(TARGET, 32).hlt().loadSeg(DS, DATA0_SEL).retf(8));
         m.enterUserMode(0x2);
         Code user = m.code3().pushImm(0x11111111).pushImm(0x22222222).callFar(GATE_SEL, 0xDEAD);
         int returnTo = user.here();
-        m.load(user.mov(EBX, ESP).movFromSeg(ECX, CS).intN(0x81));
+        m.load(user.mov(EBX, ESP).movFromSeg(ECX, CS).movFromSeg(EDX, DS).movFromSeg(ESI, ES).intN(0x81));
         m.gateTo(0x81, INT_GATE32, handler(0x81), 3);
 
         assertThat(m.run()).isEqualTo(Cpu.Exit.HALT);
@@ -41,6 +42,8 @@ class CallGateTest {
         assertThat(m.vectorTaken()).isEqualTo(0x81);
         assertThat(m.cpu.reg(EBX)).as("RETF 8 released the parameters from the outer stack").isEqualTo(STACK3_TOP);
         assertThat(m.cpu.reg(ECX) & 0xFFFF).isEqualTo(CODE3_SEL);
+        assertThat(m.cpu.reg(EDX) & 0xFFFF).as("DS nulled").isZero();
+        assertThat(m.cpu.reg(ESI) & 0xFFFF).as("ES usable at ring 3, kept").isEqualTo(DATA3_SEL);
     }
 
     @Test
