@@ -1447,8 +1447,15 @@ public final class Cpu extends CpuSystem {
     private void popSegment(int seg) {
         int sp = sp();
         int v = o32 ? read32(SS, sp) : read16(SS, sp);
+        // The pop belongs to the old stack: its size (B bit) decides how ESP moves, even for POP SS.
+        boolean old32 = stack32();
+        int next = stackOffset(o32 ? 4 : 2);
         loadSegment(seg, v & 0xFFFF);
-        setSp(stackOffset(o32 ? 4 : 2));
+        if (old32) {
+            reg[ESP] = next;
+        } else {
+            setReg16(ESP, next);
+        }
         if (seg == SS) {
             interruptShadow = stackShadow = true;
         }
