@@ -308,4 +308,15 @@ class SegmentCheckTest {
         assertThat(m.stack(1)).isEqualTo(14);
         assertThat(m.stack(2)).isEqualTo(SEG);
     }
+
+    @Test
+    void popSsAdvancesEspByTheOldStackSize() {
+        // POP SS from a 32-bit stack into a 16-bit one: the pop itself still belongs to the old
+        // stack, so all of ESP moves on (0x7FFFC -> 0x80000), not only SP.
+        m.gdt(SEG, segment(0, 0xFFFF, PRESENT | S | DATA_RW, 0));
+        runRing0(m.code0().movImm(ESP, STACK0_TOP).pushImm(SEG).popSeg(SS).mov(EBX, ESP));
+
+        assertThat(m.cpu.reg(EBX)).isEqualTo(STACK0_TOP);
+        assertThat(m.cpu.segmentSelector(SS)).isEqualTo(SEG);
+    }
 }
