@@ -47,6 +47,11 @@ final class Code {
         return this;
     }
 
+    /** A little-endian dword: the disp32 or imm32 of an encoding spelled out with {@link #db}. */
+    Code dword(int v) {
+        return imm(v, 4);
+    }
+
     // ---- operand size ----
 
     /** 66: operand-size override for the next instruction. */
@@ -317,6 +322,19 @@ final class Code {
     /** 90: NOP. */
     Code nop() {
         return db(0x90);
+    }
+
+    /** PUSHF; OR dword [ESP], 0x100 (81 /1 with SIB 24, imm32); POPF: sets TF the way debuggers do. */
+    Code setTrapFlag() {
+        pushf();
+        db(0x81, 0x0C, 0x24).dword(0x100);
+        return popf();
+    }
+
+    /** 62 /r: BOUND r, [address] (a pair of bounds). */
+    Code bound(int r, int address) {
+        width();
+        return db(0x62).absolute(r, address);
     }
 
     /** 0F A2: CPUID. */

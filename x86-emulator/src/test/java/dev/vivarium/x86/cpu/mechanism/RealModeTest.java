@@ -85,7 +85,7 @@ class RealModeTest {
         m.memory.writeDword(0xFFF0, 0xA5A5A5A5);
         // 66 B8 id: MOV EAX, imm32; 67 66 8B 05 disp32: MOV EBX, [0xFFF0] with a 32-bit address.
         m.load(m.code(BOOT, 16).osize().movImm(EAX, 0x12345678).db(0x67, 0x66, 0x8B, 0x1D)
-                .db(0xF0, 0xFF, 0, 0).hlt());
+                .dword(0xFFF0).hlt());
 
         m.run();
 
@@ -98,7 +98,7 @@ class RealModeTest {
         m.realModeHandler(STACK, 13, HANDLER);
         Code c = m.code(BOOT, 16);
         int at = c.here();
-        m.load(c.db(0x67, 0x8B, 0x1D).db(0x00, 0x00, 0x01, 0x00).hlt()); // MOV BX, [0x10000]
+        m.load(c.db(0x67, 0x8B, 0x1D).dword(0x10000).hlt()); // MOV BX, [0x10000]
 
         m.run();
 
@@ -120,7 +120,7 @@ class RealModeTest {
                 .jmpFar(0, realCode + 0x40));
         m.load(m.code(realCode + 0x40, 16)
                 .movImm(EAX, 0).movSeg(DS, EAX).movSeg(SS, EAX).movImm(ESP, STACK)
-                .db(0x64, 0x67, 0x66, 0x8B, 0x1D).db(0, 0, 0x20, 0)   // MOV EBX, FS:[0x200000]
+                .db(0x64, 0x67, 0x66, 0x8B, 0x1D).dword(0x200000)   // MOV EBX, FS:[0x200000]
                 .movFromSeg(ECX, FS)
                 .hlt());
 

@@ -53,7 +53,7 @@ class SystemInstructionTest {
     @Test
     void cpuidIsDetectableThroughTheIdFlagAndAcIsWritable() {
         // The classic probe: flip EFLAGS.ID (bit 21) and AC (bit 18) and see whether they stick.
-        runRing0(m.code0().pushf().pop(EAX).mov(ECX, EAX).db(0x35).db(0, 0, 0x24, 0) // XOR EAX, 0x240000
+        runRing0(m.code0().pushf().pop(EAX).mov(ECX, EAX).db(0x35).dword(0x240000) // XOR EAX, 0x240000
                 .push(EAX).popf().pushf().pop(EBX));
 
         assertThat((m.cpu.reg(EBX) ^ m.cpu.reg(ECX)) & 0x240000).isEqualTo(0x240000);
@@ -64,7 +64,7 @@ class SystemInstructionTest {
         m.memory.writeDword(DATA, 1);
         m.memory.writeDword(DATA + 4, 2);
         runRing0(m.code0().movImm(EAX, 1).movImm(EDX, 2).movImm(EBX, 3).movImm(ECX, 4)
-                .db(0x0F, 0xC7, 0x0D).db(0, 0, 5, 0)        // CMPXCHG8B [DATA]
+                .db(0x0F, 0xC7, 0x0D).dword(DATA)        // CMPXCHG8B [DATA]
                 .movImm(ESI, 9).db(0x0F, 0x44, 0xFE));      // CMOVE EDI, ESI (ZF from CMPXCHG8B)
 
         assertThat(m.memory.readDword(DATA)).isEqualTo(3);
@@ -209,7 +209,7 @@ class SystemInstructionTest {
 
     @Test
     void sgdtSidtStrSldtReadBackTheTableRegisters() {
-        runRing0(m.code0().sgdt(DATA).db(0x0F, 0x01, 0x0D).db(0x08, 0, 5, 0) // SIDT [DATA+8]
+        runRing0(m.code0().sgdt(DATA).db(0x0F, 0x01, 0x0D).dword(DATA + 8) // SIDT [DATA+8]
                 .str(EAX).sldt(EBX));
 
         assertThat(m.memory.readWord(DATA)).isEqualTo(GDT_ENTRIES * 8 - 1);
