@@ -116,14 +116,23 @@ final class Code {
 
     /** 8B /r mod=10 rm=base disp32: MOV r, [base + disp] (base not ESP; EBP-based means SS). */
     Code loadBased(int r, int base, int disp) {
+        noSib(base);
         width();
         return db(0x8B, 0x80 | r << 3 | base).imm(disp, 4);
     }
 
     /** 89 /r mod=10 rm=base disp32: MOV [base + disp], r (base not ESP). */
     Code storeBased(int base, int disp, int r) {
+        noSib(base);
         width();
         return db(0x89, 0x80 | r << 3 | base).imm(disp, 4);
+    }
+
+    /** rm=100 would mean a SIB byte follows, which these emitters do not write. */
+    private static void noSib(int base) {
+        if (base == ESP) {
+            throw new IllegalArgumentException("ESP as a base needs a SIB byte; copy it to EBP first");
+        }
     }
 
     /** C7 /0 id: MOV dword [address], imm32 (32-bit code). */
