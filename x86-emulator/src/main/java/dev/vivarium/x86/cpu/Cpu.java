@@ -3,6 +3,10 @@ package dev.vivarium.x86.cpu;
 import dev.vivarium.x86.bus.InterruptLine;
 import dev.vivarium.x86.bus.IoPorts;
 import dev.vivarium.x86.bus.PhysicalMemory;
+import dev.vivarium.x86.state.Snapshottable;
+import dev.vivarium.x86.state.StateFormatException;
+import dev.vivarium.x86.state.StateReader;
+import dev.vivarium.x86.state.StateWriter;
 
 import java.util.function.LongSupplier;
 
@@ -16,7 +20,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Not thread-safe: one thread runs a CPU at a time. The hot path allocates nothing.
  */
-public final class Cpu extends CpuSystem {
+public final class Cpu extends CpuSystem implements Snapshottable {
 
     /** Why {@link #run(long)} returned. */
     public enum Exit {
@@ -109,6 +113,7 @@ public final class Cpu extends CpuSystem {
     /** Executes up to {@code maxInstructions} instructions (a REP iteration counts as one). */
     public Exit run(long maxInstructions) {
         sliceEnd = icount + maxInstructions;
+        fetchPage = -1; // the board may have restored or remapped memory since the last slice
         while (icount < sliceEnd) {
             if (shutdown) {
                 return Exit.SHUTDOWN;
@@ -257,9 +262,100 @@ public final class Cpu extends CpuSystem {
         this.timeStampCounter = tsc;
     }
 
+    /**
+     * Ends the current run slice after the instruction in progress: a device (the debug-exit
+     * port, a reset request) needs the board to look at the machine before anything else runs.
+     */
+    public void requestStop() {
+        sliceEnd = icount;
+    }
+
+    public boolean interruptsEnabled() {
+        return (flags & IF) != 0;
+    }
+
     /** Restarts a halted CPU without an interrupt (an NMI-like wake used by the board). */
     public void wake() {
         halted = false;
+    }
+
+    // ======================================================================================
+    // State capture
+    // ======================================================================================
+
+    /**
+     * Writes the complete architectural state. It is taken between instructions (a REP that
+     * stopped at a slice end has EIP on the instruction, with its counters as far as they got),
+     * so nothing of the decoder is needed; the TLB is a cache and is rebuilt after restore.
+     */
+    @Override
+    public void save(StateWriter out) {
+        out.beginSection("cpu");
+        out.writeInts(reg);
+        out.writeInt(eip);
+        out.writeInt(getFlags());
+        out.writeInts(segSel);
+        out.writeInts(segBase);
+        out.writeInts(segLimit);
+        out.writeInts(segAttr);
+        out.writeInts(new int[]{gdtBase, gdtLimit, idtBase, idtLimit, ldtSel, ldtBase, ldtLimit, ldtAttr,
+                trSel, trBase, trLimit, trAttr, cr0, cr2, cr3, cr4, cpl});
+        out.writeInts(dr);
+        out.writeBoolean(halted);
+        out.writeBoolean(shutdown);
+        out.writeBoolean(interruptShadow);
+        out.writeLong(icount);
+        out.endSection("cpu");
+    }
+
+    @Override
+    public void restore(StateReader in) {
+        in.beginSection("cpu");
+        readInto(in, reg, "general registers");
+        eip = in.readInt();
+        putFlags(in.readInt());
+        readInto(in, segSel, "segment selectors");
+        readInto(in, segBase, "segment bases");
+        readInto(in, segLimit, "segment limits");
+        readInto(in, segAttr, "segment attributes");
+        int[] sys = new int[17];
+        readInto(in, sys, "system registers");
+        gdtBase = sys[0];
+        gdtLimit = sys[1];
+        idtBase = sys[2];
+        idtLimit = sys[3];
+        ldtSel = sys[4];
+        ldtBase = sys[5];
+        ldtLimit = sys[6];
+        ldtAttr = sys[7];
+        trSel = sys[8];
+        trBase = sys[9];
+        trLimit = sys[10];
+        trAttr = sys[11];
+        cr0 = sys[12];
+        cr2 = sys[13];
+        cr3 = sys[14];
+        cr4 = sys[15];
+        cpl = sys[16];
+        readInto(in, dr, "debug registers");
+        halted = in.readBoolean();
+        shutdown = in.readBoolean();
+        interruptShadow = in.readBoolean();
+        icount = in.readLong();
+        in.endSection("cpu");
+        for (int s = 0; s < 6; s++) {
+            updateSegCheck(s);
+        }
+        pagingChanged();
+    }
+
+    private static void readInto(StateReader in, int[] into, String what) {
+        int[] values = in.readInts();
+        if (values.length != into.length) {
+            throw new StateFormatException(
+                    "CPU state: expected " + into.length + " " + what + ", found " + values.length);
+        }
+        System.arraycopy(values, 0, into, 0, into.length);
     }
 
     // ======================================================================================
@@ -740,6 +836,7 @@ public final class Cpu extends CpuSystem {
     private void portOut(int port, int size, int v) {
         checkIo(port, size);
         io.out(port & 0xFFFF, size, v);
+        fetchPage = -1; // a port write may remap memory (the A20 gate, say)
     }
 
     // ---- LOCK ----
@@ -823,11 +920,12 @@ public final class Cpu extends CpuSystem {
             if (counter() == 0) {
                 return;
             }
-            icount++;
-            if (icount >= sliceEnd) {
+            // The iteration just done is counted by step(); stop here if that uses up the slice.
+            if (icount + 1 >= sliceEnd) {
                 eip = instrStart;
                 return;
             }
+            icount++;
         }
     }
 
@@ -1717,8 +1815,14 @@ public final class Cpu extends CpuSystem {
                 int dest = rmOf(top);
                 int src = regOf(top, regField);
                 int sum = alu(0, dest, src, top);
-                setRmOf(top, sum);
-                setRegOf(top, regField, dest);
+                if (mod == 3) {
+                    // SRC <- DEST, then DEST <- sum: XADD of a register with itself leaves the sum.
+                    setRegOf(top, regField, dest);
+                    setRmOf(top, sum);
+                } else {
+                    setRmOf(top, sum);
+                    setRegOf(top, regField, dest);
+                }
             }
             case 0xC7 -> {
                 modrm();

@@ -264,9 +264,14 @@ abstract class CpuMemory extends CpuState {
 
     // ---- instruction fetch ----
 
-    /** Linear page of the last fetch and its physical frame, so most fetches skip the TLB. */
+    /**
+     * Linear page of the last fetch, its physical frame and (when it is plain RAM) the array
+     * behind it, so most fetches are one array read. Invalidated whenever a translation, the
+     * CPL, CS, the A20 gate or the memory itself may have changed.
+     */
     int fetchPage = -1;
     private int fetchFrame;
+    private byte[] fetchArray;
 
     final int fetch8() {
         int off = eip;
@@ -280,9 +285,11 @@ abstract class CpuMemory extends CpuState {
         int la = segBase[CS] + off;
         if ((la & ~0xFFF) != fetchPage) {
             fetchFrame = translate(la, false, userAccess()) & ~0xFFF; // la itself: CR2 must name it
+            fetchArray = mem.codePage(fetchFrame);
             fetchPage = la & ~0xFFF;
         }
-        return mem.readByte(fetchFrame | (la & 0xFFF));
+        byte[] page = fetchArray;
+        return page != null ? page[la & 0xFFF] & 0xFF : mem.readByte(fetchFrame | (la & 0xFFF));
     }
 
     final int fetch16() {
