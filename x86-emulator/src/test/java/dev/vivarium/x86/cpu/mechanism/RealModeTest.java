@@ -142,7 +142,7 @@ class RealModeTest {
         assertThat(m.cpu.eip()).isEqualTo(0xFFF0);
         assertThat(m.cs()).isEqualTo(0xF000);
         assertThat(m.cpu.segmentBase(CS)).isEqualTo(0xFFFF0000);
-        assertThat(m.cpu.cr(0) & 1).isZero();
+        assertThat(m.cpu.cr(0)).as("CD, NW, ET").isEqualTo(0x60000010);
         assertThat(m.cpu.reg(EDX)).as("the processor signature").isEqualTo(0x610);
         assertThat(m.cpu.eflags()).isEqualTo(2);
     }

@@ -289,4 +289,14 @@ class SystemInstructionTest {
             assertThat(real.memory.readWord(0x8000 - 6)).as("IP of the instruction").isEqualTo(BOOT);
         }
     }
+
+    @Test
+    void cr0ExtensionTypeReadsOneAsOnTheP6Family() {
+        // SDM vol. 3, 2.5: ET is hardwired to 1 on P6-family processors, the family CPUID reports.
+        runRing0(m.code0().movFromCr(EBX, 0).movImm(EAX, 1).movToCr(0, EAX) // PE only, ET clear
+                .movFromCr(ECX, 0));
+
+        assertThat(m.cpu.reg(EBX) & 0x10).isEqualTo(0x10);
+        assertThat(m.cpu.reg(ECX)).isEqualTo(0x11);
+    }
 }
