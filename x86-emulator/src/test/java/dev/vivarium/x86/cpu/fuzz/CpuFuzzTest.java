@@ -66,7 +66,7 @@ class CpuFuzzTest {
     @EnumSource(FuzzMode.class)
     void slicingDoesNotChangeTheOutcome(FuzzMode mode) {
         long seed = FIRST_SEED + 77 + mode.ordinal();
-        long instructions = 200_000;
+        long instructions = INSTRUCTIONS_PER_MODE / 20;
         String mixed = finalState(mode, seed, instructions, FuzzEpisode.Slicing.MIXED);
         assertThat(finalState(mode, seed, instructions, FuzzEpisode.Slicing.SINGLE)).as("one at a time").isEqualTo(mixed);
         assertThat(finalState(mode, seed, instructions, random -> 997)).as("slices of 997").isEqualTo(mixed);
