@@ -55,11 +55,16 @@ final class FuzzMachine {
         }
     }
 
-    /** Random arithmetic flags, DF and IF; IOPL 0 or 3. */
+    /** Random arithmetic flags, DF and IF; IOPL 0 or 3; now and then TF (single-step traps), NT, RF or AC. */
     private int randomFlags() {
         int f = random.nextInt() & (0x8D5 | 1 << 10 | IF);
         if (random.nextInt(4) == 0) {
             f |= 3 << 12;
+        }
+        for (int rare : new int[]{1 << 8, 1 << 14, 1 << 16, 1 << 18}) {
+            if (random.nextInt(8) == 0) {
+                f |= rare;
+            }
         }
         return f | 2;
     }
