@@ -32,13 +32,15 @@ class CpuFuzzTest {
         long episodes = Long.getLong("fuzz.episodes", Math.max(1, INSTRUCTIONS_PER_MODE / EPISODE_INSTRUCTIONS));
         FuzzEpisode.Stats total = new FuzzEpisode.Stats();
         for (long e = 0; e < episodes; e++) {
-            long seed = FIRST_SEED + e * 1_000_003L + mode.ordinal();
+            long first = FIRST_SEED + e * 1_000_003L;
+            long seed = first + mode.ordinal();
             FuzzEpisode episode = new FuzzEpisode(mode, seed);
             FuzzEpisode.Failure failure = assertTimeoutPreemptively(EPISODE_TIMEOUT,
                     () -> episode.run(EPISODE_INSTRUCTIONS, FuzzEpisode.Slicing.MIXED),
                     () -> mode + " seed " + seed + " hung in " + episode.progress);
             if (failure != null) {
-                fail(failure + "\n" + narrowed(mode, seed, failure));
+                fail(failure + "\n" + narrowed(mode, seed, failure) + "\nreplay this episode alone: mvn -pl x86-emulator test"
+                        + " -Dtest='CpuFuzzTest#randomCodeNeverBreaksTheCpu' -Dfuzz.seed=" + first + " -Dfuzz.episodes=1");
             }
             total.add(episode.stats);
         }
