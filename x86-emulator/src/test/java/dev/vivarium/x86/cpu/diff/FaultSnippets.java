@@ -53,11 +53,17 @@ final class FaultSnippets {
                 .add(".byte 0xf0\nadd eax, ebx", CASES, none)
                 .add(".byte 0xf0\nmov eax, [esi]", CASES, none, ptr)
                 .add("sub eax, ecx\nint3\nmov eax, 1", CASES, Defined.ARITHMETIC)
-                .add("add eax, ebx\ninto\nmov eax, 1", CASES * 2, Defined.ARITHMETIC)
+                .add("into\nmov eax, 1", CASES * 2, none)
                 .add("mov [esi], ebx\nmov [esi+4], ecx\nbound eax, [esi]", CASES * 2, none, ptr)
                 .add("mov [esi], bx\nmov [esi+2], cx\nbound ax, [esi]", CASES * 2, none, ptr)
                 .add("mov dword ptr cs:[esi], eax", CASES, none, ptr)
                 .add("push eax\nmov byte ptr cs:[esi], 1", CASES, none, ptr);
+        // The snippets run at CPL 3 with IOPL 0, as the host process does: privileged instructions raise #GP(0).
+        for (String s : new String[] {"cli", "sti", "hlt\nmov eax, 1", "in al, dx", "out dx, ax", "in eax, 0x60", "out 0x80, al",
+            "mov eax, cr0", "mov cr3, eax", "mov eax, dr7", "clts", "invd", "wbinvd", "lmsw ax", "ltr ax", "lldt ax",
+            "lgdt [esi]", "lidt [esi]", "invlpg [esi]", "insb", "outsd", "rep insw"}) {
+            b.add(s, 2, none, ptr.then(Shaper.pointer(Inputs.EDI)));
+        }
         return b.build();
     }
 }

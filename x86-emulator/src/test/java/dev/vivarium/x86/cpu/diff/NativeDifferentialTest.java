@@ -47,10 +47,13 @@ class NativeDifferentialTest {
         List<Snippet> snippets = SnippetCatalog.snippets(ONLY);
         assertTrue(!snippets.isEmpty(), "no snippet matches difftest.only=" + ONLY);
         NativeRunner runner = NativeRunner.build(dir, snippets);
-        List<byte[]> code = runner.code();
+        List<SnippetCode> code = runner.code();
         List<CaseInput> cases = SnippetCatalog.cases(snippets, SEED, SCALE);
         List<Outcome> host = runner.run(cases);
-        System.out.printf("NativeDifferentialTest: seed 0x%x, %d snippets, %d cases%n", SEED, snippets.size(), cases.size());
+        Map<Integer, Long> exceptions = new java.util.TreeMap<>(host.stream().filter(Outcome::faulted)
+                .collect(java.util.stream.Collectors.groupingBy(Outcome::vector, java.util.stream.Collectors.counting())));
+        System.out.printf("NativeDifferentialTest: seed 0x%x, %d snippets, %d cases, host exceptions by vector %s%n",
+                SEED, snippets.size(), cases.size(), exceptions);
 
         EmulatorHarness emulator = new EmulatorHarness(code);
         Map<String, List<Integer>> byFamily = new LinkedHashMap<>();
@@ -68,7 +71,7 @@ class NativeDifferentialTest {
                 String diff = Comparison.differences(snippet, in, host.get(i), actual);
                 if (diff != null) {
                     failuresPerSnippet.merge(in.snippet(), 1, Integer::sum);
-                    firstFailure.computeIfAbsent(in.snippet(), k -> report(snippet, code.get(k), in, host.get(i), actual, diff));
+                    firstFailure.computeIfAbsent(in.snippet(), k -> report(snippet, code.get(k).bytes(), in, host.get(i), actual, diff));
                 }
             }
             if (!firstFailure.isEmpty()) {
