@@ -24,7 +24,8 @@ final class EmulatorHarness {
     private static final int SETUP = 0x3000;
     private static final int TSS = 0x4000;
     private static final int RING0_STACK = 0x8000;
-    private static final int KERNEL_CODE = 0x08, KERNEL_DATA = 0x10, USER_CODE = 0x1B, USER_DATA = 0x23, TSS_SEL = 0x28;
+    /** The user selectors are Linux's for 32-bit processes (GDT entries 4 and 5), so segment loads and LAR agree with the host. */
+    private static final int KERNEL_CODE = 0x08, KERNEL_DATA = 0x10, USER_CODE = 0x23, USER_DATA = 0x2B, TSS_SEL = 0x30;
     /** Descriptor attributes (bits 40..55 >> 8): 32-bit, 4 KiB granular, present, DPL 3, code read/execute or data read/write, accessed. */
     private static final int USER_CODE_ATTR = 0xC0FB, USER_DATA_ATTR = 0xC0F3;
     private static final int HLT = 0xF4;
@@ -77,7 +78,7 @@ final class EmulatorHarness {
         if (!cpu.setCr(0, 1)) {
             throw new IllegalStateException("cannot enter protected mode");
         }
-        cpu.setGdt(GDT, 6 * 8 - 1);
+        cpu.setGdt(GDT, 7 * 8 - 1);
         cpu.setIdt(IDT, 32 * 8 - 1);
         cpu.loadSegmentCache(Cpu.CS, KERNEL_CODE, 0, 0xFFFFFFFF, 0xC09B);
         cpu.loadSegmentCache(Cpu.SS, KERNEL_DATA, 0, 0xFFFFFFFF, 0xC093);
