@@ -61,7 +61,9 @@ final class FaultSnippets {
         // The snippets run at CPL 3 with IOPL 0, as the host process does: privileged instructions raise #GP(0).
         for (String s : new String[] {"cli", "sti", "hlt\nmov eax, 1", "in al, dx", "out dx, ax", "in eax, 0x60", "out 0x80, al",
             "mov eax, cr0", "mov cr3, eax", "mov eax, dr7", "clts", "invd", "wbinvd", "lmsw ax", "ltr ax", "lldt ax",
-            "lgdt [esi]", "lidt [esi]", "invlpg [esi]", "insb", "outsd", "rep insw"}) {
+            "lgdt [esi]", "lidt [esi]", "invlpg [esi]", "insb", "outsd", "rep insw", "rep outsb",
+            // The I/O permission check comes before the count: REP INS/OUTS with ECX = 0 fault all the same.
+            "xor ecx, ecx\nrep insb", "xor ecx, ecx\nrep outsd"}) {
             b.add(s, 2, none, ptr.then(Shaper.pointer(Inputs.EDI)));
         }
         return b.build();
