@@ -11,7 +11,7 @@ import java.util.TreeMap;
 /**
  * Runs snippets in the emulator as the host runs them: flat 32-bit protected mode at CPL 3 with
  * IOPL 0, each snippet at its address in the host process. Every exception vector 0..31 goes
- * through a DPL-3 interrupt gate to ring 0 (stack from the TSS, outside the data buffer) and
+ * through an interrupt gate to ring 0 (stack from the TSS, outside the data buffer) and
  * halts there at its own HLT, so where the CPU halts tells the vector and the ring-0 stack holds
  * the state at the exception. A snippet ends with a HLT that, at CPL 3, raises #GP at its end
  * address: that is the normal completion.
@@ -61,7 +61,9 @@ final class EmulatorHarness {
             int handler = HANDLERS + v;
             memory.load(handler, new byte[] {(byte) HLT});
             memory.writeDword(IDT + v * 8, KERNEL_CODE << 16 | (handler & 0xFFFF));
-            memory.writeDword(IDT + v * 8 + 4, (handler & 0xFFFF0000) | 0xEE00); // 32-bit interrupt gate, DPL 3
+            // 32-bit interrupt gates; as in Linux, only INT3 and INTO may be raised by software at CPL 3.
+            int dpl = v == 3 || v == 4 ? 3 : 0;
+            memory.writeDword(IDT + v * 8 + 4, (handler & 0xFFFF0000) | 0x8E00 | dpl << 13);
         }
         enterProtectedModeAndLoadTaskRegister();
     }

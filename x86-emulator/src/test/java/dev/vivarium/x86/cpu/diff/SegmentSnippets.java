@@ -37,6 +37,16 @@ final class SegmentSnippets {
             "mov word ptr [esi], 0x23\nmov es, [esi]\nmov ecx, es:[esi]", "xor eax, eax\nmov es, ax\nmov ds, ax\nmov ebx, 1"}) {
             b.add(s, 4, none, ptr);
         }
+        // Far pointers from memory (offset, then selector), and a CMOV whose false condition still reads memory.
+        for (String s : new String[] {"mov dword ptr [esi], 0x12345678\nmov word ptr [esi+4], 0x2b\nles eax, [esi]\nmov ebx, es",
+            "mov dword ptr [esi], 0x89abcdef\nmov word ptr [esi+4], 0\nlds ecx, [esi]\nmov ebx, ds",
+            "mov word ptr [esi], 0x5678\nmov word ptr [esi+2], 0x2b\nles ax, [esi]",
+            "mov dword ptr [esi], 0x103100\nmov word ptr [esi+4], 0x2b\nlss esp, [esi]\npush eax",
+            "mov dword ptr [esi], 0x103100\nmov word ptr [esi+4], 0x23\nlss esp, [esi]",
+            "mov dword ptr [esi], 0\nmov word ptr [esi+4], 0x10\nles eax, [esi]",
+            "xor eax, eax\nmov ds, ax\ncmovz ebx, [esi]", "xor eax, eax\nmov es, ax\ncmp eax, 1\ncmovz ebx, es:[esi]"}) {
+            b.add(s, 4, Defined.LOGIC, ptr);
+        }
         Shaper selector = in -> in.set(EBX, in.get(EBX) & ~0xFFFF | Values.pick(in.random, SELECTORS));
         // LAR loads the descriptor's second doubleword masked by 00FxFF00H: bits 16..19 are undefined.
         b.add("lar eax, ebx\nsetz cl\nand eax, 0xfff0ffff", CASES * 2, Defined.LOGIC, selector)
