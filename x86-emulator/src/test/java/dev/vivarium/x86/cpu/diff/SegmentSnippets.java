@@ -47,6 +47,16 @@ final class SegmentSnippets {
             "xor eax, eax\nmov ds, ax\ncmovz ebx, [esi]", "xor eax, eax\nmov es, ax\ncmp eax, 1\ncmovz ebx, es:[esi]"}) {
             b.add(s, 4, Defined.LOGIC, ptr);
         }
+        // Which segment an access defaults to, seen by making DS null: EBP and ESP bases mean SS, an EBP index does not,
+        // overrides replace DS but never the ES of a string destination.
+        Shaper frame = ptr.then(Shaper.FRAME).then(in -> in.set(Inputs.ECX, in.random.nextInt(8)));
+        for (String s : new String[] {"mov ebx, [ebp+4]", "mov ebx, [esp]", "mov ebx, [ebp+ecx*4]", "mov ebx, [esp+ecx*4+8]",
+            "mov ebx, [esi+ebp]", "mov ebx, [ecx*4+0x101000]", "mov ebx, ss:[esi]", "mov ebx, es:[esi]", "mov ebx, [esi]",
+            "movsb", ".byte 0x26\nmovsb", ".byte 0x36\nlodsd", ".byte 0x26\ncmpsw", "stosb", "scasb", ".byte 0x3e\nstosd",
+            "mov ebx, esi\nxlatb", "mov ebx, esi\n.byte 0x36\nxlatb", "push dword ptr [ebp]", "pop dword ptr [esp]",
+            "push dword ptr [esi]", "lea ebx, [esi]\nmov ecx, [ebx+ebp]"}) {
+            b.add("xor eax, eax\nmov ds, ax\n" + s, 4, Defined.LOGIC, frame);
+        }
         Shaper selector = in -> in.set(EBX, in.get(EBX) & ~0xFFFF | Values.pick(in.random, SELECTORS));
         // LAR loads the descriptor's second doubleword masked by 00FxFF00H: bits 16..19 are undefined.
         b.add("lar eax, ebx\nsetz cl\nand eax, 0xfff0ffff", CASES * 2, Defined.LOGIC, selector)
