@@ -29,6 +29,11 @@ final class SparseMemory implements PhysicalMemory {
     }
 
     void load(int address, byte[] data) {
+        if (sameChunk(address, data.length)) {
+            writeByte(address, data[0]); // allocates the chunk
+            System.arraycopy(data, 0, chunks[address >>> CHUNK_BITS], address & CHUNK_MASK, data.length);
+            return;
+        }
         for (int i = 0; i < data.length; i++) {
             writeByte(address + i, data[i]);
         }
@@ -36,9 +41,18 @@ final class SparseMemory implements PhysicalMemory {
 
     byte[] slice(int address, int length) {
         byte[] out = new byte[length];
+        byte[] c = chunks[address >>> CHUNK_BITS];
+        if (sameChunk(address, length) && c != null) {
+            System.arraycopy(c, address & CHUNK_MASK, out, 0, length);
+            return out;
+        }
         for (int i = 0; i < length; i++) {
             out[i] = (byte) readByte(address + i);
         }
         return out;
+    }
+
+    private static boolean sameChunk(int address, int length) {
+        return length > 0 && (address >>> CHUNK_BITS) == ((address + length - 1) >>> CHUNK_BITS);
     }
 }
