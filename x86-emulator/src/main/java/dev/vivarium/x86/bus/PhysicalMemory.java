@@ -13,6 +13,15 @@ public interface PhysicalMemory {
     /** Writes the low 8 bits of {@code value}. */
     void writeByte(int address, int value);
 
+    /**
+     * The array behind the 4 KiB page holding {@code address} when it is ordinary, already
+     * allocated RAM, else null. The CPU fetches instructions straight from it; the array must
+     * stay the page's storage until the memory is restored or remapped (between run slices).
+     */
+    default byte[] codePage(int address) {
+        return null;
+    }
+
     default int readWord(int address) {
         return readByte(address) | readByte(address + 1) << 8;
     }

@@ -3,6 +3,10 @@ package dev.vivarium.x86.cpu;
 import dev.vivarium.x86.bus.InterruptLine;
 import dev.vivarium.x86.bus.IoPorts;
 import dev.vivarium.x86.bus.PhysicalMemory;
+import dev.vivarium.x86.state.Snapshottable;
+import dev.vivarium.x86.state.StateFormatException;
+import dev.vivarium.x86.state.StateReader;
+import dev.vivarium.x86.state.StateWriter;
 
 import java.util.function.LongSupplier;
 
@@ -16,7 +20,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Not thread-safe: one thread runs a CPU at a time. The hot path allocates nothing.
  */
-public final class Cpu extends CpuSystem {
+public final class Cpu extends CpuSystem implements Snapshottable {
 
     /** Why {@link #run(long)} returned. */
     public enum Exit {
@@ -43,6 +47,8 @@ public final class Cpu extends CpuSystem {
     private long sliceEnd;
     /** Interrupts are held off for one instruction after STI, MOV SS and POP SS. */
     private boolean interruptShadow;
+    /** MOV SS and POP SS also hold off the single-step trap until the next instruction ends (SDM vol. 3, 6.8.3). */
+    private boolean stackShadow;
 
     // ---- decoder state of the current instruction ----
     private boolean o32, a32;
@@ -89,7 +95,7 @@ public final class Cpu extends CpuSystem {
         trSel = trBase = 0;
         trLimit = 0xFFFF;
         trAttr = 0x8B;
-        cr0 = CR0_CD | CR0_NW;
+        cr0 = CR0_CD | CR0_NW | CR0_ET; // ET is hardwired to 1 on the P6 family this CPU reports
         cr2 = cr3 = cr4 = 0;
         java.util.Arrays.fill(dr, 0);
         dr[6] = 0xFFFF0FF0;
@@ -107,6 +113,7 @@ public final class Cpu extends CpuSystem {
     /** Executes up to {@code maxInstructions} instructions (a REP iteration counts as one). */
     public Exit run(long maxInstructions) {
         sliceEnd = icount + maxInstructions;
+        fetchPage = -1; // the board may have restored or remapped memory since the last slice
         while (icount < sliceEnd) {
             if (shutdown) {
                 return Exit.SHUTDOWN;
@@ -255,9 +262,100 @@ public final class Cpu extends CpuSystem {
         this.timeStampCounter = tsc;
     }
 
+    /**
+     * Ends the current run slice after the instruction in progress: a device (the debug-exit
+     * port, a reset request) needs the board to look at the machine before anything else runs.
+     */
+    public void requestStop() {
+        sliceEnd = icount;
+    }
+
+    public boolean interruptsEnabled() {
+        return (flags & IF) != 0;
+    }
+
     /** Restarts a halted CPU without an interrupt (an NMI-like wake used by the board). */
     public void wake() {
         halted = false;
+    }
+
+    // ======================================================================================
+    // State capture
+    // ======================================================================================
+
+    /**
+     * Writes the complete architectural state. It is taken between instructions (a REP that
+     * stopped at a slice end has EIP on the instruction, with its counters as far as they got),
+     * so nothing of the decoder is needed; the TLB is a cache and is rebuilt after restore.
+     */
+    @Override
+    public void save(StateWriter out) {
+        out.beginSection("cpu");
+        out.writeInts(reg);
+        out.writeInt(eip);
+        out.writeInt(getFlags());
+        out.writeInts(segSel);
+        out.writeInts(segBase);
+        out.writeInts(segLimit);
+        out.writeInts(segAttr);
+        out.writeInts(new int[]{gdtBase, gdtLimit, idtBase, idtLimit, ldtSel, ldtBase, ldtLimit, ldtAttr,
+                trSel, trBase, trLimit, trAttr, cr0, cr2, cr3, cr4, cpl});
+        out.writeInts(dr);
+        out.writeBoolean(halted);
+        out.writeBoolean(shutdown);
+        out.writeBoolean(interruptShadow);
+        out.writeLong(icount);
+        out.endSection("cpu");
+    }
+
+    @Override
+    public void restore(StateReader in) {
+        in.beginSection("cpu");
+        readInto(in, reg, "general registers");
+        eip = in.readInt();
+        putFlags(in.readInt());
+        readInto(in, segSel, "segment selectors");
+        readInto(in, segBase, "segment bases");
+        readInto(in, segLimit, "segment limits");
+        readInto(in, segAttr, "segment attributes");
+        int[] sys = new int[17];
+        readInto(in, sys, "system registers");
+        gdtBase = sys[0];
+        gdtLimit = sys[1];
+        idtBase = sys[2];
+        idtLimit = sys[3];
+        ldtSel = sys[4];
+        ldtBase = sys[5];
+        ldtLimit = sys[6];
+        ldtAttr = sys[7];
+        trSel = sys[8];
+        trBase = sys[9];
+        trLimit = sys[10];
+        trAttr = sys[11];
+        cr0 = sys[12];
+        cr2 = sys[13];
+        cr3 = sys[14];
+        cr4 = sys[15];
+        cpl = sys[16];
+        readInto(in, dr, "debug registers");
+        halted = in.readBoolean();
+        shutdown = in.readBoolean();
+        interruptShadow = in.readBoolean();
+        icount = in.readLong();
+        in.endSection("cpu");
+        for (int s = 0; s < 6; s++) {
+            updateSegCheck(s);
+        }
+        pagingChanged();
+    }
+
+    private static void readInto(StateReader in, int[] into, String what) {
+        int[] values = in.readInts();
+        if (values.length != into.length) {
+            throw new StateFormatException(
+                    "CPU state: expected " + into.length + " " + what + ", found " + values.length);
+        }
+        System.arraycopy(values, 0, into, 0, into.length);
     }
 
     // ======================================================================================
@@ -278,6 +376,7 @@ public final class Cpu extends CpuSystem {
         int espAtStart = reg[ESP];
         boolean trap = (flags & TF) != 0;
         interruptShadow = false;
+        stackShadow = false;
         try {
             execute();
             icount++;
@@ -288,7 +387,7 @@ public final class Cpu extends CpuSystem {
             deliverException(f.vector, f.errorCode);
             return;
         }
-        if (trap && !halted) {
+        if (trap && !halted && !stackShadow) {
             dr[6] |= 0x4000; // BS: single step
             deliverException(Vectors.DB, -1);
         }
@@ -737,6 +836,7 @@ public final class Cpu extends CpuSystem {
     private void portOut(int port, int size, int v) {
         checkIo(port, size);
         io.out(port & 0xFFFF, size, v);
+        fetchPage = -1; // a port write may remap memory (the A20 gate, say)
     }
 
     // ---- LOCK ----
@@ -824,11 +924,12 @@ public final class Cpu extends CpuSystem {
             if (counter() == 0) {
                 return;
             }
-            icount++;
-            if (icount >= sliceEnd) {
+            // The iteration just done is counted by step(); stop here if that uses up the slice.
+            if (icount + 1 >= sliceEnd) {
                 eip = instrStart;
                 return;
             }
+            icount++;
         }
     }
 
@@ -1201,7 +1302,7 @@ public final class Cpu extends CpuSystem {
                 modrm();
                 if (regField > 5 || regField == CS) throw ud();
                 loadSegment(regField, rm16());
-                if (regField == SS) interruptShadow = true;
+                if (regField == SS) interruptShadow = stackShadow = true;
             }
             case 0x8F -> {
                 modrm();
@@ -1448,10 +1549,17 @@ public final class Cpu extends CpuSystem {
     private void popSegment(int seg) {
         int sp = sp();
         int v = o32 ? read32(SS, sp) : read16(SS, sp);
+        // The pop belongs to the old stack: its size (B bit) decides how ESP moves, even for POP SS.
+        boolean old32 = stack32();
+        int next = stackOffset(o32 ? 4 : 2);
         loadSegment(seg, v & 0xFFFF);
-        setSp(stackOffset(o32 ? 4 : 2));
+        if (old32) {
+            reg[ESP] = next;
+        } else {
+            setReg16(ESP, next);
+        }
         if (seg == SS) {
-            interruptShadow = true;
+            interruptShadow = stackShadow = true;
         }
     }
 
@@ -1766,7 +1874,7 @@ public final class Cpu extends CpuSystem {
                 int keep = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD
                         | CR0_PG;
                 boolean wasPe = protectedMode();
-                cr0 = v & keep;
+                cr0 = v & keep | CR0_ET;
                 if (!protectedMode()) {
                     cpl = 0;
                 } else if (!wasPe) {
@@ -1797,7 +1905,7 @@ public final class Cpu extends CpuSystem {
             case 0 -> {
                 reg[EAX] = 1;
                 // "VivariumVCPU", in EBX, EDX, ECX order
-                reg[EBX] = 0x69766956;
+                reg[EBX] = 0x61766956;
                 reg[EDX] = 0x6D756972;
                 reg[ECX] = 0x55504356;
             }

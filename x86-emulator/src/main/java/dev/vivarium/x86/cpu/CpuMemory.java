@@ -75,7 +75,16 @@ abstract class CpuMemory extends CpuState {
                 throw segmentFault(seg);
             }
         }
-        return segBase[seg] + off;
+        int la = segBase[seg] + off;
+        if ((la & (size - 1)) != 0 && size > 1 && alignmentChecked()) {
+            throw raise(Vectors.AC, 0); // the 486's alignment check (SDM vol. 3, 6.15, interrupt 17)
+        }
+        return la;
+    }
+
+    /** CR0.AM, EFLAGS.AC and CPL 3 together enable the alignment check. */
+    private boolean alignmentChecked() {
+        return cpl == 3 && (cr0 & CR0_AM) != 0 && (flags & AC) != 0;
     }
 
     // ---- paging ----
@@ -206,10 +215,11 @@ abstract class CpuMemory extends CpuState {
     final void writeLin32(int la, int v, boolean user) {
         if (paging && (la & 0xFFF) > 0xFFC) {
             int p0 = translate(la, true, user);
-            int p1 = translate(la + 3, true, user);
+            // The second page is checked at its first byte: that is the address CR2 reports.
+            int p1 = translate((la + 3) & ~0xFFF, true, user);
             for (int k = 0; k < 4; k++) {
                 int b = la + k;
-                mem.writeByte(((b ^ la) & ~0xFFF) == 0 ? p0 + k : p1 - 3 + k, v >>> (8 * k));
+                mem.writeByte(((b ^ la) & ~0xFFF) == 0 ? p0 + k : p1 | (b & 0xFFF), v >>> (8 * k));
             }
             return;
         }
@@ -246,14 +256,22 @@ abstract class CpuMemory extends CpuState {
     final void probeWrite(int seg, int off, int size) {
         int la = linear(seg, off, size, true);
         translate(la, true, userAccess());
-        translate(la + size - 1, true, userAccess());
+        int last = la + size - 1;
+        if (((last ^ la) & ~0xFFF) != 0) {
+            translate(last & ~0xFFF, true, userAccess()); // CR2 names the first byte on the second page
+        }
     }
 
     // ---- instruction fetch ----
 
-    /** Linear page of the last fetch and its physical frame, so most fetches skip the TLB. */
+    /**
+     * Linear page of the last fetch, its physical frame and (when it is plain RAM) the array
+     * behind it, so most fetches are one array read. Invalidated whenever a translation, the
+     * CPL, CS, the A20 gate or the memory itself may have changed.
+     */
     int fetchPage = -1;
     private int fetchFrame;
+    private byte[] fetchArray;
 
     final int fetch8() {
         int off = eip;
@@ -266,10 +284,12 @@ abstract class CpuMemory extends CpuState {
         eip = off + 1;
         int la = segBase[CS] + off;
         if ((la & ~0xFFF) != fetchPage) {
-            fetchFrame = translate(la & ~0xFFF, false, userAccess()) & ~0xFFF;
+            fetchFrame = translate(la, false, userAccess()) & ~0xFFF; // la itself: CR2 must name it
+            fetchArray = mem.codePage(fetchFrame);
             fetchPage = la & ~0xFFF;
         }
-        return mem.readByte(fetchFrame | (la & 0xFFF));
+        byte[] page = fetchArray;
+        return page != null ? page[la & 0xFFF] & 0xFF : mem.readByte(fetchFrame | (la & 0xFFF));
     }
 
     final int fetch16() {

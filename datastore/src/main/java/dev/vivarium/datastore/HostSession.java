@@ -1,0 +1,100 @@
+package dev.vivarium.datastore;
+
+import dev.vivarium.datastore.lease.AcquireResult;
+import dev.vivarium.datastore.lease.FenceListener;
+import dev.vivarium.datastore.lease.HeartbeatObserver;
+import dev.vivarium.datastore.lease.HostHeartbeat;
+import dev.vivarium.datastore.lease.Lease;
+import dev.vivarium.datastore.lease.LeaseLostException;
+import dev.vivarium.datastore.lease.Leases;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+
+/**
+ * A host attached to the datastore: its heartbeat runs while the session is open, and it takes
+ * and gives up VM leases. Closing stops the heartbeat, so other hosts may take this host's
+ * leases once the lease time has passed.
+ */
+public final class HostSession implements Closeable {
+    private final Datastore datastore;
+    private final HostHeartbeat heartbeat;
+    private final Leases leases;
+    private final Duration pollEvery;
+
+    HostSession(Datastore datastore, HostHeartbeat heartbeat, HeartbeatObserver observer) {
+        this.datastore = datastore;
+        this.heartbeat = heartbeat;
+        this.leases = new Leases(heartbeat, observer, datastore.settings());
+        this.pollEvery = datastore.settings().heartbeatPeriod().dividedBy(4);
+    }
+
+    public String host() {
+        return heartbeat.host();
+    }
+
+    /** The host agent stops its VMs here, before any other host may take their leases. */
+    public void onFenced(FenceListener listener) {
+        heartbeat.addFenceListener(listener);
+    }
+
+    /** The counter of this host's last heartbeat. */
+    public long heartbeatCounter() {
+        return heartbeat.counter();
+    }
+
+    public AcquireResult tryAcquire(String vm) throws IOException {
+        VmFiles files = datastore.vm(vm);
+        return leases.tryAcquire(vm, files.leaseFiles(), files.sequence());
+    }
+
+    /** Tries until the lease is taken or {@code timeout} passes (a dead owner needs the lease time). */
+    public Lease acquire(String vm, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            AcquireResult result = tryAcquire(vm);
+            if (result instanceof AcquireResult.Acquired acquired) {
+                return acquired.lease();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new LeaseLostException("VM " + vm + ": lease not acquired within " + timeout + " (" + describe(result) + ")");
+            }
+            try {
+                Thread.sleep(pollEvery.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the lease of VM " + vm);
+            }
+        }
+    }
+
+    private static String describe(AcquireResult result) {
+        if (result instanceof AcquireResult.Held held) {
+            return "held by " + held.current().owner() + " at epoch " + held.current().epoch() + ", its heartbeat silent for "
+                    + held.silentFor().toMillis() + " ms of the " + held.silentFor().plus(held.remaining()).toMillis() + " ms lease time";
+        }
+        return "another host took epoch " + ((AcquireResult.Lost) result).epoch() + " first";
+    }
+
+    public void release(Lease lease) throws IOException {
+        VmFiles files = datastore.vm(lease.vm());
+        leases.release(lease, files.leaseFiles(), files.sequence());
+    }
+
+    /** Passes a VM to {@code target} at the next epoch (the end of a migration). */
+    public long handOver(Lease lease, String target) throws IOException {
+        VmFiles files = datastore.vm(lease.vm());
+        return leases.handOver(lease, files.leaseFiles(), files.sequence(), Names.require("host", target));
+    }
+
+    /** Takes up a lease handed to this host at {@code epoch}. */
+    public Lease adopt(String vm, long epoch) throws IOException {
+        return leases.adopt(vm, datastore.vm(vm).leaseFiles(), epoch);
+    }
+
+    @Override
+    public void close() {
+        heartbeat.close();
+    }
+}

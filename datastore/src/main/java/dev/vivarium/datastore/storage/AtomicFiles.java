@@ -1,0 +1,112 @@
+package dev.vivarium.datastore.storage;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * Writes sealed files so that a reader sees the previous version or the new one, never a mix,
+ * and a crash at any point loses nothing already written: the content goes to a temporary
+ * file in the same directory, is fsynced, then renamed (or hard-linked) over the target, and
+ * the directory is fsynced so the new name survives a power cut.
+ */
+public final class AtomicFiles {
+    private final FileCreator creator;
+
+    public AtomicFiles(FileCreator creator) {
+        this.creator = creator;
+    }
+
+    /** Replaces {@code target} with a new sealed file, once {@code guard} allows it. */
+    public void write(Path target, SealedHeader header, PayloadWriter payload, CommitGuard guard) throws IOException {
+        Path temp = writeTemp(target, header, payload);
+        try {
+            guard.beforeCommit();
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        syncDirectory(target.getParent());
+    }
+
+    public void write(Path target, SealedHeader header, byte[] payload) throws IOException {
+        write(target, header, PayloadWriter.of(payload), CommitGuard.NONE);
+    }
+
+    /**
+     * Creates {@code target} with its full content only if no file of that name exists, atomically
+     * among processes and hosts: link(2) fails if the name exists, on a local file system and on
+     * NFS alike (the classic NFS lock-file idiom, safer there than O_EXCL).
+     *
+     * @return false if the file already existed (someone else won)
+     */
+    public boolean createExclusive(Path target, SealedHeader header, byte[] payload) throws IOException {
+        return createExclusive(target, header, PayloadWriter.of(payload), CommitGuard.NONE);
+    }
+
+    /** {@link #createExclusive(Path, SealedHeader, byte[])} for streamed payloads, checked by {@code guard} first. */
+    public boolean createExclusive(Path target, SealedHeader header, PayloadWriter payload, CommitGuard guard) throws IOException {
+        Path temp = writeTemp(target, header, payload);
+        try {
+            guard.beforeCommit();
+            Files.createLink(target, temp);
+        } catch (FileAlreadyExistsException lost) {
+            return false;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        syncDirectory(target.getParent());
+        return true;
+    }
+
+    /** Temporary files start with a dot so directory listings of the datastore skip them. */
+    public static boolean isTemporary(Path file) {
+        return file.getFileName().toString().startsWith(".");
+    }
+
+    public static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private Path writeTemp(Path target, SealedHeader header, PayloadWriter payload) throws IOException {
+        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        try (WritableFile file = creator.createNew(temp)) {
+            SealedOutputStream out = new SealedOutputStream(file);
+            DataOutputStream data = new DataOutputStream(out);
+            byte[] meta = header.meta();
+            data.writeInt(SealedFormat.MAGIC);
+            data.writeShort(SealedFormat.VERSION);
+            data.writeShort(header.kind().code());
+            data.writeLong(header.epoch());
+            data.writeInt(meta.length);
+            data.write(meta);
+            long headerLength = out.written();
+            payload.writeTo(out);
+            data.writeLong(out.written() - headerLength);
+            int checksum = out.checksum();
+            data.writeInt(checksum);
+            data.writeInt(SealedFormat.END_MAGIC);
+            out.drain();
+            file.sync();
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            if (e instanceof IOException io && DatastoreFullException.isNoSpace(io)) {
+                throw new DatastoreFullException(target, io);
+            }
+            throw e;
+        }
+        return temp;
+    }
+}
