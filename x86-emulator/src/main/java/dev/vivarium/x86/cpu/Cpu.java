@@ -903,6 +903,10 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         int size = (top + 1) >>> 3;
         int step = (flags & DF) != 0 ? -size : size;
         int src = dataSeg();
+        if (kind == STR_INS || kind == STR_OUTS) {
+            // The I/O permission check precedes the count: REP INS/OUTS with (E)CX = 0 still fault.
+            checkIo(reg[EDX] & 0xFFFF, size);
+        }
         if (rep == 0) {
             stringOnce(kind, top, src, step);
             return;
