@@ -1,5 +1,6 @@
 package dev.vivarium.vcenter.inventory;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /** A VM's power state, spelled as VirtualCenter spells it in the API and in stored events. */
@@ -27,7 +28,9 @@ public enum PowerState {
     return null;
   }
 
-  @com.fasterxml.jackson.annotation.JsonCreator
+  // DELEGATING: with the parameter-names module Jackson would otherwise read the argument as a
+  // property called "text".
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   static PowerState fromJson(String text) {
     PowerState s = fromApiName(text);
     if (s == null) throw new IllegalArgumentException("unknown power state '" + text + "'");
