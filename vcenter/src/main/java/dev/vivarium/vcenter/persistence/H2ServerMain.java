@@ -24,6 +24,9 @@ public final class H2ServerMain {
       System.err.println("usage: H2ServerMain BASE_DIR PORT_FILE");
       System.exit(2);
     }
+    // Listen on loopback only (H2 would bind every interface and refuse remote clients later);
+    // read once when H2's classes load, so set before the first use.
+    System.setProperty("h2.bindAddress", "127.0.0.1");
     H2TcpServer server = H2TcpServer.start(Path.of(args[0]));
     Path portFile = Path.of(args[1]);
     Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
