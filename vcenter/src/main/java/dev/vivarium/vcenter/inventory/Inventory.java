@@ -58,11 +58,15 @@ public record Inventory(
   public Inventory apply(InventoryEvent e, int logCapacity) {
     Inventory next = applyToEntities(e);
     String kind = e.kind();
-    if (e instanceof VmStopped s && vms.containsKey(s.vm())
-        && vms.get(s.vm()).desired() == PowerState.SUSPENDED) {
-      kind = "VmSuspended";
+    String message = e.describe();
+    if (e instanceof VmStopped s) {
+      // The user reads a stop as what it was for: a power-off or a suspend.
+      boolean suspend = vms.containsKey(s.vm()) && vms.get(s.vm()).desired() == PowerState.SUSPENDED;
+      kind = suspend ? "VmSuspended" : "VmPoweredOff";
+      message = "VM " + s.vm() + (suspend ? " suspended" : " powered off") + " on " + s.host()
+          + " (epoch " + s.epoch() + ")";
     }
-    LogEntry line = new LogEntry(lastLogSeq + 1, e.at(), e.by(), kind, e.entity(), e.describe());
+    LogEntry line = new LogEntry(lastLogSeq + 1, e.at(), e.by(), kind, e.entity(), message);
     List<LogEntry> log = new ArrayList<>(recentLog.size() + 1);
     int from = Math.max(0, recentLog.size() + 1 - logCapacity);
     log.addAll(recentLog.subList(Math.min(from, recentLog.size()), recentLog.size()));

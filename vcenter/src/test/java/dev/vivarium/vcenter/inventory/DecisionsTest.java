@@ -80,8 +80,21 @@ class DecisionsTest {
     s = accept(s, VmDecisions.stopped(s, "web", "host-2", 4, T0, Initiator.host("host-2")));
     assertThat(s.vms().get("web").running()).isFalse();
     assertThat(s.vms().get("web").epoch()).isEqualTo(4);
+    LogEntry stop = s.recentLog().get(s.recentLog().size() - 1);
+    assertThat(stop.kind()).isEqualTo("VmPoweredOff");
+    assertThat(stop.message()).isEqualTo("VM web powered off on host-2 (epoch 4)");
     s = accept(s, VmDecisions.delete(s, "web", T0, ALICE));
     assertThat(s.vms()).isEmpty();
+  }
+
+  @Test
+  void aStopOfASuspendedVmIsLoggedAsASuspend() {
+    Inventory s = withVm(withHosts(1), vm("web", 64), PowerState.POWERED_ON);
+    s = accept(s, VmDecisions.started(s, "web", "host-1", 1, T0, Initiator.host("host-1")));
+    s = accept(s, VmDecisions.requestPower(s, "web", PowerState.SUSPENDED, T0, ALICE));
+    s = accept(s, VmDecisions.stopped(s, "web", "host-1", 1, T0, Initiator.host("host-1")));
+    assertThat(s.recentLog().get(s.recentLog().size() - 1).kind()).isEqualTo("VmSuspended");
+    assertThat(s.vms().get("web").desired()).isEqualTo(PowerState.SUSPENDED);
   }
 
   @Test

@@ -144,6 +144,6 @@ class ReconcilerActorTest {
     Inventory done = read(inv);
     assertThat(done.alarms()).isEmpty();
     assertThat(done.recentLog()).extracting(l -> l.kind())
-        .contains("AlarmRaised", "AlarmCleared", "VmPoweredOn", "VmStopped");
+        .contains("AlarmRaised", "AlarmCleared", "VmPoweredOn", "VmPoweredOff");
   }
 }
