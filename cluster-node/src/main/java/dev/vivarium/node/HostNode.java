@@ -1,0 +1,108 @@
+package dev.vivarium.node;
+
+import dev.vivarium.node.api.ApiMetrics;
+import dev.vivarium.node.api.ApiRoutes;
+import dev.vivarium.node.api.ApiServer;
+import dev.vivarium.node.api.BearerToken;
+import dev.vivarium.node.api.HttpApi;
+import dev.vivarium.node.api.TaskRegistry;
+import dev.vivarium.node.cluster.ClusterMembership;
+import dev.vivarium.node.cluster.MembershipEvents;
+import dev.vivarium.node.config.ConfigProblem;
+import dev.vivarium.node.config.NodeConfigLoader;
+import dev.vivarium.node.config.NodeSettings;
+import dev.vivarium.node.events.InMemoryEventLog;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.Materializer;
+
+/** One Vivarium host: a cluster member with its REST API. */
+public final class HostNode implements AutoCloseable {
+
+    private static final int KEPT_TASKS = 1000;
+
+    private final NodeSettings settings;
+    private final ActorSystem<Void> system;
+    private final ServerBinding binding;
+    private final InMemoryEventLog events;
+
+    private HostNode(NodeSettings settings, ActorSystem<Void> system, ServerBinding binding, InMemoryEventLog events) {
+        this.settings = settings;
+        this.system = system;
+        this.binding = binding;
+        this.events = events;
+    }
+
+    /**
+     * Starts the member and binds its API; the member joins its seed nodes by itself.
+     *
+     * @throws ConfigProblem when the token file cannot be read
+     */
+    public static HostNode start(NodeConfigLoader.Loaded loaded, NodeServices services) {
+        NodeSettings s = loaded.settings();
+        BearerToken token;
+        try {
+            token = BearerToken.read(s.tokenFile());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigProblem("vivarium.api.token-file", s.tokenFile() + ": " + e.getMessage());
+        }
+        InMemoryEventLog events = new InMemoryEventLog(s.eventHistory(), Clock.systemUTC());
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
+            ctx.spawn(MembershipEvents.create(events, s.name()), "membership-events");
+            return Behaviors.empty();
+        }), NodeSettings.SYSTEM_NAME, loaded.config());
+        try {
+            ClusterMembership membership = new ClusterMembership(system, services.hostResources());
+            ApiMetrics metrics = new ApiMetrics(membership::hosts);
+            Materializer materializer = Materializer.createMaterializer(system);
+            var router = ApiRoutes.router(new ApiRoutes.Parts(membership::hosts, events,
+                    new TaskRegistry(s.name(), KEPT_TASKS, Clock.systemUTC()), services.vms(), metrics, materializer));
+            HttpApi api = new HttpApi(router, token, metrics, materializer, s.requestTimeout());
+            CompletionStage<ServerBinding> bound = ApiServer.bind(system, s.apiHost(), s.apiPort(), api);
+            ServerBinding binding = bound.toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new HostNode(s, system, binding, events);
+        } catch (Exception e) {
+            system.terminate();
+            throw new IllegalStateException("cannot bind the API at " + s.apiHost() + ":" + s.apiPort() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public InMemoryEventLog events() {
+        return events;
+    }
+
+    /** The API's base address, e.g. http://127.0.0.1:40123. */
+    public String apiUrl() {
+        return ApiServer.url(binding);
+    }
+
+    /** Blocks until the member has shut down (SIGTERM, downed by the Split Brain Resolver, or {@link #close}). */
+    public void awaitTermination() {
+        system.getWhenTerminated().toCompletableFuture().join();
+    }
+
+    /** Leaves the cluster and stops, as SIGTERM does (CoordinatedShutdown). */
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("node " + settings.name() + " did not stop within 30 s", e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.vivarium.node.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The CLI's side of the API. Every node serves the same API, so a request goes to the first
+ * node that answers; a node that is down (connection refused, no answer) is skipped.
+ */
+public final class ApiClient {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final List<URI> nodes;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+
+    public ApiClient(List<String> baseUrls, String token) {
+        if (baseUrls.isEmpty()) {
+            throw new IllegalArgumentException("no API address to talk to");
+        }
+        this.nodes = baseUrls.stream().map(URI::create).toList();
+        this.token = token;
+    }
+
+    /** An answer with a 2xx status: its body. */
+    public record Answer(int status, String body, URI node) {
+    }
+
+    public Answer get(String path) throws ApiError {
+        return send("GET", path, null);
+    }
+
+    public Answer send(String method, String path, String jsonBody) throws ApiError {
+        List<String> tried = new ArrayList<>();
+        for (URI node : nodes) {
+            HttpRequest request = request(node, path, "application/json", REQUEST_TIMEOUT)
+                    .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody))
+                    .build();
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() / 100 != 2) {
+                    throw new ApiError(response.statusCode(), ApiError.messageOf(response.body())
+                            .orElse("HTTP " + response.statusCode() + " from " + node));
+                }
+                return new Answer(response.statusCode(), response.body(), node);
+            } catch (IOException e) {
+                tried.add(node + " (" + describe(e) + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiError(0, "interrupted");
+            }
+        }
+        throw new ApiError(0, "no node of the lab answers: " + String.join(", ", tried));
+    }
+
+    /**
+     * Follows the event stream of the first node that answers, handing each event's JSON to
+     * {@code onEvent} until the stream ends.
+     */
+    public void followEvents(Consumer<String> onEvent) throws ApiError {
+        List<String> tried = new ArrayList<>();
+        for (URI node : nodes) {
+            HttpRequest request = request(node, "/api/v1/events/stream", "text/event-stream", null).GET().build();
+            try {
+                HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+                if (response.statusCode() != 200) {
+                    String body = String.join("\n", response.body().toList());
+                    throw new ApiError(response.statusCode(), ApiError.messageOf(body).orElse("HTTP " + response.statusCode()));
+                }
+                try (Stream<String> lines = response.body()) {
+                    lines.filter(l -> l.startsWith("data: ")).forEach(l -> onEvent.accept(l.substring(6)));
+                }
+                return;
+            } catch (IOException e) {
+                tried.add(node + " (" + describe(e) + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiError(0, "interrupted");
+            }
+        }
+        throw new ApiError(0, "no node of the lab answers: " + String.join(", ", tried));
+    }
+
+    private HttpRequest.Builder request(URI node, String path, String accept, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(node.resolve(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", accept)
+                .header("Content-Type", "application/json");
+        return timeout == null ? b : b.timeout(timeout);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof HttpTimeoutException) {
+            return "no answer in time";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}
