@@ -1,0 +1,126 @@
+package dev.vivarium.node.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vivarium.node.api.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `lab up` as real processes: three nodes, the CLI over their API, one node stopped, `lab down`. */
+class LabEndToEndTest {
+
+    @TempDir
+    Path scratch;
+
+    private Path lab;
+    private Cli cli;
+    private final List<Process> followers = new ArrayList<>();
+
+    /** Whatever happened, no node process outlives the test. */
+    @AfterEach
+    void tearDown() throws IOException {
+        followers.forEach(Process::destroyForcibly);
+        if (lab != null && Files.isRegularFile(new LabDir(lab).manifest())) {
+            for (LabManifest.Node n : LabManifest.read(new LabDir(lab).manifest()).nodes()) {
+                ProcessHandle.of(n.pid()).ifPresent(p -> {
+                    p.destroyForcibly();
+                    p.onExit().join();
+                });
+            }
+        }
+    }
+
+    private List<String> upHosts() throws Exception {
+        Cli.Result r = cli.run("host", "list", "--json", "--dir", lab.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode hosts = Json.MAPPER.readTree(r.out());
+        return StreamSupport.stream(hosts.spliterator(), false)
+                .filter(h -> h.path("state").asText().equals("Up")).map(h -> h.path("name").asText()).toList();
+    }
+
+    @Test
+    void labUpServesTheClusterAndLabDownStopsEveryProcess() throws Exception {
+        lab = scratch.resolve("lab");
+        cli = new Cli(scratch);
+
+        Cli.Result up = cli.run("lab", "up", "--nodes", "3", "--dir", lab.toString());
+        assertThat(up.exit()).as(up.out() + up.err()).isZero();
+        assertThat(up.out()).contains("Lab running in " + lab, "Token file: " + lab.resolve("api-token"), "host list");
+        LabManifest manifest = LabManifest.read(lab.resolve("lab.json"));
+        assertThat(manifest.nodes()).extracting(LabManifest.Node::name).containsExactly("host-1", "host-2", "host-3");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lab.resolve("api-token")))).isEqualTo("rw-------");
+        // The launcher has exited; the nodes live on.
+        assertThat(manifest.nodes()).allMatch(n -> ProcessHandle.of(n.pid()).map(ProcessHandle::isAlive).orElse(false));
+
+        assertThat(upHosts()).containsExactly("host-1", "host-2", "host-3");
+        Cli.Result table = cli.run("host", "list", "--dir", lab.toString());
+        assertThat(table.out()).startsWith("NAME").contains("host-2  Up");
+
+        Cli.Result vms = cli.run("vm", "list", "--dir", lab.toString());
+        assertThat(vms.exit()).isEqualTo(1);
+        assertThat(vms.err()).contains("vivarium vm list: VM management is not built yet");
+
+        Cli.Result again = cli.run("lab", "up", "--nodes", "5", "--dir", lab.toString());
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("already running").doesNotContain("host-4");
+        assertThat(cli.run("lab", "status", "--dir", lab.toString()).exit()).isZero();
+        assertThat(cli.run("lab", "logs", "host-2", "--dir", lab.toString()).out()).contains("vivarium node host-2: cluster member at");
+
+        // Follow the event log of host-1 while host-3 stops cleanly (SIGTERM: it leaves the cluster).
+        Process follow = new ProcessBuilder(Cli.command("events", "--follow", "--json", "--dir", lab.toString()))
+                .redirectError(scratch.resolve("follow.err").toFile()).start();
+        followers.add(follow);
+        List<String> followed = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8))) {
+                lines.lines().forEach(followed::add);
+            } catch (IOException e) {
+                followed.add("read failed: " + e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> followed.stream().anyMatch(l -> l.contains("\"HostUp\"")));
+
+        ProcessHandle third = ProcessHandle.of(manifest.nodes().get(2).pid()).orElseThrow();
+        third.destroy();
+        assertThat(third.onExit()).succeedsWithin(Duration.ofSeconds(60));
+        assertThat(Files.readString(lab.resolve("host-3.log"))).contains("vivarium node host-3: stopped");
+        await().atMost(Duration.ofSeconds(60)).until(() -> upHosts().equals(List.of("host-1", "host-2")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> followed.stream().anyMatch(l -> l.contains("\"HostRemoved\"") && l.contains("host-3")));
+
+        Cli.Result partial = cli.run("lab", "status", "--dir", lab.toString());
+        assertThat(partial.exit()).isEqualTo(1);
+        assertThat(partial.out()).contains("2 of 3 nodes running");
+
+        Cli.Result down = cli.run("lab", "down", "--dir", lab.toString());
+        assertThat(down.exit()).as(down.err()).isZero();
+        assertThat(down.out()).contains("Stopped host-1.", "Stopped host-2.");
+        assertThat(manifest.nodes()).noneMatch(n -> ProcessHandle.of(n.pid()).map(ProcessHandle::isAlive).orElse(false));
+
+        Cli.Result downAgain = cli.run("lab", "down", "--dir", lab.toString());
+        assertThat(downAgain.exit()).isZero();
+        assertThat(downAgain.out()).contains("is not running");
+        Cli.Result unreachable = cli.run("host", "list", "--dir", lab.toString());
+        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.err()).contains("no node of the lab answers");
+
+        assertThat(cli.run("lab", "destroy", "--dir", lab.toString()).exit()).isZero();
+        assertThat(lab).doesNotExist();
+    }
+}
