@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vivarium.node.Cli;
 import dev.vivarium.node.api.Json;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.vivarium.node.lab;
+package dev.vivarium.node;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,25 +8,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs `vivarium ARGS` as its own process on the test classpath, as ./vivarium would. */
-final class Cli {
+public final class Cli {
 
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
     }
 
     private final Path scratch;
 
-    Cli(Path scratch) {
+    public Cli(Path scratch) {
         this.scratch = scratch;
     }
 
-    static List<String> command(String... args) {
+    public static List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.vivarium.node.cli.VivariumCommand"));
         command.addAll(List.of(args));
         return command;
     }
 
-    Result run(String... args) throws IOException, InterruptedException {
+    public Result run(String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(scratch, "out", ".txt");
         Path err = Files.createTempFile(scratch, "err", ".txt");
         Process p = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
