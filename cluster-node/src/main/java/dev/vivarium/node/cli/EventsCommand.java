@@ -27,25 +27,15 @@ public final class EventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return ApiCall.run("events", dir, api -> {
-            if (follow) {
-                api.followEvents(event -> {
-                    System.out.println(json ? event : line(event));
-                    System.out.flush();
-                });
-                return;
-            }
-            String body = api.get("/api/v1/events?limit=" + limit).body();
-            if (json) {
-                System.out.println(body);
-                return;
-            }
-            Table t = new Table("TIME", "TYPE", "SUBJECT", "BY", "MESSAGE");
-            for (Map<String, Object> e : ApiCall.objects(body)) {
-                t.row(e.get("time"), e.get("type"), e.get("subject"), e.get("by"), e.get("message"));
-            }
-            System.out.print(t.render());
-        });
+        if (!follow) {
+            return ApiCall.list("events", dir, json, "/api/v1/events?limit=" + limit,
+                    new Table("TIME", "TYPE", "SUBJECT", "BY", "MESSAGE"),
+                    e -> new Object[] {e.get("time"), e.get("type"), e.get("subject"), e.get("by"), e.get("message")});
+        }
+        return ApiCall.run("events", dir, api -> api.followEvents(event -> {
+            System.out.println(json ? event : line(event));
+            System.out.flush();
+        }));
     }
 
     private static String line(String eventJson) {

@@ -1,7 +1,6 @@
 package dev.vivarium.node.cli;
 
 import dev.vivarium.node.client.Table;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,19 +29,10 @@ public final class HostCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return ApiCall.run("host list", dir, api -> {
-                String body = api.get("/api/v1/hosts").body();
-                if (json) {
-                    System.out.println(body);
-                    return;
-                }
-                Table t = new Table("NAME", "STATE", "ADDRESS", "CAPACITY MIPS", "USED MIPS", "MEMORY MIB", "VMS");
-                for (Map<String, Object> h : ApiCall.objects(body)) {
-                    t.row(h.get("name"), h.get("state"), h.get("address"), h.get("capacityMips"), h.get("usedMips"),
-                            h.get("memoryMiB"), h.get("vms"));
-                }
-                System.out.print(t.render());
-            });
+            return ApiCall.list("host list", dir, json, "/api/v1/hosts",
+                    new Table("NAME", "STATE", "ADDRESS", "CAPACITY MIPS", "USED MIPS", "MEMORY MIB", "VMS"),
+                    h -> new Object[] {h.get("name"), h.get("state"), h.get("address"), h.get("capacityMips"),
+                            h.get("usedMips"), h.get("memoryMiB"), h.get("vms")});
         }
     }
 }

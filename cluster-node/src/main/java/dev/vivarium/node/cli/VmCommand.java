@@ -1,7 +1,6 @@
 package dev.vivarium.node.cli;
 
 import dev.vivarium.node.client.Table;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,19 +29,10 @@ public final class VmCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return ApiCall.run("vm list", dir, api -> {
-                String body = api.get("/api/v1/vms").body();
-                if (json) {
-                    System.out.println(body);
-                    return;
-                }
-                Table t = new Table("NAME", "POWER", "DESIRED", "HOST", "EPOCH", "MEMORY MIB", "WORKLOAD");
-                for (Map<String, Object> vm : ApiCall.objects(body)) {
-                    t.row(vm.get("name"), vm.get("powerState"), vm.get("desiredPowerState"), vm.get("host"),
-                            vm.get("epoch"), vm.get("memoryMiB"), vm.get("workload"));
-                }
-                System.out.print(t.render());
-            });
+            return ApiCall.list("vm list", dir, json, "/api/v1/vms",
+                    new Table("NAME", "POWER", "DESIRED", "HOST", "EPOCH", "MEMORY MIB", "WORKLOAD"),
+                    vm -> new Object[] {vm.get("name"), vm.get("powerState"), vm.get("desiredPowerState"), vm.get("host"),
+                            vm.get("epoch"), vm.get("memoryMiB"), vm.get("workload")});
         }
     }
 }

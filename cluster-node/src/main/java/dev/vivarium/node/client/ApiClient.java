@@ -42,18 +42,47 @@ public final class ApiClient {
     }
 
     public Answer send(String method, String path, String jsonBody) throws ApiError {
-        List<String> tried = new ArrayList<>();
-        for (URI node : nodes) {
+        return onFirstAnsweringNode(node -> {
             HttpRequest request = request(node, path, "application/json", REQUEST_TIMEOUT)
                     .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody))
                     .build();
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() / 100 != 2) {
-                    throw new ApiError(response.statusCode(), ApiError.messageOf(response.body())
-                            .orElse("HTTP " + response.statusCode() + " from " + node));
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw refusal(response.statusCode(), response.body(), node);
+            }
+            return new Answer(response.statusCode(), response.body(), node);
+        });
+    }
+
+    /**
+     * Follows the event stream of the first node that answers, handing each event's JSON to
+     * {@code onEvent} until the stream ends.
+     */
+    public void followEvents(Consumer<String> onEvent) throws ApiError {
+        onFirstAnsweringNode(node -> {
+            HttpRequest request = request(node, "/api/v1/events/stream", "text/event-stream", null).GET().build();
+            HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            try (Stream<String> lines = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw refusal(response.statusCode(), String.join("\n", lines.toList()), node);
                 }
-                return new Answer(response.statusCode(), response.body(), node);
+                lines.filter(l -> l.startsWith("data: ")).forEach(l -> onEvent.accept(l.substring(6)));
+            }
+            return null;
+        });
+    }
+
+    /** One exchange with one node; an IOException means the node is down and the next one is tried. */
+    @FunctionalInterface
+    private interface Exchange<T> {
+        T with(URI node) throws IOException, InterruptedException, ApiError;
+    }
+
+    private <T> T onFirstAnsweringNode(Exchange<T> exchange) throws ApiError {
+        List<String> tried = new ArrayList<>();
+        for (URI node : nodes) {
+            try {
+                return exchange.with(node);
             } catch (IOException e) {
                 tried.add(node + " (" + describe(e) + ")");
             } catch (InterruptedException e) {
@@ -64,32 +93,8 @@ public final class ApiClient {
         throw new ApiError(0, "no node of the lab answers: " + String.join(", ", tried));
     }
 
-    /**
-     * Follows the event stream of the first node that answers, handing each event's JSON to
-     * {@code onEvent} until the stream ends.
-     */
-    public void followEvents(Consumer<String> onEvent) throws ApiError {
-        List<String> tried = new ArrayList<>();
-        for (URI node : nodes) {
-            HttpRequest request = request(node, "/api/v1/events/stream", "text/event-stream", null).GET().build();
-            try {
-                HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
-                if (response.statusCode() != 200) {
-                    String body = String.join("\n", response.body().toList());
-                    throw new ApiError(response.statusCode(), ApiError.messageOf(body).orElse("HTTP " + response.statusCode()));
-                }
-                try (Stream<String> lines = response.body()) {
-                    lines.filter(l -> l.startsWith("data: ")).forEach(l -> onEvent.accept(l.substring(6)));
-                }
-                return;
-            } catch (IOException e) {
-                tried.add(node + " (" + describe(e) + ")");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ApiError(0, "interrupted");
-            }
-        }
-        throw new ApiError(0, "no node of the lab answers: " + String.join(", ", tried));
+    private static ApiError refusal(int status, String body, URI node) {
+        return new ApiError(status, ApiError.messageOf(body).orElse("HTTP " + status + " from " + node));
     }
 
     private HttpRequest.Builder request(URI node, String path, String accept, Duration timeout) {

@@ -1,12 +1,15 @@
 package dev.vivarium.node.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vivarium.node.HostNode;
 import dev.vivarium.node.NodeServices;
 import dev.vivarium.node.TestNodes;
+import dev.vivarium.node.client.ApiClient;
+import dev.vivarium.node.client.ApiError;
 import dev.vivarium.node.cluster.HostResources;
 import dev.vivarium.node.vm.NotBuiltVmService;
 import dev.vivarium.node.vm.VmOperation;
@@ -278,6 +281,24 @@ class ApiServerTest {
             assertThat(data).startsWith("data: ");
             assertThat(Json.MAPPER.readTree(data.substring(6)).path("message").asText()).isEqualTo("live one");
         }
+    }
+
+    @Test
+    void theClientSkipsANodeThatIsDownAndReportsTheApisMessage() throws Exception {
+        int closedPort;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        ApiClient client = new ApiClient(List.of("http://127.0.0.1:" + closedPort, bare.apiUrl()), TestNodes.TOKEN);
+
+        assertThat(client.get("/api/v1/hosts").node()).isEqualTo(URI.create(bare.apiUrl()));
+        assertThatThrownBy(() -> client.get("/api/v1/vms"))
+                .isInstanceOfSatisfying(ApiError.class, e -> {
+                    assertThat(e.status()).isEqualTo(501);
+                    assertThat(e.getMessage()).contains("not built yet");
+                });
+        assertThatThrownBy(() -> new ApiClient(List.of("http://127.0.0.1:" + closedPort), TestNodes.TOKEN).get("/api/v1/hosts"))
+                .isInstanceOf(ApiError.class).hasMessageContaining("no node of the lab answers");
     }
 
     @Test
