@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -90,9 +91,19 @@ public final class HostNode implements AutoCloseable {
         return ApiServer.url(binding);
     }
 
-    /** Blocks until the member has shut down (SIGTERM, downed by the Split Brain Resolver, or {@link #close}). */
-    public void awaitTermination() {
+    /**
+     * Blocks until the member has shut down (SIGTERM, downed by the Split Brain Resolver, or
+     * {@link #close}) and tells why: Pekko's CoordinatedShutdown reason.
+     */
+    public CoordinatedShutdown.Reason awaitTermination() {
         system.getWhenTerminated().toCompletableFuture().join();
+        return CoordinatedShutdown.get(system).getShutdownReason()
+                .orElse(CoordinatedShutdown.unknownReason());
+    }
+
+    /** Whether this member stopped because the cluster downed it (it was on the losing side, or declared lost). */
+    public static boolean wasDowned(CoordinatedShutdown.Reason reason) {
+        return reason == CoordinatedShutdown.clusterDowningReason();
     }
 
     /** Leaves the cluster and stops, as SIGTERM does (CoordinatedShutdown). */

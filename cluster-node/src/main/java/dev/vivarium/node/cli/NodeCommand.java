@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code vivarium node --config FILE}: runs one host until it is stopped (SIGTERM) or downed. */
 @Command(name = "node", mixinStandardHelpOptions = true,
         description = {"Run one host: a cluster member that joins the seed nodes of its configuration and serves the REST API.",
-                "Exit status: 0 after a clean stop, 2 for a wrong or missing setting (the message names it), 1 when it cannot start."})
+                "Exit status: 0 after a clean stop, 3 when the cluster downed this host, 2 for a wrong or missing setting (the message names it), 1 when it cannot start."})
 public final class NodeCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
@@ -35,8 +35,12 @@ public final class NodeCommand implements Callable<Integer> {
         }
         System.out.println("vivarium node " + loaded.settings().name() + ": cluster member at "
                 + loaded.settings().host() + ":" + loaded.settings().port() + ", API at " + node.apiUrl() + "/api/v1");
-        node.awaitTermination();
-        System.out.println("vivarium node " + loaded.settings().name() + ": stopped");
+        var reason = node.awaitTermination();
+        if (HostNode.wasDowned(reason)) {
+            System.out.println("vivarium node " + loaded.settings().name() + ": stopped: the cluster downed this host");
+            return 3;
+        }
+        System.out.println("vivarium node " + loaded.settings().name() + ": stopped (" + reason + ")");
         return 0;
     }
 }

@@ -101,6 +101,10 @@ public final class LabUp {
         long deadline = System.nanoTime() + timeout.toNanos();
         String token = ApiTokenFile.read(dir.tokenFile());
         String lastState = "no node answered yet";
+        Map<String, ApiClient> clients = new java.util.HashMap<>();
+        for (LabManifest.Node n : manifest.nodes()) {
+            clients.put(n.name(), new ApiClient(List.of(n.api()), token));
+        }
         while (System.nanoTime() < deadline) {
             for (LabManifest.Node n : manifest.nodes()) {
                 if (NodeProcesses.find(n.pid(), n.started()).isEmpty()) {
@@ -111,7 +115,7 @@ public final class LabUp {
             for (LabManifest.Node n : manifest.nodes()) {
                 try {
                     List<Map<String, Object>> hosts = Json.MAPPER.readValue(
-                            new ApiClient(List.of(n.api()), token).get("/api/v1/hosts").body(), new TypeReference<>() { });
+                            clients.get(n.name()).get("/api/v1/hosts").body(), new TypeReference<>() { });
                     long up = hosts.stream().filter(h -> "Up".equals(h.get("state"))).count();
                     if (up == manifest.nodes().size()) {
                         ready++;
