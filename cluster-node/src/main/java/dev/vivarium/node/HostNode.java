@@ -15,7 +15,10 @@ import dev.vivarium.node.events.InMemoryEventLog;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.apache.pekko.Done;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -99,6 +102,19 @@ public final class HostNode implements AutoCloseable {
         system.getWhenTerminated().toCompletableFuture().join();
         return CoordinatedShutdown.get(system).getShutdownReason()
                 .orElse(CoordinatedShutdown.unknownReason());
+    }
+
+    /**
+     * Runs {@code action} once the member has left and just before its ActorSystem terminates.
+     * Unlike code after {@link #awaitTermination}, it runs inside the shutdown, so it also runs
+     * when SIGTERM ends the JVM right after Pekko's shutdown hook.
+     */
+    public void beforeTermination(Consumer<CoordinatedShutdown.Reason> action) {
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "vivarium-report-stop", () -> {
+            action.accept(shutdown.getShutdownReason().orElse(CoordinatedShutdown.unknownReason()));
+            return CompletableFuture.completedFuture(Done.getInstance());
+        });
     }
 
     /** Whether this member stopped because the cluster downed it (it was on the losing side, or declared lost). */

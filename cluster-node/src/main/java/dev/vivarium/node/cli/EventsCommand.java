@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vivarium events [--follow]}: the event log, once or as it grows. */
 @Command(name = "events", mixinStandardHelpOptions = true,
-        description = "Print the event log; --follow keeps printing new events until interrupted.")
+        description = "Print the event log; --follow keeps printing new events until interrupted or no node of the lab answers (exit 1).")
 public final class EventsCommand implements Callable<Integer> {
 
     @Mixin LabDirOption dir;

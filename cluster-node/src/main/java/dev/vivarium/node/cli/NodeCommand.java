@@ -35,12 +35,12 @@ public final class NodeCommand implements Callable<Integer> {
         }
         System.out.println("vivarium node " + loaded.settings().name() + ": cluster member at "
                 + loaded.settings().host() + ":" + loaded.settings().port() + ", API at " + node.apiUrl() + "/api/v1");
-        var reason = node.awaitTermination();
-        if (HostNode.wasDowned(reason)) {
-            System.out.println("vivarium node " + loaded.settings().name() + ": stopped: the cluster downed this host");
-            return 3;
-        }
-        System.out.println("vivarium node " + loaded.settings().name() + ": stopped (" + reason + ")");
-        return 0;
+        String name = loaded.settings().name();
+        node.beforeTermination(reason -> {
+            System.out.println("vivarium node " + name + ": stopped "
+                    + (HostNode.wasDowned(reason) ? "because the cluster downed this host" : "(" + reason + ")"));
+            System.out.flush();
+        });
+        return HostNode.wasDowned(node.awaitTermination()) ? 3 : 0;
     }
 }

@@ -8,7 +8,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -20,6 +22,7 @@ public final class ApiClient {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
     private final List<URI> nodes;
     private final String token;
@@ -55,21 +58,47 @@ public final class ApiClient {
     }
 
     /**
-     * Follows the event stream of the first node that answers, handing each event's JSON to
-     * {@code onEvent} until the stream ends.
+     * Follows the event stream, handing each event's JSON to {@code onEvent}, until no node
+     * answers. The first node that answers sends its kept events, then live ones; when it goes
+     * away the next node that answers continues with its live events (each node keeps its own
+     * log until the inventory's shared one is wired, so its history would repeat what was seen).
      */
     public void followEvents(Consumer<String> onEvent) throws ApiError {
-        onFirstAnsweringNode(node -> {
-            HttpRequest request = request(node, "/api/v1/events/stream", "text/event-stream", null).GET().build();
-            HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
-            try (Stream<String> lines = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw refusal(response.statusCode(), String.join("\n", lines.toList()), node);
+        Map<URI, Long> lastSeen = new HashMap<>();
+        while (true) {
+            long started = System.nanoTime();
+            onFirstAnsweringNode(node -> {
+                long after = lastSeen.getOrDefault(node, lastSeen.isEmpty() ? 0 : Long.MAX_VALUE);
+                lastSeen.putIfAbsent(node, after);
+                HttpRequest request = request(node, "/api/v1/events/stream?after=" + after, "text/event-stream", null).GET().build();
+                HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+                try (Stream<String> lines = response.body()) {
+                    if (response.statusCode() != 200) {
+                        throw refusal(response.statusCode(), String.join("\n", lines.toList()), node);
+                    }
+                    lines.forEach(l -> {
+                        if (l.startsWith("id: ")) {
+                            lastSeen.put(node, Long.parseLong(l.substring(4).strip()));
+                        } else if (l.startsWith("data: ")) {
+                            onEvent.accept(l.substring(6));
+                        }
+                    });
+                } catch (java.io.UncheckedIOException e) {
+                    // The node went away in the middle of the stream: go on with the next one.
+                    throw e.getCause();
                 }
-                lines.filter(l -> l.startsWith("data: ")).forEach(l -> onEvent.accept(l.substring(6)));
+                return null;
+            });
+            if (System.nanoTime() - started < RECONNECT_PAUSE.toNanos()) {
+                // A stream that ends at once (a node shutting down) must not make this loop spin.
+                try {
+                    Thread.sleep(RECONNECT_PAUSE.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ApiError(0, "interrupted");
+                }
             }
-            return null;
-        });
+        }
     }
 
     /** One exchange with one node; an IOException means the node is down and the next one is tried. */

@@ -106,17 +106,20 @@ class LabEndToEndTest {
         third.destroyForcibly();
         await().atMost(Duration.ofSeconds(90)).until(() -> hosts().equals(Map.of("host-1", "Up", "host-2", "Up")));
         System.out.printf("host-3 killed: removed from the cluster after %.1f s%n", (System.nanoTime() - crashed) / 1e9);
-        await().atMost(Duration.ofSeconds(30)).until(() -> followed.stream().anyMatch(l -> l.contains("\"HostDowned\"") && l.contains("host-3")));
-        assertThat(followed).anyMatch(l -> l.contains("\"HostUnreachable\"") && l.contains("host-3"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> followed.stream().anyMatch(l -> l.contains("\"HostDowned\",\"subject\":\"host-3\"")));
+        assertThat(followed).anyMatch(l -> l.contains("\"HostUnreachable\",\"subject\":\"host-3\""));
 
-        // A clean stop (SIGTERM): host-2 leaves through CoordinatedShutdown, nobody has to down it.
-        ProcessHandle second = ProcessHandle.of(manifest.nodes().get(1).pid()).orElseThrow();
-        second.destroy();
-        assertThat(second.onExit()).succeedsWithin(Duration.ofSeconds(60));
-        assertThat(Files.readString(lab.resolve("host-2.log"))).contains("vivarium node host-2: stopped");
-        await().atMost(Duration.ofSeconds(60)).until(() -> hosts().equals(Map.of("host-1", "Up")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> followed.stream().anyMatch(l -> l.contains("\"HostRemoved\"") && l.contains("host-2")));
-        assertThat(followed).noneMatch(l -> l.contains("\"HostDowned\"") && l.contains("host-2"));
+        // A clean stop (SIGTERM): host-1 leaves through CoordinatedShutdown, nobody has to down it.
+        // It is the first node of lab.json, so from now on the CLI finds the API on host-2.
+        ProcessHandle first = ProcessHandle.of(manifest.nodes().get(0).pid()).orElseThrow();
+        first.destroy();
+        assertThat(first.onExit()).succeedsWithin(Duration.ofSeconds(60));
+        assertThat(Files.readString(lab.resolve("host-1.log"))).contains("vivarium node host-1: stopped (");
+        await().atMost(Duration.ofSeconds(60)).until(() -> hosts().equals(Map.of("host-2", "Up")));
+        assertThat(followed).noneMatch(l -> l.contains("\"HostDowned\",\"subject\":\"host-1\""));
+        // events --follow lost host-1 and goes on with host-2's live events.
+        await().atMost(Duration.ofSeconds(30)).until(() -> followed.stream().anyMatch(
+                l -> l.contains("\"HostRemoved\",\"subject\":\"host-1\",\"by\":\"host host-2\"")));
 
         Cli.Result partial = cli.run("lab", "status", "--dir", lab.toString());
         assertThat(partial.exit()).isEqualTo(1);
@@ -124,8 +127,12 @@ class LabEndToEndTest {
 
         Cli.Result down = cli.run("lab", "down", "--dir", lab.toString());
         assertThat(down.exit()).as(down.err()).isZero();
-        assertThat(down.out()).contains("Stopped host-1.").doesNotContain("host-2", "host-3");
+        assertThat(down.out()).contains("Stopped host-2.").doesNotContain("host-1", "host-3");
         assertThat(manifest.nodes()).noneMatch(n -> ProcessHandle.of(n.pid()).map(ProcessHandle::isAlive).orElse(false));
+
+        assertThat(follow.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("events --follow ends with the lab").isTrue();
+        assertThat(follow.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(scratch.resolve("follow.err"))).contains("no node of the lab answers");
 
         Cli.Result downAgain = cli.run("lab", "down", "--dir", lab.toString());
         assertThat(downAgain.exit()).isZero();
