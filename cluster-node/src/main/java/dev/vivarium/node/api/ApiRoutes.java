@@ -1,7 +1,7 @@
 package dev.vivarium.node.api;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.vivarium.node.cluster.HostView;
 import dev.vivarium.node.events.EventLog;
 import dev.vivarium.node.vm.VmOperation;
@@ -9,6 +9,8 @@ import dev.vivarium.node.vm.VmService;
 import dev.vivarium.node.vm.VmSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -73,7 +75,7 @@ public final class ApiRoutes {
     public record OperationBody(String argument) {
     }
 
-    private static final java.util.Set<String> RECONFIGURABLE = java.util.Set.of("memoryMiB", "commandLine", "shares", "restartPriority");
+    private static final Set<String> RECONFIGURABLE = Set.of("memoryMiB", "commandLine", "shares", "restartPriority");
 
     private static Map<String, Object> changes(String body) {
         if (body.isBlank()) {
@@ -87,11 +89,11 @@ public final class ApiRoutes {
         }
         for (String key : changes.keySet()) {
             if (!RECONFIGURABLE.contains(key)) {
-                throw ApiException.badRequest(key + ": cannot be changed; reconfigurable: " + new java.util.TreeSet<>(RECONFIGURABLE));
+                throw ApiException.badRequest(key + ": cannot be changed; reconfigurable: " + new TreeSet<>(RECONFIGURABLE));
             }
         }
         if (changes.isEmpty()) {
-            throw ApiException.badRequest("no change given; reconfigurable: " + new java.util.TreeSet<>(RECONFIGURABLE));
+            throw ApiException.badRequest("no change given; reconfigurable: " + new TreeSet<>(RECONFIGURABLE));
         }
         return changes;
     }

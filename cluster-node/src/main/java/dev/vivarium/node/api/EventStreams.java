@@ -3,9 +3,11 @@ package dev.vivarium.node.api;
 import dev.vivarium.node.events.EventLog;
 import dev.vivarium.node.events.VivariumEvent;
 import java.time.Duration;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
@@ -26,11 +28,11 @@ final class EventStreams {
     }
 
     Source<ByteString, ?> after(long seq) {
-        Pair<BoundedSourceQueue<VivariumEvent>, Source<VivariumEvent, org.apache.pekko.NotUsed>> queued =
+        Pair<BoundedSourceQueue<VivariumEvent>, Source<VivariumEvent, NotUsed>> queued =
                 Source.<VivariumEvent>queue(BUFFER).preMaterialize(materializer);
         BoundedSourceQueue<VivariumEvent> queue = queued.first();
         EventLog.Subscription subscription = log.follow(seq, event -> {
-            if (queue.offer(event) != org.apache.pekko.stream.QueueOfferResult.enqueued()) {
+            if (queue.offer(event) != QueueOfferResult.enqueued()) {
                 // The client cannot keep up (or is gone): end its stream; it resumes with ?after=<last id>.
                 queue.complete();
             }

@@ -14,6 +14,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
         }
         if (response instanceof ApiResponse.Text text) {
             return HttpResponse.create().withStatus(text.status())
-                    .withEntity(HttpEntities.create(ContentTypes.parse(text.contentType()), org.apache.pekko.util.ByteString.fromString(text.text())));
+                    .withEntity(HttpEntities.create(ContentTypes.parse(text.contentType()), ByteString.fromString(text.text())));
         }
         ApiResponse.EventStream stream = (ApiResponse.EventStream) response;
         return HttpResponse.create().withStatus(200)

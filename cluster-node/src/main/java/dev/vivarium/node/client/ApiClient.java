@@ -1,6 +1,7 @@
 package dev.vivarium.node.client;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,7 +84,7 @@ public final class ApiClient {
                             onEvent.accept(l.substring(6));
                         }
                     });
-                } catch (java.io.UncheckedIOException e) {
+                } catch (UncheckedIOException e) {
                     // The node went away in the middle of the stream: go on with the next one.
                     throw e.getCause();
                 }

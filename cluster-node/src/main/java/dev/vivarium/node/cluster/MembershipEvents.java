@@ -4,6 +4,7 @@ import dev.vivarium.node.events.EventPublisher;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
@@ -43,7 +44,7 @@ public final class MembershipEvents {
     }
 
     private static void publish(EventPublisher events, String by, String type,
-                                org.apache.pekko.cluster.Member member, String what) {
+                                Member member, String what) {
         String name = ClusterMembership.hostName(member);
         events.publish(type, name, by, "host " + name + " " + what);
     }

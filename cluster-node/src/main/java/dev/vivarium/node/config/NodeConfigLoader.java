@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -170,7 +171,7 @@ public final class NodeConfigLoader {
         return d;
     }
 
-    private static <T> T get(Config c, String key, java.util.function.Function<String, T> reader) {
+    private static <T> T get(Config c, String key, Function<String, T> reader) {
         try {
             if (c.getIsNull(key)) {
                 throw new ConfigProblem(key, "is required and not set");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -101,7 +102,7 @@ public final class LabUp {
         long deadline = System.nanoTime() + timeout.toNanos();
         String token = ApiTokenFile.read(dir.tokenFile());
         String lastState = "no node answered yet";
-        Map<String, ApiClient> clients = new java.util.HashMap<>();
+        Map<String, ApiClient> clients = new HashMap<>();
         for (LabManifest.Node n : manifest.nodes()) {
             clients.put(n.name(), new ApiClient(List.of(n.api()), token));
         }
