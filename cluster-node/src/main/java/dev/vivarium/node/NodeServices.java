@@ -1,0 +1,20 @@
+package dev.vivarium.node;
+
+import dev.vivarium.node.cluster.HostResources;
+import dev.vivarium.node.vm.NotBuiltVmService;
+import dev.vivarium.node.vm.VmService;
+
+/**
+ * The parts a node gets from the modules above it, in one place: wiring the inventory (vcenter)
+ * and the HostAgent (vm-actors) in means replacing {@link #notBuiltYet()} here.
+ *
+ * @param vms           what the API does with VMs
+ * @param hostResources each host's capacity and use
+ */
+public record NodeServices(VmService vms, HostResources hostResources) {
+
+    /** What a node runs with before those modules are wired: VM requests answer 501, capacities are unknown. */
+    public static NodeServices notBuiltYet() {
+        return new NodeServices(new NotBuiltVmService(), HostResources.UNKNOWN);
+    }
+}

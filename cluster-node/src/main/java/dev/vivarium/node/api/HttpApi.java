@@ -1,0 +1,108 @@
+package dev.vivarium.node.api;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of the API: checks the bearer token, routes, reads the body, and turns what an
+ * endpoint answers (or throws) into a response with a JSON body; counts every request.
+ */
+public final class HttpApi implements Function<HttpRequest, CompletionStage<HttpResponse>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** The metrics label of requests refused before routing, so a scan of random paths adds no labels. */
+    private static final String UNROUTED = "unrouted";
+
+    private final Router router;
+    private final BearerToken token;
+    private final ApiMetrics metrics;
+    private final Materializer materializer;
+    private final Duration bodyTimeout;
+
+    public HttpApi(Router router, BearerToken token, ApiMetrics metrics, Materializer materializer, Duration bodyTimeout) {
+        this.router = router;
+        this.token = token;
+        this.metrics = metrics;
+        this.materializer = materializer;
+        this.bodyTimeout = bodyTimeout;
+    }
+
+    @Override
+    public CompletionStage<HttpResponse> apply(HttpRequest request) {
+        long start = System.nanoTime();
+        String method = request.method().value();
+        String path = request.getUri().path();
+        String[] route = {UNROUTED};
+        CompletionStage<ApiResponse> answer;
+        try {
+            if (!token.accepts(request.getHeader("Authorization").map(HttpHeader::value))) {
+                throw new ApiException(401, "missing or wrong bearer token (send 'Authorization: Bearer <token>'; the lab keeps it in its api-token file)");
+            }
+            Router.Match match = router.route(method, path);
+            route[0] = match.template();
+            boolean eventStream = request.getHeader("Accept").map(h -> h.value().contains("text/event-stream")).orElse(false);
+            answer = request.entity().toStrict(bodyTimeout.toMillis(), materializer)
+                    .thenCompose(strict -> match.endpoint().handle(new ApiRequest(method, path, match.params(),
+                            request.getUri().query().toMap(), eventStream, strict.getData().utf8String())));
+        } catch (RuntimeException e) {
+            request.discardEntityBytes(materializer);
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((response, failure) -> {
+            HttpResponse http = failure == null ? toHttp(response) : error(failure, method, path);
+            metrics.recordRequest(method, route[0], http.status().intValue(), Duration.ofNanos(System.nanoTime() - start));
+            return http;
+        });
+    }
+
+    private static HttpResponse toHttp(ApiResponse response) {
+        if (response instanceof ApiResponse.JsonBody json) {
+            HttpResponse http = HttpResponse.create().withStatus(json.status())
+                    .withEntity(ContentTypes.APPLICATION_JSON, Json.write(json.value()));
+            for (Map.Entry<String, String> h : json.headers().entrySet()) {
+                http = http.addHeader(RawHeader.create(h.getKey(), h.getValue()));
+            }
+            return http;
+        }
+        if (response instanceof ApiResponse.Text text) {
+            return HttpResponse.create().withStatus(text.status())
+                    .withEntity(HttpEntities.create(ContentTypes.parse(text.contentType()), ByteString.fromString(text.text())));
+        }
+        ApiResponse.EventStream stream = (ApiResponse.EventStream) response;
+        return HttpResponse.create().withStatus(200)
+                .addHeader(RawHeader.create("Cache-Control", "no-cache"))
+                .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM), stream.events()));
+    }
+
+    private static HttpResponse error(Throwable failure, String method, String path) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        int status;
+        String message;
+        if (cause instanceof ApiException api) {
+            status = api.status();
+            message = api.getMessage();
+        } else {
+            status = 500;
+            message = "internal error: " + cause;
+            LOG.error("{} {} failed", method, path, cause);
+        }
+        HttpResponse http = HttpResponse.create().withStatus(status)
+                .withEntity(ContentTypes.APPLICATION_JSON, Json.write(Map.of("error", message)));
+        return status == 401 ? http.addHeader(RawHeader.create("WWW-Authenticate", "Bearer")) : http;
+    }
+}

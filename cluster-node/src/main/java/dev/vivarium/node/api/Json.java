@@ -1,0 +1,38 @@
+package dev.vivarium.node.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/** The one JSON mapping of the API and its client: records as objects, nulls written out. */
+public final class Json {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private Json() {
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getName() + " as JSON", e);
+        }
+    }
+
+    /** Reads a request body; a body that is not the expected JSON is the caller's error (400). */
+    public static <T> T readBody(String body, Class<T> type) {
+        if (body.isBlank()) {
+            throw ApiException.badRequest("the request needs a JSON body");
+        }
+        try {
+            return MAPPER.readValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("invalid JSON body: " + e.getOriginalMessage());
+        }
+    }
+}

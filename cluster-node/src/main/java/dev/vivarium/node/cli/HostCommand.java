@@ -1,0 +1,38 @@
+package dev.vivarium.node.cli;
+
+import dev.vivarium.node.client.Table;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vivarium host ...}: the cluster's hosts. */
+@Command(name = "host", mixinStandardHelpOptions = true, description = "The hosts of a lab's cluster.",
+        subcommands = HostCommand.ListHosts.class)
+public final class HostCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the hosts with their state.")
+    static final class ListHosts implements Callable<Integer> {
+        @Mixin LabDirOption dir;
+
+        @Option(names = "--json", description = "Print the API's JSON array instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return ApiCall.list("host list", dir, json, "/api/v1/hosts",
+                    new Table("NAME", "STATE", "ADDRESS", "CAPACITY MIPS", "USED MIPS", "MEMORY MIB", "VMS"),
+                    h -> new Object[] {h.get("name"), h.get("state"), h.get("address"), h.get("capacityMips"),
+                            h.get("usedMips"), h.get("memoryMiB"), h.get("vms")});
+        }
+    }
+}

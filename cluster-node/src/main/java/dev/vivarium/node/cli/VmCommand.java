@@ -1,0 +1,38 @@
+package dev.vivarium.node.cli;
+
+import dev.vivarium.node.client.Table;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vivarium vm ...}: the cluster's virtual machines. */
+@Command(name = "vm", mixinStandardHelpOptions = true, description = "The virtual machines of a lab's cluster.",
+        subcommands = VmCommand.ListVms.class)
+public final class VmCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the VMs with their power state and host.")
+    static final class ListVms implements Callable<Integer> {
+        @Mixin LabDirOption dir;
+
+        @Option(names = "--json", description = "Print the API's JSON array instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return ApiCall.list("vm list", dir, json, "/api/v1/vms",
+                    new Table("NAME", "POWER", "DESIRED", "HOST", "EPOCH", "MEMORY MIB", "WORKLOAD"),
+                    vm -> new Object[] {vm.get("name"), vm.get("powerState"), vm.get("desiredPowerState"), vm.get("host"),
+                            vm.get("epoch"), vm.get("memoryMiB"), vm.get("workload")});
+        }
+    }
+}

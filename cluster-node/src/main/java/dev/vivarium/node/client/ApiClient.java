@@ -1,0 +1,144 @@
+package dev.vivarium.node.client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The CLI's side of the API. Every node serves the same API, so a request goes to the first
+ * node that answers; a node that is down (connection refused, no answer) is skipped.
+ */
+public final class ApiClient {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
+
+    private final List<URI> nodes;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+
+    public ApiClient(List<String> baseUrls, String token) {
+        if (baseUrls.isEmpty()) {
+            throw new IllegalArgumentException("no API address to talk to");
+        }
+        this.nodes = baseUrls.stream().map(URI::create).toList();
+        this.token = token;
+    }
+
+    /** An answer with a 2xx status: its body. */
+    public record Answer(int status, String body, URI node) {
+    }
+
+    public Answer get(String path) throws ApiError {
+        return send("GET", path, null);
+    }
+
+    public Answer send(String method, String path, String jsonBody) throws ApiError {
+        return onFirstAnsweringNode(node -> {
+            HttpRequest request = request(node, path, "application/json", REQUEST_TIMEOUT)
+                    .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody))
+                    .build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw refusal(response.statusCode(), response.body(), node);
+            }
+            return new Answer(response.statusCode(), response.body(), node);
+        });
+    }
+
+    /**
+     * Follows the event stream, handing each event's JSON to {@code onEvent}, until no node
+     * answers. The first node that answers sends its kept events, then live ones; when it goes
+     * away the next node that answers continues with its live events (each node keeps its own
+     * log until the inventory's shared one is wired, so its history would repeat what was seen).
+     */
+    public void followEvents(Consumer<String> onEvent) throws ApiError {
+        Map<URI, Long> lastSeen = new HashMap<>();
+        while (true) {
+            long started = System.nanoTime();
+            onFirstAnsweringNode(node -> {
+                long after = lastSeen.getOrDefault(node, lastSeen.isEmpty() ? 0 : Long.MAX_VALUE);
+                lastSeen.putIfAbsent(node, after);
+                HttpRequest request = request(node, "/api/v1/events/stream?after=" + after, "text/event-stream", null).GET().build();
+                HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+                try (Stream<String> lines = response.body()) {
+                    if (response.statusCode() != 200) {
+                        throw refusal(response.statusCode(), String.join("\n", lines.toList()), node);
+                    }
+                    lines.forEach(l -> {
+                        if (l.startsWith("id: ")) {
+                            lastSeen.put(node, Long.parseLong(l.substring(4).strip()));
+                        } else if (l.startsWith("data: ")) {
+                            onEvent.accept(l.substring(6));
+                        }
+                    });
+                } catch (UncheckedIOException e) {
+                    // The node went away in the middle of the stream: go on with the next one.
+                    throw e.getCause();
+                }
+                return null;
+            });
+            if (System.nanoTime() - started < RECONNECT_PAUSE.toNanos()) {
+                // A stream that ends at once (a node shutting down) must not make this loop spin.
+                try {
+                    Thread.sleep(RECONNECT_PAUSE.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ApiError(0, "interrupted");
+                }
+            }
+        }
+    }
+
+    /** One exchange with one node; an IOException means the node is down and the next one is tried. */
+    @FunctionalInterface
+    private interface Exchange<T> {
+        T with(URI node) throws IOException, InterruptedException, ApiError;
+    }
+
+    private <T> T onFirstAnsweringNode(Exchange<T> exchange) throws ApiError {
+        List<String> tried = new ArrayList<>();
+        for (URI node : nodes) {
+            try {
+                return exchange.with(node);
+            } catch (IOException e) {
+                tried.add(node + " (" + describe(e) + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiError(0, "interrupted");
+            }
+        }
+        throw new ApiError(0, "no node of the lab answers: " + String.join(", ", tried));
+    }
+
+    private static ApiError refusal(int status, String body, URI node) {
+        return new ApiError(status, ApiError.messageOf(body).orElse("HTTP " + status + " from " + node));
+    }
+
+    private HttpRequest.Builder request(URI node, String path, String accept, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(node.resolve(path))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", accept)
+                .header("Content-Type", "application/json");
+        return timeout == null ? b : b.timeout(timeout);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof HttpTimeoutException) {
+            return "no answer in time";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

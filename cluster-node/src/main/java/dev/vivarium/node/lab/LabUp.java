@@ -1,0 +1,188 @@
+package dev.vivarium.node.lab;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.vivarium.node.api.Json;
+import dev.vivarium.node.client.ApiClient;
+import dev.vivarium.node.client.ApiError;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code lab up}: starts a lab's node processes and waits until every node is an Up member. */
+public final class LabUp {
+
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final LabDir dir;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public LabUp(LabDir dir, PrintStream out, PrintStream err) {
+        this.dir = dir;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Returns the exit status: 0 when the lab runs (started now or already), 1 when it could not start. */
+    public int run(int nodes, int vms, Duration timeout) throws IOException, InterruptedException {
+        if (!LabStatus.running(dir).isEmpty()) {
+            out.println("The lab at " + dir.path() + " is already running (--nodes and --vms are ignored).");
+            printSummary(LabManifest.read(dir.manifest()), vms);
+            return 0;
+        }
+        Path profile = LabDir.repositoryRoot().resolve("config/lab.conf");
+        if (!Files.isRegularFile(profile)) {
+            err.println("vivarium lab up: the lab profile " + profile + " is missing (set VIVARIUM_ROOT to the repository)");
+            return 1;
+        }
+        Files.createDirectories(dir.path());
+        ApiTokenFile.ensure(dir.tokenFile());
+
+        StringBuilder componentSettings = new StringBuilder();
+        for (LabComponent c : LabComponent.all()) {
+            componentSettings.append(c.start(dir)).append('\n');
+        }
+        int[] ports = freePorts(2 * nodes);
+        List<String> seeds = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            seeds.add(LOOPBACK + ":" + ports[2 * i]);
+        }
+        List<LabManifest.Node> started = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            String name = "host-" + (i + 1);
+            Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile())
+                    + componentSettings);
+            Process p = NodeProcesses.start(dir.nodeConfig(name), dir.nodeLog(name));
+            started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],
+                    seeds.get(i), p.pid(), NodeProcesses.startedOf(p.toHandle())));
+            // Written after each start, so `lab down` finds every process even if this one fails later.
+            new LabManifest(started).write(dir.manifest());
+        }
+        out.println("Starting " + nodes + " nodes in " + dir.path() + " ...");
+        String problem = awaitUp(new LabManifest(started), timeout);
+        if (problem != null) {
+            err.println("vivarium lab up: " + problem);
+            err.println("Stopping the lab; the node logs stay in " + dir.path());
+            new LabStatus(dir, out, err).down();
+            return 1;
+        }
+        for (LabComponent c : LabComponent.all()) {
+            try {
+                c.afterNodesUp(dir, LabConnection.open(dir), vms, out);
+            } catch (ApiError e) {
+                err.println("vivarium lab up: " + c.name() + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        printSummary(new LabManifest(started), vms);
+        return 0;
+    }
+
+    private static String nodeConfig(Path profile, String name, int artery, int api, List<String> seeds, Path token) {
+        return "# Written by `vivarium lab up`; the lab's settings are in the profile included here.\n"
+                + "include required(file(" + Json.write(profile.toString()) + "))\n"
+                + "vivarium.node.name = " + Json.write(name) + "\n"
+                + "vivarium.node.port = " + artery + "\n"
+                + "vivarium.node.seed-nodes = " + Json.write(seeds) + "\n"
+                + "vivarium.api.port = " + api + "\n"
+                + "vivarium.api.token-file = " + Json.write(token.toString()) + "\n";
+    }
+
+    /** Null when every node reports every node Up; otherwise why not. */
+    private String awaitUp(LabManifest manifest, Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String token = ApiTokenFile.read(dir.tokenFile());
+        String lastState = "no node answered yet";
+        Map<String, ApiClient> clients = new HashMap<>();
+        for (LabManifest.Node n : manifest.nodes()) {
+            clients.put(n.name(), new ApiClient(List.of(n.api()), token));
+        }
+        while (System.nanoTime() < deadline) {
+            for (LabManifest.Node n : manifest.nodes()) {
+                if (NodeProcesses.find(n.pid(), n.started()).isEmpty()) {
+                    return n.name() + " exited while starting; the end of " + dir.nodeLog(n.name()) + ":\n" + tail(dir.nodeLog(n.name()), 20);
+                }
+            }
+            int ready = 0;
+            for (LabManifest.Node n : manifest.nodes()) {
+                try {
+                    List<Map<String, Object>> hosts = Json.MAPPER.readValue(
+                            clients.get(n.name()).get("/api/v1/hosts").body(), new TypeReference<>() { });
+                    long up = hosts.stream().filter(h -> "Up".equals(h.get("state"))).count();
+                    if (up == manifest.nodes().size()) {
+                        ready++;
+                    } else {
+                        lastState = n.name() + " sees " + up + " of " + manifest.nodes().size() + " nodes Up";
+                    }
+                } catch (ApiError e) {
+                    lastState = n.name() + ": " + e.getMessage();
+                }
+            }
+            if (ready == manifest.nodes().size()) {
+                return null;
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        return "the nodes were not all Up within " + timeout.toSeconds() + " s (" + lastState + ")";
+    }
+
+    private void printSummary(LabManifest manifest, int vms) {
+        out.println();
+        out.println("Lab running in " + dir.path() + ":");
+        for (LabManifest.Node n : manifest.nodes()) {
+            out.println("  " + n.name() + "  API " + n.api() + "  cluster " + n.artery() + "  pid " + n.pid());
+        }
+        out.println("API:        " + manifest.nodes().get(0).api() + "/api/v1 (any node serves it)");
+        out.println("Token file: " + dir.tokenFile());
+        if (LabComponent.all().isEmpty()) {
+            out.println("Demo VMs:   none (--vms " + vms + " not used): VM management is not built into the nodes yet.");
+        }
+        out.println();
+        out.println("Try next:");
+        String dirOption = dir.equals(LabDir.defaultDir()) ? "" : " --dir " + dir.path();
+        out.println("  ./vivarium host list" + dirOption);
+        out.println("  ./vivarium events --follow" + dirOption);
+        out.println("  curl -H \"Authorization: Bearer $(cat " + dir.tokenFile() + ")\" " + manifest.nodes().get(0).api() + "/metrics");
+        out.println("  ./vivarium lab status" + dirOption + "     ./vivarium lab down" + dirOption);
+    }
+
+    /**
+     * Free TCP ports on loopback, all distinct: every socket stays open until all are chosen. A
+     * port may still be taken by someone else before the node binds it; the node then fails and
+     * `lab up` reports it with the node's log.
+     */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+}

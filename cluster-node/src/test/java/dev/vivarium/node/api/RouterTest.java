@@ -1,0 +1,36 @@
+package dev.vivarium.node.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+
+    private final Endpoint nothing = r -> CompletableFuture.completedFuture(ApiResponse.ok("x"));
+    private final Router router = new Router()
+            .add("GET", "/api/v1/vms", nothing)
+            .add("GET", "/api/v1/vms/{name}", nothing)
+            .add("DELETE", "/api/v1/vms/{name}", nothing)
+            .add("POST", "/api/v1/vms/{name}/{operation}", nothing);
+
+    @Test
+    void matchesTemplatesAndNamesTheirParameters() {
+        Router.Match m = router.route("POST", "/api/v1/vms/vm-1/power-on");
+        assertThat(m.template()).isEqualTo("/api/v1/vms/{name}/{operation}");
+        assertThat(m.params()).containsEntry("name", "vm-1").containsEntry("operation", "power-on");
+        assertThat(router.route("GET", "/api/v1/vms/").template()).isEqualTo("/api/v1/vms");
+    }
+
+    @Test
+    void anUnknownPathIs404AndAWrongMethod405() {
+        assertThatThrownBy(() -> router.route("GET", "/api/v1/vmz"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> router.route("PUT", "/api/v1/vms/vm-1"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(405);
+                    assertThat(e.getMessage()).endsWith("allowed: DELETE, GET");
+                });
+    }
+}

@@ -1,0 +1,147 @@
+package dev.vivarium.node.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vivarium.node.Cli;
+import dev.vivarium.node.api.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `lab up` as real processes: three nodes, the CLI over their API, one node crashed, one stopped, `lab down`. */
+class LabEndToEndTest {
+
+    @TempDir
+    Path scratch;
+
+    private Path lab;
+    private Cli cli;
+    private final List<Process> followers = new ArrayList<>();
+
+    /** Whatever happened, no node process outlives the test. */
+    @AfterEach
+    void tearDown() throws IOException {
+        followers.forEach(Process::destroyForcibly);
+        if (lab != null && Files.isRegularFile(new LabDir(lab).manifest())) {
+            for (LabManifest.Node n : LabManifest.read(new LabDir(lab).manifest()).nodes()) {
+                ProcessHandle.of(n.pid()).ifPresent(p -> {
+                    p.destroyForcibly();
+                    p.onExit().join();
+                });
+            }
+        }
+    }
+
+    /** Every member the API lists, with its state, by name. */
+    private Map<String, String> hosts() throws Exception {
+        Cli.Result r = cli.run("host", "list", "--json", "--dir", lab.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        Map<String, String> states = new TreeMap<>();
+        Json.MAPPER.readTree(r.out()).forEach(h -> states.put(h.path("name").asText(), h.path("state").asText()));
+        return states;
+    }
+
+    @Test
+    void labUpServesTheClusterAndLabDownStopsEveryProcess() throws Exception {
+        lab = scratch.resolve("lab");
+        cli = new Cli(scratch);
+
+        Cli.Result up = cli.run("lab", "up", "--nodes", "3", "--dir", lab.toString());
+        assertThat(up.exit()).as(up.out() + up.err()).isZero();
+        assertThat(up.out()).contains("Lab running in " + lab, "Token file: " + lab.resolve("api-token"), "host list");
+        LabManifest manifest = LabManifest.read(lab.resolve("lab.json"));
+        assertThat(manifest.nodes()).extracting(LabManifest.Node::name).containsExactly("host-1", "host-2", "host-3");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lab.resolve("api-token")))).isEqualTo("rw-------");
+        // The launcher has exited; the nodes live on.
+        assertThat(manifest.nodes()).allMatch(n -> ProcessHandle.of(n.pid()).map(ProcessHandle::isAlive).orElse(false));
+
+        assertThat(hosts()).isEqualTo(Map.of("host-1", "Up", "host-2", "Up", "host-3", "Up"));
+        Cli.Result table = cli.run("host", "list", "--dir", lab.toString());
+        assertThat(table.out()).startsWith("NAME").contains("host-2  Up");
+
+        Cli.Result vms = cli.run("vm", "list", "--dir", lab.toString());
+        assertThat(vms.exit()).isEqualTo(1);
+        assertThat(vms.err()).contains("vivarium vm list: VM management is not built yet");
+
+        Cli.Result again = cli.run("lab", "up", "--nodes", "5", "--dir", lab.toString());
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("already running").doesNotContain("host-4");
+        assertThat(cli.run("lab", "status", "--dir", lab.toString()).exit()).isZero();
+        assertThat(cli.run("lab", "logs", "host-2", "--dir", lab.toString()).out()).contains("vivarium node host-2: cluster member at");
+
+        // Follow the event log of host-1 while host-3 crashes and host-2 stops cleanly.
+        Process follow = new ProcessBuilder(Cli.command("events", "--follow", "--json", "--dir", lab.toString()))
+                .redirectError(scratch.resolve("follow.err").toFile()).start();
+        followers.add(follow);
+        List<String> followed = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8))) {
+                lines.lines().forEach(followed::add);
+            } catch (IOException e) {
+                followed.add("read failed: " + e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> followed.stream().anyMatch(l -> l.contains("\"HostUp\"")));
+
+        // A crash (SIGKILL): the failure detector loses host-3, the Split Brain Resolver downs it
+        // (two of three is a majority) and the survivors remove it.
+        ProcessHandle third = ProcessHandle.of(manifest.nodes().get(2).pid()).orElseThrow();
+        long crashed = System.nanoTime();
+        third.destroyForcibly();
+        await().atMost(Duration.ofSeconds(90)).until(() -> hosts().equals(Map.of("host-1", "Up", "host-2", "Up")));
+        System.out.printf("host-3 killed: removed from the cluster after %.1f s%n", (System.nanoTime() - crashed) / 1e9);
+        await().atMost(Duration.ofSeconds(30)).until(() -> followed.stream().anyMatch(l -> l.contains("\"HostDowned\",\"subject\":\"host-3\"")));
+        assertThat(followed).anyMatch(l -> l.contains("\"HostUnreachable\",\"subject\":\"host-3\""));
+
+        // A clean stop (SIGTERM): host-1 leaves through CoordinatedShutdown, nobody has to down it.
+        // It is the first node of lab.json, so from now on the CLI finds the API on host-2.
+        ProcessHandle first = ProcessHandle.of(manifest.nodes().get(0).pid()).orElseThrow();
+        first.destroy();
+        assertThat(first.onExit()).succeedsWithin(Duration.ofSeconds(60));
+        assertThat(Files.readString(lab.resolve("host-1.log"))).contains("vivarium node host-1: stopped (");
+        await().atMost(Duration.ofSeconds(60)).until(() -> hosts().equals(Map.of("host-2", "Up")));
+        assertThat(followed).noneMatch(l -> l.contains("\"HostDowned\",\"subject\":\"host-1\""));
+        // events --follow lost host-1 and goes on with host-2's live events.
+        await().atMost(Duration.ofSeconds(30)).until(() -> followed.stream().anyMatch(
+                l -> l.contains("\"HostRemoved\",\"subject\":\"host-1\",\"by\":\"host host-2\"")));
+
+        Cli.Result partial = cli.run("lab", "status", "--dir", lab.toString());
+        assertThat(partial.exit()).isEqualTo(1);
+        assertThat(partial.out()).contains("1 of 3 nodes running");
+
+        Cli.Result down = cli.run("lab", "down", "--dir", lab.toString());
+        assertThat(down.exit()).as(down.err()).isZero();
+        assertThat(down.out()).contains("Stopped host-2.").doesNotContain("host-1", "host-3");
+        assertThat(manifest.nodes()).noneMatch(n -> ProcessHandle.of(n.pid()).map(ProcessHandle::isAlive).orElse(false));
+
+        assertThat(follow.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("events --follow ends with the lab").isTrue();
+        assertThat(follow.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(scratch.resolve("follow.err"))).contains("no node of the lab answers");
+
+        Cli.Result downAgain = cli.run("lab", "down", "--dir", lab.toString());
+        assertThat(downAgain.exit()).isZero();
+        assertThat(downAgain.out()).contains("is not running");
+        Cli.Result unreachable = cli.run("host", "list", "--dir", lab.toString());
+        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.err()).contains("no node of the lab answers");
+
+        assertThat(cli.run("lab", "destroy", "--dir", lab.toString()).exit()).isZero();
+        assertThat(lab).doesNotExist();
+    }
+}
