@@ -30,14 +30,18 @@ harness_enter:
         jmp dword ptr [g_target]
 
 harness_return:
-        mov [g_out + 0], eax
-        mov [g_out + 4], ecx
-        mov [g_out + 8], edx
-        mov [g_out + 12], ebx
-        mov [g_out + 16], esp
-        mov [g_out + 20], ebp
-        mov [g_out + 24], esi
-        mov [g_out + 28], edi
+        /* The snippet may have loaded DS or ES (never SS with anything but the flat selector). */
+        mov ss:[g_out + 0], eax
+        mov ss:[g_out + 4], ecx
+        mov ss:[g_out + 8], edx
+        mov ss:[g_out + 12], ebx
+        mov ss:[g_out + 16], esp
+        mov ss:[g_out + 20], ebp
+        mov ss:[g_out + 24], esi
+        mov ss:[g_out + 28], edi
+        mov eax, ss
+        mov ds, eax
+        mov es, eax
         mov esp, [g_host_esp]
         pushfd
         pop dword ptr [g_out + 32]

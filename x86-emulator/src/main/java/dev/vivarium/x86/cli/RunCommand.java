@@ -11,8 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -130,8 +128,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int runToEnd(PcMachine machine) {
-        OutputStream serial = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
-        OutputStream debug = new BufferedOutputStream(new FileOutputStream(FileDescriptor.err), 1 << 12);
+        // Buffered in front of System.out/err (not the raw descriptors), so whoever redirects the
+        // standard streams (a test runner, an embedding host) gets the guest's bytes.
+        OutputStream serial = new BufferedOutputStream(System.out, 1 << 16);
+        OutputStream debug = new BufferedOutputStream(System.err, 1 << 12);
         machine.chipset().serial().output().subscribe(b -> write(serial, b));
         machine.chipset().debugConsole().output().subscribe(b -> write(debug, b));
         Thread input = startInputPump(machine);

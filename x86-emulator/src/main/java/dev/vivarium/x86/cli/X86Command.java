@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "x86",
         description = "Run and test the x86 emulator on its own.",
         mixinStandardHelpOptions = true,
-        subcommands = {RunCommand.class})
+        subcommands = {RunCommand.class, ConformanceCommand.class})
 public final class X86Command implements Runnable {
 
     @CommandLine.Spec

@@ -95,7 +95,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         trSel = trBase = 0;
         trLimit = 0xFFFF;
         trAttr = 0x8B;
-        cr0 = CR0_CD | CR0_NW;
+        cr0 = CR0_CD | CR0_NW | CR0_ET; // ET is hardwired to 1 on the P6 family this CPU reports
         cr2 = cr3 = cr4 = 0;
         java.util.Arrays.fill(dr, 0);
         dr[6] = 0xFFFF0FF0;
@@ -919,6 +919,10 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         int size = (top + 1) >>> 3;
         int step = (flags & DF) != 0 ? -size : size;
         int src = dataSeg();
+        if (kind == STR_INS || kind == STR_OUTS) {
+            // The I/O permission check precedes the count: REP INS/OUTS with (E)CX = 0 still fault.
+            checkIo(reg[EDX] & 0xFFFF, size);
+        }
         if (rep == 0) {
             stringOnce(kind, top, src, step);
             return;
@@ -1745,8 +1749,15 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     private void popSegment(int seg) {
         int sp = sp();
         int v = o32 ? read32(SS, sp) : read16(SS, sp);
+        // The pop belongs to the old stack: its size (B bit) decides how ESP moves, even for POP SS.
+        boolean old32 = stack32();
+        int next = stackOffset(o32 ? 4 : 2);
         loadSegment(seg, v & 0xFFFF);
-        setSp(stackOffset(o32 ? 4 : 2));
+        if (old32) {
+            reg[ESP] = next;
+        } else {
+            setReg16(ESP, next);
+        }
         if (seg == SS) {
             interruptShadow = stackShadow = true;
         }
@@ -2103,7 +2114,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
                 int keep = CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD
                         | CR0_PG;
                 boolean wasPe = protectedMode();
-                cr0 = v & keep;
+                cr0 = v & keep | CR0_ET;
                 if (!protectedMode()) {
                     cpl = 0;
                 } else if (!wasPe) {

@@ -90,7 +90,16 @@ abstract class CpuMemory extends CpuState {
                 throw segmentFault(seg);
             }
         }
-        return segBase[seg] + off;
+        int la = segBase[seg] + off;
+        if ((la & (size - 1)) != 0 && size > 1 && alignmentChecked()) {
+            throw raise(Vectors.AC, 0); // the 486's alignment check (SDM vol. 3, 6.15, interrupt 17)
+        }
+        return la;
+    }
+
+    /** CR0.AM, EFLAGS.AC and CPL 3 together enable the alignment check. */
+    private boolean alignmentChecked() {
+        return cpl == 3 && (cr0 & CR0_AM) != 0 && (flags & AC) != 0;
     }
 
     // ---- paging ----

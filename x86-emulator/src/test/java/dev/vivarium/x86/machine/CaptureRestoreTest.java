@@ -58,8 +58,53 @@ class CaptureRestoreTest {
         straight.machine.close();
     }
 
+    @org.junit.jupiter.api.Test
+    void incrementalCapturesRestoreToTheSameState() throws Exception {
+        MachineConfig config = config("memdirty", "wss_kb=512 rate_pages=16 period_ms=1 periods=200 report=50");
+        Run run = new Run(PcMachine.create(config));
+        run.advance(200_000);
+        byte[] full = run.machine.capture();
+        run.advance(150_000);
+        byte[] inc1 = run.machine.captureIncremental();
+        run.advance(150_000);
+        byte[] inc2 = run.machine.captureIncremental();
+        assertThat(inc2.length).as("an incremental capture holds only the dirtied pages").isLessThan(full.length);
+
+        PcMachine restored = PcMachine.createForRestore(config);
+        restored.restore(full);
+        restored.restore(inc1);
+        restored.restore(inc2);
+        assertThat(StateDiff.firstDifference(restored.capture(), run.machine.capture())).isNull();
+        restored.close();
+        run.machine.close();
+    }
+
+    @org.junit.jupiter.api.Test
+    void corruptOrForeignCapturesAreRefused() throws Exception {
+        MachineConfig config = config("hello", "");
+        Run run = new Run(PcMachine.create(config));
+        run.advance(10_000);
+        byte[] state = run.machine.capture();
+
+        byte[] corrupt = state.clone();
+        corrupt[corrupt.length / 2] ^= 0x40;
+        PcMachine target = PcMachine.createForRestore(config);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> target.restore(corrupt))
+                .isInstanceOf(dev.vivarium.x86.state.StateFormatException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> target.restore("not a capture".getBytes()))
+                .isInstanceOf(dev.vivarium.x86.state.StateFormatException.class);
+
+        MachineConfig bigger = new MachineConfig(32 << 20, config.boot(), null, false, config.startEpochNanos());
+        PcMachine other = PcMachine.createForRestore(bigger);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.restore(state))
+                .isInstanceOf(dev.vivarium.x86.state.StateFormatException.class).hasMessageContaining("MiB");
+        target.close();
+        other.close();
+        run.machine.close();
+    }
+
     private static MachineConfig config(String program, String cmdline) {
-        return new MachineConfig(16 << 20, new MachineConfig.MultibootKernel(GuestImages.image(program), cmdline),
+        return new MachineConfig(16 << 20, new MachineConfig.MultibootKernel(TestImages.image(program), cmdline),
                 null, false, MachineConfig.DEFAULT_START_EPOCH_NANOS);
     }
 

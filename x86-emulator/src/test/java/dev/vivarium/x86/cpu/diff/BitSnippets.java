@@ -37,6 +37,8 @@ final class BitSnippets {
                     .add(op + " word ptr [esi], 17", CASES / 2, Defined.BIT_TEST, ptr)
                     .add(op + " dword ptr [esi], 7", CASES / 2, Defined.BIT_TEST, ptr);
         }
+        b.add("lock bts dword ptr [esi], eax", CASES, Defined.BIT_TEST, ptr.then(farOffset32))
+                .add("lock btc word ptr [esi], 9", CASES / 2, Defined.BIT_TEST, ptr);
         // Sources are zero a quarter of the time; then only ZF is defined, not the destination.
         for (String op : new String[] {"bsf", "bsr"}) {
             b.add(op + " eax, ebx", CASES, scan(EAX, EBX, -1), sometimesZero(EBX, -1))

@@ -33,6 +33,16 @@ final class BranchSnippets {
                 .add("jcxz 1f\nmov eax, 1\n1:", CASES, none, maybeZeroCx)
                 .add("jmp 1f\nud2\n1:", 2, none)
                 .add("jmp 1f\n.fill 130, 1, 0xcc\n1:", 2, none);
+        // The emulator holds each snippet at its host address, so return addresses and absolute targets agree.
+        Shaper ptr = Shaper.pointer(Inputs.ESI);
+        b.add("call 1f\n1:\npop eax", 4, none)
+                .add("call 1f\njmp 2f\n1:\nret\n2:", 4, none)
+                .add("call 1f\njmp 2f\n1:\nret 8\n2:", 4, none)
+                .add("mov eax, offset 1f\ncall eax\nud2\n1:\npop ebx", 4, none)
+                .add("mov dword ptr [esi], offset 1f\ncall dword ptr [esi]\nud2\n1:\npop eax", 4, none, ptr)
+                .add("mov eax, offset 1f\njmp eax\nud2\n1:", 4, none)
+                .add("push offset 1f\nret\nud2\n1:", 4, none)
+                .add("mov dword ptr [esi+2], offset 1f\njmp dword ptr [esi+2]\nud2\n1:", 4, none, ptr);
         return b.build();
     }
 }

@@ -1,8 +1,5 @@
 package dev.vivarium.x86.cpu.diff;
 
-import java.util.SortedMap;
-import java.util.TreeMap;
-
 /** Compares the host's outcome of a case with the emulator's, on what the SDM defines. */
 final class Comparison {
 
@@ -30,7 +27,7 @@ final class Comparison {
             d.append(" flags ").append(Flags.describe(flagDiff))
                     .append(" (compared ").append(Flags.describe(flagMask)).append(");");
         }
-        if (!memoryOf(host).equals(memoryOf(emulator))) {
+        if (!host.memory().equals(emulator.memory())) {
             d.append(" memory;");
         }
         return d.length() == 0 ? null : d.toString().strip();
@@ -38,19 +35,5 @@ final class Comparison {
 
     private static String ending(Outcome o) {
         return o.faulted() ? "exception " + o.vector() : "completed";
-    }
-
-    /**
-     * The buffer changes, leaving out the exception frame below the faulting ESP: the emulator's
-     * gate pushed it into the buffer, the host's kernel wrote its signal frame elsewhere.
-     */
-    private static SortedMap<Integer, Integer> memoryOf(Outcome o) {
-        if (!o.faulted()) {
-            return o.memory();
-        }
-        int top = o.regs()[Inputs.ESP] - Layout.BUFFER;
-        SortedMap<Integer, Integer> m = new TreeMap<>(o.memory());
-        m.subMap(top - EmulatorHarness.frameLength(o.vector()), top).clear();
-        return m;
     }
 }

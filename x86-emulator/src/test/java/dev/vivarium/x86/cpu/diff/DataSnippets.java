@@ -16,6 +16,8 @@ final class DataSnippets {
 
     static final String[] CONDITIONS = {"o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"};
     private static final int CASES = 24;
+    /** IF, IOPL, NT and ID: bits POPF treats by privilege, or that only a 486 or later can change. */
+    private static final int POPF_PRIVILEGED = 1 << 9 | 3 << 12 | 1 << 14 | 1 << 21;
 
     private DataSnippets() {
     }
@@ -83,9 +85,10 @@ final class DataSnippets {
         // The whole EFLAGS image: the emulator runs with IF set, as the host's user process does.
         b.add("pushfd\npop eax", CASES, none);
         b.add("pushfw", CASES / 2, none);
-        Shaper flagImage = in -> in.set(EAX, in.random.nextInt() & (Flags.ARITH | Flags.DF) | 2);
-        b.add("push eax\npopfd", CASES, none, flagImage);
-        b.add("push ax\npopfw", CASES, none, flagImage);
+        // POPF at CPL 3 with IOPL 0 changes neither IF nor IOPL, silently; TF and AC stay clear (they would trap the host).
+        Shaper flagImage = in -> in.set(EAX, in.random.nextInt() & (Flags.ARITH | Flags.DF | POPF_PRIVILEGED) | 2);
+        b.add("push eax\npopfd\npushfd\npop ebx", CASES, none, flagImage);
+        b.add("push ax\npopfw\npushfw\npop bx", CASES, none, flagImage);
         return b.build();
     }
 

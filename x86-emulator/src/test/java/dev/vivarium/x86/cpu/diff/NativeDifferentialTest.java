@@ -1,6 +1,6 @@
 package dev.vivarium.x86.cpu.diff;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -14,13 +14,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Differential tests of the CPU against the host processor: every snippet runs natively in a
- * 32-bit process and in the emulator (flat 32-bit protected mode) from the same registers, flags
- * and memory, and what the Intel SDM defines of the outcome must agree. One dynamic test per
- * instruction family.
+ * 32-bit process and in the emulator (flat 32-bit protected mode at CPL 3, as the process runs)
+ * from the same registers, flags and memory, and what the Intel SDM defines of the outcome must
+ * agree: registers, EFLAGS, the data buffer, and the exception (vector and restart point) if one
+ * was raised. One dynamic test per instruction family.
  *
  * <p>System properties: {@code difftest.seed} (default fixed), {@code difftest.scale} (cases per
  * snippet multiplier, default 1), {@code difftest.only} (run only snippets whose source contains it).
@@ -45,12 +48,15 @@ class NativeDifferentialTest {
             return Stream.of(DynamicTest.dynamicTest("native toolchain", () -> assumeTrue(false, unavailable.get())));
         }
         List<Snippet> snippets = SnippetCatalog.snippets(ONLY);
-        assertTrue(!snippets.isEmpty(), "no snippet matches difftest.only=" + ONLY);
+        assertFalse(snippets.isEmpty(), "no snippet matches difftest.only=" + ONLY);
         NativeRunner runner = NativeRunner.build(dir, snippets);
-        List<byte[]> code = runner.code();
+        List<SnippetCode> code = runner.code();
         List<CaseInput> cases = SnippetCatalog.cases(snippets, SEED, SCALE);
         List<Outcome> host = runner.run(cases);
-        System.out.printf("NativeDifferentialTest: seed 0x%x, %d snippets, %d cases%n", SEED, snippets.size(), cases.size());
+        Map<Integer, Long> exceptions = new TreeMap<>(host.stream().filter(Outcome::faulted)
+                .collect(Collectors.groupingBy(Outcome::vector, Collectors.counting())));
+        System.out.printf("NativeDifferentialTest: seed 0x%x, %d snippets, %d cases, host exceptions by vector %s%n",
+                SEED, snippets.size(), cases.size(), exceptions);
 
         EmulatorHarness emulator = new EmulatorHarness(code);
         Map<String, List<Integer>> byFamily = new LinkedHashMap<>();
@@ -68,7 +74,7 @@ class NativeDifferentialTest {
                 String diff = Comparison.differences(snippet, in, host.get(i), actual);
                 if (diff != null) {
                     failuresPerSnippet.merge(in.snippet(), 1, Integer::sum);
-                    firstFailure.computeIfAbsent(in.snippet(), k -> report(snippet, code.get(k), in, host.get(i), actual, diff));
+                    firstFailure.computeIfAbsent(in.snippet(), k -> report(snippet, code.get(k).bytes(), in, host.get(i), actual, diff));
                 }
             }
             if (!firstFailure.isEmpty()) {

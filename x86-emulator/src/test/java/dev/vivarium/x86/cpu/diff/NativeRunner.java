@@ -89,8 +89,8 @@ final class NativeRunner {
         return s.toString();
     }
 
-    /** The machine code of every snippet, as the host assembler produced it. */
-    List<byte[]> code() throws IOException, InterruptedException {
+    /** The machine code of every snippet and its address in the runner. */
+    List<SnippetCode> code() throws IOException, InterruptedException {
         Result r = exec(dir, List.of(executable.toString(), "dump"), null);
         if (r.exit != 0) {
             throw new IllegalStateException("runner dump failed (exit " + r.exit + "): " + r.stderr);
@@ -100,10 +100,10 @@ final class NativeRunner {
         if (Integer.parseInt(header[2], 16) != Layout.BUFFER || Integer.parseInt(header[3], 16) != Layout.BUFFER_SIZE) {
             throw new IllegalStateException("runner buffer layout differs: " + lines[0]);
         }
-        List<byte[]> code = new ArrayList<>();
+        List<SnippetCode> code = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
             String[] f = lines[i].split(" ");
-            code.add(f.length > 2 ? HexFormat.of().parseHex(f[2]) : new byte[0]);
+            code.add(new SnippetCode(Integer.parseUnsignedInt(f[1], 16), f.length > 2 ? HexFormat.of().parseHex(f[2]) : new byte[0]));
         }
         return code;
     }

@@ -11,7 +11,7 @@ final class SnippetCatalog {
     private static final List<Supplier<List<Snippet>>> FAMILIES = List.of(
             AluSnippets::all, ShiftSnippets::all, MulDivSnippets::all, BitSnippets::all, DataSnippets::all,
             BcdSnippets::all, AddressingSnippets::all, StringSnippets::all, StackSnippets::all,
-            BranchSnippets::all, FaultSnippets::all);
+            BranchSnippets::all, FaultSnippets::all, EncodingSnippets::all, SegmentSnippets::all, ChainSnippets::all);
 
     private SnippetCatalog() {
     }

@@ -32,13 +32,15 @@ class CpuFuzzTest {
         long episodes = Long.getLong("fuzz.episodes", Math.max(1, INSTRUCTIONS_PER_MODE / EPISODE_INSTRUCTIONS));
         FuzzEpisode.Stats total = new FuzzEpisode.Stats();
         for (long e = 0; e < episodes; e++) {
-            long seed = FIRST_SEED + e * 1_000_003L + mode.ordinal();
+            long first = FIRST_SEED + e * 1_000_003L;
+            long seed = first + mode.ordinal();
             FuzzEpisode episode = new FuzzEpisode(mode, seed);
             FuzzEpisode.Failure failure = assertTimeoutPreemptively(EPISODE_TIMEOUT,
                     () -> episode.run(EPISODE_INSTRUCTIONS, FuzzEpisode.Slicing.MIXED),
                     () -> mode + " seed " + seed + " hung in " + episode.progress);
             if (failure != null) {
-                fail(failure + "\n" + narrowed(mode, seed, failure));
+                fail(failure + "\n" + narrowed(mode, seed, failure) + "\nreplay this episode alone: mvn -pl x86-emulator test"
+                        + " -Dtest='CpuFuzzTest#randomCodeNeverBreaksTheCpu' -Dfuzz.seed=" + first + " -Dfuzz.episodes=1");
             }
             total.add(episode.stats);
         }
@@ -66,7 +68,7 @@ class CpuFuzzTest {
     @EnumSource(FuzzMode.class)
     void slicingDoesNotChangeTheOutcome(FuzzMode mode) {
         long seed = FIRST_SEED + 77 + mode.ordinal();
-        long instructions = 200_000;
+        long instructions = INSTRUCTIONS_PER_MODE / 20;
         String mixed = finalState(mode, seed, instructions, FuzzEpisode.Slicing.MIXED);
         assertThat(finalState(mode, seed, instructions, FuzzEpisode.Slicing.SINGLE)).as("one at a time").isEqualTo(mixed);
         assertThat(finalState(mode, seed, instructions, random -> 997)).as("slices of 997").isEqualTo(mixed);

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 final class FuzzMachine {
 
     static final int GDT = 0x1000, GDT_LIMIT = 0x7F, IDT = 0x2000, TSS = 0x3000, PAGE_DIR = 0x4000,
-            PAGE_TABLE = 0x5000, STUB = 0x6000, HANDLERS = 0x7000, KERNEL_STACK_TOP = 0x9000, RANDOM_START = 0x10000;
+            PAGE_TABLE = 0x5000, STUB = 0x6000, HANDLERS = 0x7000, KERNEL_STACK_TOP = 0x9000, RANDOM_GDT = 0xA000,
+            RANDOM_START = 0x10000;
 
     static final int KERNEL_CODE = 0x08, KERNEL_DATA = 0x10, USER_CODE = 0x1B, USER_DATA = 0x23, TSS_SEL = 0x28,
             CODE16 = 0x30, DATA16 = 0x38, CALL_GATE = 0x43, CONFORMING_CODE = 0x48;
@@ -54,11 +55,16 @@ final class FuzzMachine {
         }
     }
 
-    /** Random arithmetic flags, DF and IF; IOPL 0 or 3. */
+    /** Random arithmetic flags, DF and IF; IOPL 0 or 3; now and then TF (single-step traps), NT, RF or AC. */
     private int randomFlags() {
         int f = random.nextInt() & (0x8D5 | 1 << 10 | IF);
         if (random.nextInt(4) == 0) {
             f |= 3 << 12;
+        }
+        for (int rare : new int[]{1 << 8, 1 << 14, 1 << 16, 1 << 18}) {
+            if (random.nextInt(8) == 0) {
+                f |= rare;
+            }
         }
         return f | 2;
     }
@@ -151,9 +157,21 @@ final class FuzzMachine {
         randomRegisters();
         cpu.setReg(Cpu.ESP, keepEsp);
         if (randomTables) {
-            cpu.setIdt(random.nextInt(), random.nextInt(0x1000));
-            for (int i = 0; i < 0x68; i++) {
-                memory.writeByte(TSS + i, random.nextInt());
+            // A 64 KiB GDT whose entries past the fixed ones are random: any selector the code
+            // loads now names some descriptor (gates, TSSs and LDTs included).
+            for (int i = 0; i < 0x50; i++) {
+                memory.writeByte(RANDOM_GDT + i, memory.readByte(GDT + i));
+            }
+            cpu.setGdt(RANDOM_GDT, 0xFFFF);
+            // A random IDT or TSS mostly ends in a triple fault: only half the time each, so the
+            // random GDT gets to run too.
+            if (random.nextBoolean()) {
+                cpu.setIdt(random.nextInt(), random.nextInt(0x1000));
+            }
+            if (random.nextBoolean()) {
+                for (int i = 0; i < 0x68; i++) {
+                    memory.writeByte(TSS + i, random.nextInt());
+                }
             }
         }
     }

@@ -10,6 +10,6 @@ enum FuzzMode {
     PROTECTED32,
     /** Ring 3 with paging on: exceptions reach ring 0 handlers through the TSS stack. */
     RING3_PAGING,
-    /** 32-bit protected mode (ring 0 or 3) whose IDT, TSS and part of the GDT are random bytes. */
+    /** 32-bit protected mode (ring 0 or 3) whose IDT, TSS and most of a 64 KiB GDT are random bytes. */
     RANDOM_TABLES
 }

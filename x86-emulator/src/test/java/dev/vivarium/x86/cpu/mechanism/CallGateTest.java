@@ -18,11 +18,12 @@ class CallGateTest {
     @Test
     void callGateCopiesParametersToTheRingZeroStackAndRetfReleasesThem() {
         m.gdt(GATE_SEL, gate(CALL_GATE32, CODE0_SEL, TARGET, 3, 2));
-        m.load(m.code(TARGET, 32).hlt().retf(8));
+        // The target loads DS with ring-0 data before returning: RETF to ring 3 must null it.
+        m.load(m.code(TARGET, 32).hlt().loadSeg(DS, DATA0_SEL).retf(8));
         m.enterUserMode(0x2);
         Code user = m.code3().pushImm(0x11111111).pushImm(0x22222222).callFar(GATE_SEL, 0xDEAD);
         int returnTo = user.here();
-        m.load(user.mov(EBX, ESP).movFromSeg(ECX, CS).intN(0x81));
+        m.load(user.mov(EBX, ESP).movFromSeg(ECX, CS).movFromSeg(EDX, DS).movFromSeg(ESI, ES).intN(0x81));
         m.gateTo(0x81, INT_GATE32, handler(0x81), 3);
 
         assertThat(m.run()).isEqualTo(Cpu.Exit.HALT);
@@ -33,12 +34,7 @@ class CallGateTest {
         assertThat(m.cs()).isEqualTo(CODE0_SEL);
         assertThat(m.cpu.segmentSelector(SS)).isEqualTo(DATA0_SEL);
         assertThat(m.cpu.reg(Cpu.ESP)).isEqualTo(STACK0_TOP - 24);
-        assertThat(m.stack(0)).isEqualTo(returnTo);
-        assertThat(m.stack(1)).isEqualTo(CODE3_SEL);
-        assertThat(m.stack(2)).isEqualTo(0x22222222);
-        assertThat(m.stack(3)).isEqualTo(0x11111111);
-        assertThat(m.stack(4)).isEqualTo(STACK3_TOP - 8);
-        assertThat(m.stack(5)).isEqualTo(DATA3_SEL);
+        assertThat(m.frame(6)).containsExactly(returnTo, CODE3_SEL, 0x22222222, 0x11111111, STACK3_TOP - 8, DATA3_SEL);
 
         m.cpu.wake();
         assertThat(m.run()).isEqualTo(Cpu.Exit.HALT);
@@ -46,6 +42,8 @@ class CallGateTest {
         assertThat(m.vectorTaken()).isEqualTo(0x81);
         assertThat(m.cpu.reg(EBX)).as("RETF 8 released the parameters from the outer stack").isEqualTo(STACK3_TOP);
         assertThat(m.cpu.reg(ECX) & 0xFFFF).isEqualTo(CODE3_SEL);
+        assertThat(m.cpu.reg(EDX) & 0xFFFF).as("DS nulled").isZero();
+        assertThat(m.cpu.reg(ESI) & 0xFFFF).as("ES usable at ring 3, kept").isEqualTo(DATA3_SEL);
     }
 
     @Test
@@ -200,5 +198,71 @@ class CallGateTest {
         assertThat(m.vectorTaken()).isEqualTo(12);
         assertThat(m.stack(0)).isEqualTo(ss1 & ~3);
         assertThat(m.stack(1)).isEqualTo(CODE3);
+    }
+
+    /** IDT[10] -> a conforming ring-0 segment: #TS is then delivered at CPL 3 on the user stack, needing no SS0. */
+    private void tsHandlerAtCurrentLevel() {
+        int conforming = FREE_SEL + 0x10;
+        m.gdt(conforming, segment(0, 0xFFFFF, PRESENT | S | CODE_XR_CONFORMING, G | DB));
+        m.load(m.code(DATA + 0x400, 32).spin());
+        m.idt(10, gate(INT_GATE32, conforming, DATA + 0x400, 0, 0));
+    }
+
+    @Test
+    void badSs0RaisesTsWithItsSelectorOnInterruptFromRingThree() {
+        m.tss(8, DATA3_SEL); // SS0 with RPL 3 and DPL 3
+        tsHandlerAtCurrentLevel();
+        m.gateTo(0x80, TRAP_GATE32, handler(0x80), 3);
+        m.enterUserMode(0x2);
+        m.load(m.code3().intN(0x80));
+
+        assertThat(m.cpu.run(100)).isEqualTo(Cpu.Exit.BUDGET);
+
+        assertThat(m.cpu.eip()).isEqualTo(DATA + 0x400);
+        assertThat(m.cpu.cpl()).isEqualTo(3);
+        assertThat(m.cpu.reg(Cpu.ESP)).isEqualTo(STACK3_TOP - 16);
+        assertThat(m.stack(0)).as("#TS(SS0), EXT clear for INT n").isEqualTo(DATA3_SEL & ~3);
+        assertThat(m.stack(1)).as("restarts at INT").isEqualTo(CODE3);
+    }
+
+    @Test
+    void badSs0DuringExceptionDeliverySetsExt() {
+        m.tss(8, GDT_ENTRIES * 8); // SS0 beyond the GDT limit
+        tsHandlerAtCurrentLevel();
+        m.enterUserMode(0x2);
+        m.load(m.code3().db(0x0F, 0x0B)); // #UD from ring 3 needs the ring-0 stack
+
+        assertThat(m.cpu.run(100)).isEqualTo(Cpu.Exit.BUDGET);
+
+        assertThat(m.cpu.eip()).isEqualTo(DATA + 0x400);
+        assertThat(m.stack(0)).isEqualTo(GDT_ENTRIES * 8 | 1);
+        assertThat(m.stack(1)).isEqualTo(CODE3);
+    }
+
+    @Test
+    void callGateToTheSameLevelPushesOnTheCurrentStack() {
+        m.gdt(GATE_SEL, gate(CALL_GATE32, CODE0_SEL, TARGET, 3, 2));
+        m.load(m.code(TARGET, 32).hlt());
+        Code c = m.code0().callFar(GATE_SEL, 0);
+        int returnTo = c.here();
+        m.load(c);
+
+        m.run();
+
+        assertThat(m.cpu.eip()).isEqualTo(TARGET + 1);
+        assertThat(m.cpu.reg(Cpu.ESP)).as("no stack switch, no parameters copied").isEqualTo(STACK0_TOP - 8);
+        assertThat(m.stack(0)).isEqualTo(returnTo);
+        assertThat(m.stack(1)).isEqualTo(CODE0_SEL);
+    }
+
+    @Test
+    void interruptGateToLessPrivilegedCodeRaisesGp() {
+        m.idt(0x82, gate(INT_GATE32, CODE3_SEL, TARGET, 0, 0));
+        m.load(m.code0().intN(0x82).hlt());
+
+        m.run();
+
+        assertThat(m.vectorTaken()).isEqualTo(13);
+        assertThat(m.stack(0)).isEqualTo(CODE3_SEL & ~3);
     }
 }

@@ -47,6 +47,11 @@ final class Code {
         return this;
     }
 
+    /** A little-endian dword: the disp32 or imm32 of an encoding spelled out with {@link #db}. */
+    Code dword(int v) {
+        return imm(v, 4);
+    }
+
     // ---- operand size ----
 
     /** 66: operand-size override for the next instruction. */
@@ -111,14 +116,23 @@ final class Code {
 
     /** 8B /r mod=10 rm=base disp32: MOV r, [base + disp] (base not ESP; EBP-based means SS). */
     Code loadBased(int r, int base, int disp) {
+        noSib(base);
         width();
         return db(0x8B, 0x80 | r << 3 | base).imm(disp, 4);
     }
 
     /** 89 /r mod=10 rm=base disp32: MOV [base + disp], r (base not ESP). */
     Code storeBased(int base, int disp, int r) {
+        noSib(base);
         width();
         return db(0x89, 0x80 | r << 3 | base).imm(disp, 4);
+    }
+
+    /** rm=100 would mean a SIB byte follows, which these emitters do not write. */
+    private static void noSib(int base) {
+        if (base == ESP) {
+            throw new IllegalArgumentException("ESP as a base needs a SIB byte; copy it to EBP first");
+        }
     }
 
     /** C7 /0 id: MOV dword [address], imm32 (32-bit code). */
@@ -317,6 +331,19 @@ final class Code {
     /** 90: NOP. */
     Code nop() {
         return db(0x90);
+    }
+
+    /** PUSHF; OR dword [ESP], 0x100 (81 /1 with SIB 24, imm32); POPF: sets TF the way debuggers do. */
+    Code setTrapFlag() {
+        pushf();
+        db(0x81, 0x0C, 0x24).dword(0x100);
+        return popf();
+    }
+
+    /** 62 /r: BOUND r, [address] (a pair of bounds). */
+    Code bound(int r, int address) {
+        width();
+        return db(0x62).absolute(r, address);
     }
 
     /** 0F A2: CPUID. */

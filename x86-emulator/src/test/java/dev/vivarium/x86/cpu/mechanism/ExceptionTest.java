@@ -73,10 +73,9 @@ class ExceptionTest {
     void boundIsAFaultOnTheInstruction() {
         m.memory.writeDword(DATA, 10);
         m.memory.writeDword(DATA + 4, 20);
-        Code c = m.code0().movImm(EAX, 20).db(0x62, 0x05).db(DATA & 0xFF, DATA >>> 8 & 0xFF, DATA >>> 16 & 0xFF, 0)
-                .movImm(EAX, 21);
+        Code c = m.code0().movImm(EAX, 20).bound(EAX, DATA).movImm(EAX, 21);
         int bound = c.here();
-        runToHalt(c.db(0x62, 0x05).db(DATA & 0xFF, DATA >>> 8 & 0xFF, DATA >>> 16 & 0xFF, 0)); // BOUND EAX, [DATA]
+        runToHalt(c.bound(EAX, DATA));
 
         assertThat(m.vectorTaken()).isEqualTo(5);
         assertThat(m.stack(0)).isEqualTo(bound);
@@ -104,7 +103,7 @@ class ExceptionTest {
     @Test
     void lockedReadModifyWriteOnMemoryIsAllowed() {
         m.memory.writeDword(DATA, 40);
-        runToHalt(m.code0().movImm(EAX, 2).db(0xF0, 0x01, 0x05).db(0, 0, 5, 0)); // LOCK ADD [DATA], EAX
+        runToHalt(m.code0().movImm(EAX, 2).db(0xF0, 0x01, 0x05).dword(DATA)); // LOCK ADD [DATA], EAX
 
         assertThat(m.vectorTaken()).isEqualTo(-1);
         assertThat(m.memory.readDword(DATA)).isEqualTo(42);
@@ -129,8 +128,8 @@ class ExceptionTest {
         int dbHandler = DATA + 0x100;
         m.load(m.code(dbHandler, 32).db(0x0F, 0x21, 0xF0).hlt()); // MOV EAX, DR6
         m.gateTo(1, INT_GATE32, dbHandler, 0);
-        // PUSHF; OR dword [ESP], TF; POPF: the POPF itself does not trap (TF was clear before it).
-        Code c = m.code0().pushf().db(0x81, 0x0C, 0x24).db(0x00, 0x01, 0x00, 0x00).popf().movImm(EBX, 1);
+        // The POPF that sets TF does not trap itself (TF was clear when it began).
+        Code c = m.code0().setTrapFlag().movImm(EBX, 1);
         int second = c.here();
         runToHalt(c.movImm(EBX, 2));
 
@@ -312,7 +311,7 @@ class ExceptionTest {
     void movSsHoldsOffTheSingleStepTrapForOneInstruction() {
         // SDM vol. 3, 6.8.3: after MOV SS the debug trap waits until the next instruction ends,
         // so a stack switch (MOV SS; MOV ESP) is never split by a #DB.
-        Code c = m.code0().pushf().db(0x81, 0x0C, 0x24).db(0x00, 0x01, 0x00, 0x00).popf()
+        Code c = m.code0().setTrapFlag()
                 .osize().movImm(EAX, DATA0_SEL);
         int movSs = c.here();
         c.movSeg(SS, EAX);

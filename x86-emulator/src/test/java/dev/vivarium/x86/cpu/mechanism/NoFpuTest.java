@@ -30,7 +30,7 @@ class NoFpuTest {
     void escapeWithEmSetRaisesNmAtTheInstruction(int escape) {
         Code c = withCr0Bits(EM);
         int at = c.here();
-        m.load(c.db(escape, 0x05).db(0, 0, 5, 0).hlt()); // e.g. FADD dword [DATA]
+        m.load(c.db(escape, 0x05).dword(DATA).hlt()); // e.g. FADD dword [DATA]
 
         assertThat(m.run()).isEqualTo(Cpu.Exit.HALT);
 
@@ -44,10 +44,11 @@ class NoFpuTest {
         m.memory.writeDword(DATA, 0x3F800000);
         Code c = withCr0Bits(0).movImm(EBX, 0x11).movImm(ECX, 0x22)
                 .db(0xD9, 0xE8)                          // FLD1
-                .db(0xD9, 0x05).db(0, 0, 5, 0)           // FLD dword [DATA]
-                .db(0xDD, 0x1D).db(0, 0, 5, 0)           // FSTP qword [DATA]
-                .db(0xDF, 0xE0)                          // FNSTSW AX
-                .db(0xDB, 0xE3);                         // FNINIT
+                .db(0xD9, 0x05).dword(DATA)           // FLD dword [DATA]
+                .db(0xDD, 0x1D).dword(DATA)           // FSTP qword [DATA]
+                .db(0xDB, 0xE3)                          // FNINIT
+                .movImm(EAX, 0x5A5A)
+                .db(0xDF, 0xE0);                         // FNSTSW AX
         int end = c.here();
         m.load(c.hlt());
 
@@ -57,6 +58,8 @@ class NoFpuTest {
         assertThat(m.cpu.eip()).isEqualTo(end + 1);
         assertThat(m.cpu.reg(EBX)).isEqualTo(0x11);
         assertThat(m.cpu.reg(ECX)).isEqualTo(0x22);
+        // The classic probe (FNINIT; FNSTSW AX; AL != 0): without a coprocessor AX stays as it was.
+        assertThat(m.cpu.reg(EAX)).isEqualTo(0x5A5A);
         assertThat(m.memory.readDword(DATA)).as("no store happened").isEqualTo(0x3F800000);
         assertThat(m.memory.readDword(DATA + 4)).isZero();
     }
@@ -66,7 +69,7 @@ class NoFpuTest {
         m.gdt(FREE_SEL, segment(DATA, 0xFF, PRESENT | S | DATA_RW, DB));
         Code c = withCr0Bits(0).loadSeg(DS, FREE_SEL);
         int at = c.here();
-        m.load(c.db(0xD9, 0x05).db(0x00, 0x01, 0, 0).hlt()); // FLD dword [0x100]: beyond the limit
+        m.load(c.db(0xD9, 0x05).dword(0x100).hlt()); // FLD dword [0x100]: beyond the limit
 
         m.run();
 

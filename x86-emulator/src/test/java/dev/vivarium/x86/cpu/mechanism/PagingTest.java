@@ -172,18 +172,6 @@ class PagingTest {
     }
 
     @Test
-    void faultingAccessSetsNoAccessedBit() {
-        m.setPte(PAGE, PAGE | P | RW);
-        m.load(pagedRing0().loadSeg(DS, DATA3_SEL).iretTo(CODE3_SEL, CODE3, DATA3_SEL, STACK3_TOP, 0x2));
-        m.load(m.code3().load(EBX, PAGE));
-
-        m.run();
-
-        assertThat(m.vectorTaken()).isEqualTo(14);
-        assertThat(m.pte(PAGE) & ACCESSED).isZero();
-    }
-
-    @Test
     void changedEntryTakesEffectAfterInvlpg() {
         m.memory.writeDword(PAGE, 1);
         m.memory.writeDword(OTHER_FRAME, 2);
@@ -312,11 +300,7 @@ class PagingTest {
     void pagingNeedsProtectedMode() {
         // MOV CR0 with PG=1 and PE=0 is #GP(0); in real mode it goes through the IVT.
         TestMachine real = new TestMachine();
-        real.cpu.loadSegmentReal(SS, 0);
-        real.cpu.setReg(Cpu.ESP, 0x8000);
-        real.memory.writeWord(13 * 4, 0x0500);  // IVT[13] = 0000:0500
-        real.memory.writeWord(13 * 4 + 2, 0);
-        real.memory.writeByte(0x500, 0xF4);
+        real.realModeHandler(0x8000, 13, 0x500);
         real.load(real.code(BOOT, 16).osize().movImm(EAX, 0x80000000).movToCr(0, EAX).hlt());
 
         assertThat(real.run()).isEqualTo(Cpu.Exit.HALT);
@@ -324,5 +308,38 @@ class PagingTest {
         assertThat(real.cpu.eip()).isEqualTo(0x501);
         assertThat(real.cpu.cr(0) & 0x80000001).isZero();
         assertThat(real.memory.readWord(0x8000 - 6)).as("pushed IP").isEqualTo(BOOT + 6);
+    }
+
+    @Test
+    void repMovsFaultingMidwayResumesWhereItStoppedOnceTheHandlerMapsThePage() {
+        // Demand paging: REP MOVSB reads across into a not-present page. The fault leaves ESI,
+        // EDI and ECX at the first byte not yet copied and EIP on the REP MOVSB; the handler maps
+        // the page, drops the error code and IRETs; the copy then completes.
+        int src = PAGE - 0x10, dst = DATA, pf = DATA + 0x800;
+        for (int i = 0; i < 0x20; i++) {
+            m.memory.writeByte(src + i, 0x40 + i);
+        }
+        m.setPte(PAGE, PAGE | RW | US);
+        m.load(m.code(pf, 32)
+                .mov(EBP, ECX)                                                   // ECX at the fault
+                .storeImm(PAGE_TABLE + (PAGE >>> 12) * 4, PAGE | P | RW | US)
+                .addImm(ESP, 4)
+                .iret());
+        m.gateTo(14, INT_GATE32, pf, 0);
+        Code c = pagedRing0().movImm(ESI, src).movImm(EDI, dst).movImm(ECX, 0x20).db(0xFC); // CLD
+        int rep = c.here();
+        m.load(c.db(0xF3, 0xA4).hlt()); // REP MOVSB
+
+        assertThat(m.run()).isEqualTo(Cpu.Exit.HALT);
+
+        assertThat(m.cpu.eip()).isEqualTo(rep + 3);
+        assertThat(m.cpu.reg(EBP)).as("ECX when the fault hit").isEqualTo(0x10);
+        assertThat(m.cpu.cr(2)).isEqualTo(PAGE);
+        assertThat(m.cpu.reg(ECX)).isZero();
+        assertThat(m.cpu.reg(ESI)).isEqualTo(src + 0x20);
+        for (int i = 0; i < 0x20; i++) {
+            assertThat(m.memory.readByte(dst + i)).as("byte %d", i).isEqualTo(0x40 + i);
+        }
+        assertThat(m.cpu.reg(Cpu.ESP)).isEqualTo(STACK0_TOP);
     }
 }

@@ -53,11 +53,7 @@ class PrivilegeTransitionTest {
         // The inner stack comes from TSS.SS0:ESP0, holding the outer SS, ESP, EFLAGS, CS and EIP.
         assertThat(m.cpu.segmentSelector(SS)).isEqualTo(DATA0_SEL);
         assertThat(m.cpu.reg(Cpu.ESP)).isEqualTo(STACK0_TOP - 20);
-        assertThat(m.stack(0)).isEqualTo(afterInt);
-        assertThat(m.stack(1)).isEqualTo(CODE3_SEL);
-        assertThat(m.stack(2)).isEqualTo(0x3202);
-        assertThat(m.stack(3)).isEqualTo(STACK3_TOP - 16);
-        assertThat(m.stack(4)).isEqualTo(DATA3_SEL);
+        assertThat(m.frame(5)).containsExactly(afterInt, CODE3_SEL, 0x3202, STACK3_TOP - 16, DATA3_SEL);
         // A trap gate leaves IF alone; TF, NT, RF, VM are cleared.
         assertThat(m.cpu.eflags() & EFLAGS_IF).isNotZero();
         assertThat(m.cpu.reg(EAX)).isEqualTo(7);
@@ -208,5 +204,41 @@ class PrivilegeTransitionTest {
         assertThat(m2.vectorTaken()).isEqualTo(11);
         assertThat(m2.stack(0)).isEqualTo(FREE_SEL);
         assertThat(m2.cpu.reg(Cpu.ESP)).as("the CALL pushed nothing").isEqualTo(STACK0_TOP - 16);
+    }
+
+    @Test
+    void allFourRingsInOneChainThreeToTwoToOneAndBack() {
+        // Ring 3 -INT-> ring 2 (SS2:ESP2) -call gate with one parameter-> ring 1 (SS1:ESP1),
+        // then RETF 4 back to ring 2, IRET back to ring 3, and INT 0x81 to ring 0 to stop.
+        int code2 = FREE_SEL | 2, data2 = FREE_SEL + 8 | 2, gateTo1 = FREE_SEL + 0x10 | 3;
+        int stack2Top = 0x68000, ring2 = DATA + 0x100, ring1 = DATA + 0x200;
+        m.gdt(code2, flatCode(2));
+        m.gdt(data2, flatData(2));
+        m.gdt(gateTo1, gate(CALL_GATE32, CODE1_SEL, ring1, 3, 1));
+        m.tss(20, stack2Top);
+        m.tss(24, data2);
+        m.idt(0x82, gate(INT_GATE32, code2, ring2, 3, 0));
+        m.gateTo(0x81, INT_GATE32, handler(0x81), 3);
+        Code r2 = m.code(ring2, 32).pushImm(0x2222).callFar(gateTo1, 0);
+        int backIn2 = r2.here();
+        m.load(r2.mov(EDI, ESP).movFromSeg(EBP, SS).iret());
+        // Ring 1: record CPL evidence (CS, SS, ESP, the copied parameter, the return frame), then return.
+        m.load(m.code(ring1, 32).movFromSeg(EAX, CS).movFromSeg(EBX, SS).mov(ECX, ESP)
+                .mov(EBP, ESP).loadBased(EDX, EBP, 8).loadBased(ESI, EBP, 12).retf(4));
+        m.enterUserMode(0x2);
+        m.load(m.code3().intN(0x82).intN(0x81));
+
+        assertThat(m.run()).isEqualTo(Cpu.Exit.HALT);
+
+        assertThat(m.vectorTaken()).isEqualTo(0x81);
+        assertThat(m.cpu.reg(EAX) & 0xFFFF).as("CS in ring 1").isEqualTo(CODE1_SEL);
+        assertThat(m.cpu.reg(EBX) & 0xFFFF).as("SS1 from the TSS").isEqualTo(DATA1_SEL);
+        assertThat(m.cpu.reg(ECX)).as("EIP, CS, 1 parameter, ESP, SS on SS1:ESP1").isEqualTo(STACK1_TOP - 20);
+        assertThat(m.cpu.reg(EDX)).as("the copied parameter").isEqualTo(0x2222);
+        // The ring-2 interrupt frame took 20 bytes below ESP2; the pushed parameter 4 more.
+        assertThat(m.cpu.reg(ESI)).as("ring-2 ESP saved by the call gate").isEqualTo(stack2Top - 24);
+        assertThat(m.cpu.reg(EDI)).as("RETF 4 released the parameter").isEqualTo(stack2Top - 20);
+        assertThat(m.cpu.reg(EBP) & 0xFFFF).isEqualTo(data2);
+        assertThat(m.frame(5)).containsExactly(CODE3 + 4, CODE3_SEL, 0x2, STACK3_TOP, DATA3_SEL);
     }
 }

@@ -71,11 +71,7 @@ class ProtectedMode16Test {
         assertThat(m.cs()).isEqualTo(CODE16_0);
         assertThat(m.cpu.segmentSelector(SS)).isEqualTo(DATA16_0);
         assertThat(m.cpu.reg(ESP) & 0xFFFF).isEqualTo(SP0 - 10);
-        assertThat(m.stack16(0)).isEqualTo(after);
-        assertThat(m.stack16(1)).isEqualTo(CODE16_3);
-        assertThat(m.stack16(2)).isEqualTo(0x0002);
-        assertThat(m.stack16(3)).isEqualTo(SP3);
-        assertThat(m.stack16(4)).isEqualTo(DATA16_3);
+        assertThat(m.frame16(5)).containsExactly(after, CODE16_3, 0x0002, SP3, DATA16_3);
     }
 
     @Test
@@ -105,12 +101,7 @@ class ProtectedMode16Test {
         assertThat(m.cpu.eip()).isEqualTo(GATE_TARGET + 1);
         assertThat(m.cpu.cpl()).isZero();
         assertThat(m.cpu.reg(ESP) & 0xFFFF).isEqualTo(SP0 - 12);
-        assertThat(m.stack16(0)).isEqualTo(returnTo);
-        assertThat(m.stack16(1)).isEqualTo(CODE16_3);
-        assertThat(m.stack16(2)).isEqualTo(0xBBBB);
-        assertThat(m.stack16(3)).isEqualTo(0xAAAA);
-        assertThat(m.stack16(4)).isEqualTo(SP3 - 4);
-        assertThat(m.stack16(5)).isEqualTo(DATA16_3);
+        assertThat(m.frame16(6)).containsExactly(returnTo, CODE16_3, 0xBBBB, 0xAAAA, SP3 - 4, DATA16_3);
 
         m.cpu.wake();
         m.run();
@@ -155,5 +146,19 @@ class ProtectedMode16Test {
         m.run();
 
         assertThat(m.cpu.reg(EAX)).isEqualTo(0x13355779);
+    }
+
+    @Test
+    void ioAboveIoplUnderA16BitTssRaisesGpBecauseItHasNoBitmap() {
+        Code u = user().movImm(EAX, 1);
+        int out = here(u);
+        m.load(u.outImm(0x80, 1));
+
+        m.run();
+
+        assertThat(m.cpu.eip()).isEqualTo(GP_HANDLER + 1);
+        assertThat(m.stack16(0)).isZero();
+        assertThat(m.stack16(1)).isEqualTo(out);
+        assertThat(m.ports.accesses).isEmpty();
     }
 }

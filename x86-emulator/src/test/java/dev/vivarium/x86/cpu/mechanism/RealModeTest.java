@@ -24,15 +24,9 @@ class RealModeTest {
         m.cpu.setReg(Cpu.ESP, STACK);
     }
 
-    private void vector(int v, int ip) {
-        m.memory.writeWord(v * 4, ip);
-        m.memory.writeWord(v * 4 + 2, 0);
-    }
-
     @Test
     void intGoesThroughTheVectorTableAndIretComesBack() {
-        realModeStack();
-        vector(0x21, HANDLER);
+        m.realModeHandler(STACK, 0x21, HANDLER);
         m.load(m.code(HANDLER, 16).inc(EAX).iret());
         m.load(m.code(BOOT, 16).movImm(EAX, 5).sti().intN(0x21).pushf().pop(EBX).mov(ECX, ESP).hlt());
 
@@ -45,9 +39,7 @@ class RealModeTest {
 
     @Test
     void interruptFrameIsFlagsCsIpAndIfIsCleared() {
-        realModeStack();
-        vector(0x21, HANDLER);
-        m.load(m.code(HANDLER, 16).hlt());
+        m.realModeHandler(STACK, 0x21, HANDLER);
         Code c = m.code(BOOT, 16).sti().intN(0x21);
         int after = c.here();
         m.load(c);
@@ -64,9 +56,7 @@ class RealModeTest {
 
     @Test
     void divideErrorPushesTheIpOfTheDivide() {
-        realModeStack();
-        vector(0, HANDLER);
-        m.load(m.code(HANDLER, 16).hlt());
+        m.realModeHandler(STACK, 0, HANDLER);
         Code c = m.code(BOOT, 16).movImm(EAX, 1).movImm(ECX, 0);
         int div = c.here();
         m.load(c.div(ECX));
@@ -95,7 +85,7 @@ class RealModeTest {
         m.memory.writeDword(0xFFF0, 0xA5A5A5A5);
         // 66 B8 id: MOV EAX, imm32; 67 66 8B 05 disp32: MOV EBX, [0xFFF0] with a 32-bit address.
         m.load(m.code(BOOT, 16).osize().movImm(EAX, 0x12345678).db(0x67, 0x66, 0x8B, 0x1D)
-                .db(0xF0, 0xFF, 0, 0).hlt());
+                .dword(0xFFF0).hlt());
 
         m.run();
 
@@ -105,12 +95,10 @@ class RealModeTest {
 
     @Test
     void offsetBeyondTheRealModeLimitRaisesGpThroughVector13() {
-        realModeStack();
-        vector(13, HANDLER);
-        m.load(m.code(HANDLER, 16).hlt());
+        m.realModeHandler(STACK, 13, HANDLER);
         Code c = m.code(BOOT, 16);
         int at = c.here();
-        m.load(c.db(0x67, 0x8B, 0x1D).db(0x00, 0x00, 0x01, 0x00).hlt()); // MOV BX, [0x10000]
+        m.load(c.db(0x67, 0x8B, 0x1D).dword(0x10000).hlt()); // MOV BX, [0x10000]
 
         m.run();
 
@@ -132,7 +120,7 @@ class RealModeTest {
                 .jmpFar(0, realCode + 0x40));
         m.load(m.code(realCode + 0x40, 16)
                 .movImm(EAX, 0).movSeg(DS, EAX).movSeg(SS, EAX).movImm(ESP, STACK)
-                .db(0x64, 0x67, 0x66, 0x8B, 0x1D).db(0, 0, 0x20, 0)   // MOV EBX, FS:[0x200000]
+                .db(0x64, 0x67, 0x66, 0x8B, 0x1D).dword(0x200000)   // MOV EBX, FS:[0x200000]
                 .movFromSeg(ECX, FS)
                 .hlt());
 
@@ -154,8 +142,34 @@ class RealModeTest {
         assertThat(m.cpu.eip()).isEqualTo(0xFFF0);
         assertThat(m.cs()).isEqualTo(0xF000);
         assertThat(m.cpu.segmentBase(CS)).isEqualTo(0xFFFF0000);
-        assertThat(m.cpu.cr(0) & 1).isZero();
+        assertThat(m.cpu.cr(0)).as("CD, NW, ET").isEqualTo(0x60000010);
         assertThat(m.cpu.reg(EDX)).as("the processor signature").isEqualTo(0x610);
         assertThat(m.cpu.eflags()).isEqualTo(2);
+    }
+
+    @Test
+    void emptyInterruptTableTripleFaultsTheWayRebootCodeExpects() {
+        // The classic reboot: LIDT with limit 0, then INT3. #GP, #GP again (contributory twice:
+        // #DF), then #DF cannot be delivered either: shutdown.
+        realModeStack();
+        m.memory.writeWord(DATA - 0x100, 0);
+        m.memory.writeDword(DATA - 0xFE, 0);
+        m.load(m.code(BOOT, 16).osize().movImm(EAX, (DATA - 0x100) >>> 4).movSeg(DS, EAX)
+                .lidt(0).int3().hlt());
+
+        assertThat(m.run()).isEqualTo(Cpu.Exit.SHUTDOWN);
+    }
+
+    @Test
+    void lgdtWithSixteenBitOperandLoadsA24BitBase() {
+        realModeStack();
+        m.memory.writeWord(0x600, 0x1234);
+        m.memory.writeDword(0x602, 0xAB345678);
+        m.load(m.code(BOOT, 16).lgdt(0x600).osize().lidt(0x600).hlt());
+
+        m.run();
+
+        assertThat(m.cpu.gdtBase()).isEqualTo(0x00345678);
+        assertThat(m.cpu.idtBase()).isEqualTo(0xAB345678);
     }
 }

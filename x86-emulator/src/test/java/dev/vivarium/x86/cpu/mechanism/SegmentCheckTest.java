@@ -292,4 +292,31 @@ class SegmentCheckTest {
         assertThat(m.cpu.reg(EBX)).isEqualTo(0xABCD1234);
         assertThat(m.memory.readDword(SEG_BASE + 0x24)).isEqualTo(5);
     }
+
+    @Test
+    void runningOffTheEndOfTheCodeSegmentRaisesGpAtTheInstruction() {
+        // A 16-byte code segment of NOPs followed by a MOV EAX, imm32 that straddles its limit.
+        m.gdt(SEG, segment(DATA, 0xF, PRESENT | S | CODE_XR, DB));
+        Code small = m.code(DATA, 32);
+        for (int i = 0; i < 14; i++) {
+            small.nop();
+        }
+        m.load(small.movImm(EAX, 0x12345678));
+
+        assertThat(runRing0(m.code0().jmpFar(SEG, 0))).isEqualTo(13);
+        assertThat(m.stack(0)).isZero();
+        assertThat(m.stack(1)).isEqualTo(14);
+        assertThat(m.stack(2)).isEqualTo(SEG);
+    }
+
+    @Test
+    void popSsAdvancesEspByTheOldStackSize() {
+        // POP SS from a 32-bit stack into a 16-bit one: the pop itself still belongs to the old
+        // stack, so all of ESP moves on (0x7FFFC -> 0x80000), not only SP.
+        m.gdt(SEG, segment(0, 0xFFFF, PRESENT | S | DATA_RW, 0));
+        runRing0(m.code0().movImm(ESP, STACK0_TOP).pushImm(SEG).popSeg(SS).mov(EBX, ESP));
+
+        assertThat(m.cpu.reg(EBX)).isEqualTo(STACK0_TOP);
+        assertThat(m.cpu.segmentSelector(SS)).isEqualTo(SEG);
+    }
 }

@@ -53,7 +53,7 @@ class SystemInstructionTest {
     @Test
     void cpuidIsDetectableThroughTheIdFlagAndAcIsWritable() {
         // The classic probe: flip EFLAGS.ID (bit 21) and AC (bit 18) and see whether they stick.
-        runRing0(m.code0().pushf().pop(EAX).mov(ECX, EAX).db(0x35).db(0, 0, 0x24, 0) // XOR EAX, 0x240000
+        runRing0(m.code0().pushf().pop(EAX).mov(ECX, EAX).db(0x35).dword(0x240000) // XOR EAX, 0x240000
                 .push(EAX).popf().pushf().pop(EBX));
 
         assertThat((m.cpu.reg(EBX) ^ m.cpu.reg(ECX)) & 0x240000).isEqualTo(0x240000);
@@ -64,7 +64,7 @@ class SystemInstructionTest {
         m.memory.writeDword(DATA, 1);
         m.memory.writeDword(DATA + 4, 2);
         runRing0(m.code0().movImm(EAX, 1).movImm(EDX, 2).movImm(EBX, 3).movImm(ECX, 4)
-                .db(0x0F, 0xC7, 0x0D).db(0, 0, 5, 0)        // CMPXCHG8B [DATA]
+                .db(0x0F, 0xC7, 0x0D).dword(DATA)        // CMPXCHG8B [DATA]
                 .movImm(ESI, 9).db(0x0F, 0x44, 0xFE));      // CMOVE EDI, ESI (ZF from CMPXCHG8B)
 
         assertThat(m.memory.readDword(DATA)).isEqualTo(3);
@@ -209,7 +209,7 @@ class SystemInstructionTest {
 
     @Test
     void sgdtSidtStrSldtReadBackTheTableRegisters() {
-        runRing0(m.code0().sgdt(DATA).db(0x0F, 0x01, 0x0D).db(0x08, 0, 5, 0) // SIDT [DATA+8]
+        runRing0(m.code0().sgdt(DATA).db(0x0F, 0x01, 0x0D).dword(DATA + 8) // SIDT [DATA+8]
                 .str(EAX).sldt(EBX));
 
         assertThat(m.memory.readWord(DATA)).isEqualTo(GDT_ENTRIES * 8 - 1);
@@ -280,10 +280,7 @@ class SystemInstructionTest {
     void protectedModeOnlyInstructionsAreUndefinedInRealMode() {
         for (int[] insn : new int[][]{{0x0F, 0x00, 0xC0}, {0x0F, 0x02, 0xC1}, {0x0F, 0x00, 0xE1}, {0x63, 0xC8}}) {
             TestMachine real = new TestMachine();
-            real.cpu.loadSegmentReal(SS, 0);
-            real.cpu.setReg(Cpu.ESP, 0x8000);
-            real.memory.writeWord(6 * 4, 0x0500);  // IVT[6] = 0000:0500
-            real.memory.writeByte(0x500, 0xF4);
+            real.realModeHandler(0x8000, 6, 0x500);
             real.load(real.code(BOOT, 16).db(insn).hlt());
 
             real.run();
@@ -291,5 +288,15 @@ class SystemInstructionTest {
             assertThat(real.cpu.eip()).as("#UD handler").isEqualTo(0x501);
             assertThat(real.memory.readWord(0x8000 - 6)).as("IP of the instruction").isEqualTo(BOOT);
         }
+    }
+
+    @Test
+    void cr0ExtensionTypeReadsOneAsOnTheP6Family() {
+        // SDM vol. 3, 2.5: ET is hardwired to 1 on P6-family processors, the family CPUID reports.
+        runRing0(m.code0().movFromCr(EBX, 0).movImm(EAX, 1).movToCr(0, EAX) // PE only, ET clear
+                .movFromCr(ECX, 0));
+
+        assertThat(m.cpu.reg(EBX) & 0x10).isEqualTo(0x10);
+        assertThat(m.cpu.reg(ECX)).isEqualTo(0x11);
     }
 }

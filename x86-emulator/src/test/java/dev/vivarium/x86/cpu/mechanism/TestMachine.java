@@ -232,6 +232,33 @@ final class TestMachine {
         return memory.readDword(cpu.segmentBase(SS) + cpu.reg(Cpu.ESP) + 4 * index);
     }
 
+    /** The top {@code count} dwords of the stack, lowest address first: an exception or call frame. */
+    int[] frame(int count) {
+        int[] r = new int[count];
+        for (int i = 0; i < count; i++) {
+            r[i] = stack(i);
+        }
+        return r;
+    }
+
+    /** The top {@code count} words of a 16-bit stack, lowest address first. */
+    int[] frame16(int count) {
+        int[] r = new int[count];
+        for (int i = 0; i < count; i++) {
+            r[i] = stack16(i);
+        }
+        return r;
+    }
+
+    /** Real mode with SS:SP = 0000:{@code sp} and IVT[{@code vector}] = 0000:{@code handlerIp} holding a HLT. */
+    void realModeHandler(int sp, int vector, int handlerIp) {
+        cpu.loadSegmentReal(Code.SS, 0);
+        cpu.setReg(Cpu.ESP, sp);
+        memory.writeWord(vector * 4, handlerIp);
+        memory.writeWord(vector * 4 + 2, 0);
+        memory.writeByte(handlerIp, 0xF4);
+    }
+
     /** The word at SS:SP + 2 * index, for 16-bit frames. */
     int stack16(int index) {
         return memory.readWord(cpu.segmentBase(SS) + (cpu.reg(Cpu.ESP) & 0xFFFF) + 2 * index);

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The committed guest kernels under guests/images, found from the repository root. */
-final class GuestImages {
+public final class TestImages {
 
     static Path root() {
         String env = System.getenv("VIVARIUM_ROOT");
@@ -19,7 +19,7 @@ final class GuestImages {
         throw new IllegalStateException("guests/images not found above " + start);
     }
 
-    static byte[] image(String name) {
+    public static byte[] image(String name) {
         try {
             return Files.readAllBytes(root().resolve("guests/images/" + name + ".elf"));
         } catch (IOException e) {
@@ -27,6 +27,6 @@ final class GuestImages {
         }
     }
 
-    private GuestImages() {
+    private TestImages() {
     }
 }

@@ -1,0 +1,170 @@
+package dev.vivarium.vcenter.inventory;
+
+import dev.vivarium.vcenter.inventory.InventoryEvent.AlarmCleared;
+import dev.vivarium.vcenter.inventory.InventoryEvent.AlarmRaised;
+import dev.vivarium.vcenter.inventory.InventoryEvent.HostConnected;
+import dev.vivarium.vcenter.inventory.InventoryEvent.HostJoined;
+import dev.vivarium.vcenter.inventory.InventoryEvent.HostLost;
+import dev.vivarium.vcenter.inventory.InventoryEvent.MaintenanceEntered;
+import dev.vivarium.vcenter.inventory.InventoryEvent.MaintenanceExited;
+import dev.vivarium.vcenter.inventory.InventoryEvent.RuleAdded;
+import dev.vivarium.vcenter.inventory.InventoryEvent.RuleRemoved;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmCreated;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmDeleted;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmMigrated;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmPowerRequested;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmPoweredOn;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmReconfigured;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmRestartedByHa;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmStopped;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * The inventory's state: hosts, VMs, rules, raised alarms and the most recent event log lines.
+ * Immutable: {@link #apply} returns a new inventory. Maps are copied on every event, which is
+ * cheap at the size of a cluster (tens of hosts, hundreds of VMs) and keeps snapshots and replies
+ * safe to share; they are sorted by name so listings come out in a stable order.
+ */
+public record Inventory(
+    SortedMap<String, HostRecord> hosts,
+    SortedMap<String, VmRecord> vms,
+    SortedMap<String, Rule> rules,
+    SortedMap<String, Alarm> alarms,
+    List<LogEntry> recentLog,
+    long lastLogSeq) implements InventorySerializable {
+
+  public Inventory {
+    hosts = frozen(hosts);
+    vms = frozen(vms);
+    rules = frozen(rules);
+    alarms = frozen(alarms);
+    recentLog = recentLog == null ? List.of() : List.copyOf(recentLog);
+  }
+
+  public static Inventory empty() {
+    return new Inventory(null, null, null, null, List.of(), 0);
+  }
+
+  /**
+   * The inventory after {@code e}, keeping the last {@code logCapacity} log lines (the full log
+   * stays in the journal).
+   */
+  public Inventory apply(InventoryEvent e, int logCapacity) {
+    Inventory next = applyToEntities(e);
+    String kind = e.kind();
+    String message = e.describe();
+    if (e instanceof VmStopped s) {
+      // The user reads a stop as what it was for: a power-off or a suspend.
+      boolean suspend = vms.containsKey(s.vm()) && vms.get(s.vm()).desired() == PowerState.SUSPENDED;
+      kind = suspend ? "VmSuspended" : "VmPoweredOff";
+      message = "VM " + s.vm() + (suspend ? " suspended" : " powered off") + " on " + s.host()
+          + " (epoch " + s.epoch() + ")";
+    }
+    LogEntry line = new LogEntry(lastLogSeq + 1, e.at(), e.by(), kind, e.entity(), message);
+    List<LogEntry> log = new ArrayList<>(recentLog.size() + 1);
+    int from = Math.max(0, recentLog.size() + 1 - logCapacity);
+    log.addAll(recentLog.subList(Math.min(from, recentLog.size()), recentLog.size()));
+    log.add(line);
+    return new Inventory(next.hosts, next.vms, next.rules, next.alarms, log, lastLogSeq + 1);
+  }
+
+  private Inventory applyToEntities(InventoryEvent e) {
+    if (e instanceof HostJoined j) {
+      return withHosts(putting(hosts, j.host(),
+          new HostRecord(j.host(), j.capacityMips(), j.memoryMiB(), HostState.JOINED)));
+    } else if (e instanceof HostConnected c) {
+      return withHost(c.host(), h -> h.withState(HostState.CONNECTED));
+    } else if (e instanceof HostLost l) {
+      return withHost(l.host(), h -> h.withState(HostState.LOST));
+    } else if (e instanceof MaintenanceEntered m) {
+      return withHost(m.host(), h -> h.withState(HostState.MAINTENANCE));
+    } else if (e instanceof MaintenanceExited m) {
+      return withHost(m.host(), h -> h.withState(HostState.CONNECTED));
+    } else if (e instanceof VmCreated c) {
+      return withVms(putting(vms, c.config().name(),
+          new VmRecord(c.config(), PowerState.POWERED_OFF, null, 0)));
+    } else if (e instanceof VmReconfigured r) {
+      return withVm(r.config().name(), v -> v.withConfig(r.config()));
+    } else if (e instanceof VmDeleted d) {
+      return withoutVm(d.vm());
+    } else if (e instanceof VmPowerRequested p) {
+      return withVm(p.vm(), v -> v.withDesired(p.desired()));
+    } else if (e instanceof VmPoweredOn on) {
+      return withVm(on.vm(), v -> v.startedOn(on.host(), on.epoch()));
+    } else if (e instanceof VmRestartedByHa r) {
+      return withVm(r.vm(), v -> v.startedOn(r.host(), r.epoch()));
+    } else if (e instanceof VmMigrated m) {
+      return withVm(m.vm(), v -> v.startedOn(m.toHost(), m.epoch()));
+    } else if (e instanceof VmStopped s) {
+      return withVm(s.vm(), VmRecord::stopped);
+    } else if (e instanceof RuleAdded r) {
+      return new Inventory(hosts, vms, putting(rules, r.rule().name(), r.rule()), alarms,
+          recentLog, lastLogSeq);
+    } else if (e instanceof RuleRemoved r) {
+      return new Inventory(hosts, vms, removing(rules, r.rule()), alarms, recentLog, lastLogSeq);
+    } else if (e instanceof AlarmRaised a) {
+      Alarm alarm = new Alarm(a.alarm(), a.target(), a.message(), a.at());
+      return new Inventory(hosts, vms, rules, putting(alarms, alarm.key(), alarm), recentLog,
+          lastLogSeq);
+    } else if (e instanceof AlarmCleared c) {
+      return new Inventory(hosts, vms, rules, removing(alarms, c.target() + "/" + c.alarm()),
+          recentLog, lastLogSeq);
+    }
+    throw new IllegalArgumentException("unhandled event " + e);
+  }
+
+  /** A deleted VM leaves its rules (a rule left with fewer than two VMs goes) and its alarms. */
+  private Inventory withoutVm(String vm) {
+    TreeMap<String, Rule> keptRules = new TreeMap<>();
+    rules.forEach((name, r) -> {
+      List<String> members = r.vms().stream().filter(m -> !m.equals(vm)).toList();
+      if (members.size() >= 2) keptRules.put(name, new Rule(name, r.kind(), members));
+    });
+    TreeMap<String, Alarm> keptAlarms = new TreeMap<>(alarms);
+    keptAlarms.values().removeIf(a -> a.entity().equals(vm));
+    return new Inventory(hosts, removing(vms, vm), keptRules, keptAlarms, recentLog, lastLogSeq);
+  }
+
+  private Inventory withHost(String name, UnaryOperator<HostRecord> f) {
+    return withHosts(putting(hosts, name, f.apply(hosts.get(name))));
+  }
+
+  private Inventory withVm(String name, UnaryOperator<VmRecord> f) {
+    return withVms(putting(vms, name, f.apply(vms.get(name))));
+  }
+
+  private Inventory withHosts(SortedMap<String, HostRecord> h) {
+    return new Inventory(h, vms, rules, alarms, recentLog, lastLogSeq);
+  }
+
+  private Inventory withVms(SortedMap<String, VmRecord> v) {
+    return new Inventory(hosts, v, rules, alarms, recentLog, lastLogSeq);
+  }
+
+  /** The rules of {@code kind} that name {@code vm}. */
+  public List<Rule> rulesOf(String vm, Rule.Kind kind) {
+    return rules.values().stream().filter(r -> r.kind() == kind && r.vms().contains(vm)).toList();
+  }
+
+  private static <V> SortedMap<String, V> putting(Map<String, V> m, String k, V v) {
+    TreeMap<String, V> copy = new TreeMap<>(m);
+    copy.put(k, v);
+    return copy;
+  }
+
+  private static <V> SortedMap<String, V> removing(Map<String, V> m, String k) {
+    TreeMap<String, V> copy = new TreeMap<>(m);
+    copy.remove(k);
+    return copy;
+  }
+
+  private static <V> SortedMap<String, V> frozen(Map<String, V> m) {
+    return Collections.unmodifiableSortedMap(m == null ? new TreeMap<>() : new TreeMap<>(m));
+  }
+}

@@ -1,0 +1,132 @@
+package dev.vivarium.vcenter.inventory;
+
+import java.time.Instant;
+
+/**
+ * What happened to the inventory: the journal holds these (as JSON), and each one is also a line
+ * of the event log, with who did it and when. New fields may be added to a record later; old
+ * events then read with the field's default, so never rename or remove a field.
+ */
+public sealed interface InventoryEvent extends InventorySerializable {
+
+  Instant at();
+
+  Initiator by();
+
+  /** The VM, host or rule the event is about. */
+  String entity();
+
+  /** A sentence for the event log. */
+  String describe();
+
+  /** The event's kind as the log and the API name it. */
+  default String kind() { return getClass().getSimpleName(); }
+
+  record HostJoined(String host, long capacityMips, int memoryMiB, Instant at, Initiator by)
+      implements InventoryEvent {
+    public String entity() { return host; }
+    public String describe() {
+      return "Host " + host + " joined (" + capacityMips + " MIPS, " + memoryMiB + " MiB)";
+    }
+  }
+
+  record HostConnected(String host, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return host; }
+    public String describe() { return "Host " + host + " connected"; }
+  }
+
+  record HostLost(String host, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return host; }
+    public String describe() { return "Host " + host + " lost"; }
+  }
+
+  record MaintenanceEntered(String host, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return host; }
+    public String describe() { return "Host " + host + " entered maintenance mode"; }
+  }
+
+  record MaintenanceExited(String host, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return host; }
+    public String describe() { return "Host " + host + " exited maintenance mode"; }
+  }
+
+  record VmCreated(VmConfig config, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return config.name(); }
+    public String describe() {
+      return "VM " + config.name() + " created (" + config.memoryMiB() + " MiB, image "
+          + config.image() + ")";
+    }
+  }
+
+  record VmReconfigured(VmConfig config, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return config.name(); }
+    public String describe() { return "VM " + config.name() + " reconfigured"; }
+  }
+
+  record VmDeleted(String vm, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return vm; }
+    public String describe() { return "VM " + vm + " deleted"; }
+  }
+
+  /** The user (or HA, DRS) changed what the VM should be; hosts follow by reconciliation. */
+  record VmPowerRequested(String vm, PowerState desired, Instant at, Initiator by)
+      implements InventoryEvent {
+    public String entity() { return vm; }
+    public String describe() { return "VM " + vm + " requested " + desired.apiName(); }
+  }
+
+  /** A host started the VM under a new datastore lease epoch. */
+  record VmPoweredOn(String vm, String host, long epoch, Instant at, Initiator by)
+      implements InventoryEvent {
+    public String entity() { return vm; }
+    public String describe() { return "VM " + vm + " powered on on " + host + " (epoch " + epoch + ")"; }
+  }
+
+  /** The VM stopped running on its host (powered off, or suspended to its checkpoint). */
+  record VmStopped(String vm, String host, long epoch, Instant at, Initiator by)
+      implements InventoryEvent {
+    public String entity() { return vm; }
+    public String describe() { return "VM " + vm + " stopped on " + host + " (epoch " + epoch + ")"; }
+  }
+
+  record VmMigrated(String vm, String fromHost, String toHost, long epoch, Instant at,
+      Initiator by) implements InventoryEvent {
+    public String entity() { return vm; }
+    public String describe() {
+      return "VM " + vm + " migrated from " + fromHost + " to " + toHost + " (epoch " + epoch + ")";
+    }
+  }
+
+  record VmRestartedByHa(String vm, String host, long epoch, Instant at, Initiator by)
+      implements InventoryEvent {
+    public String entity() { return vm; }
+    public String describe() {
+      return "VM " + vm + " restarted by HA on " + host + " (epoch " + epoch + ")";
+    }
+  }
+
+  record RuleAdded(Rule rule, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return rule.name(); }
+    public String describe() {
+      return (rule.kind() == Rule.Kind.AFFINITY ? "Affinity" : "Anti-affinity") + " rule "
+          + rule.name() + " added for " + String.join(", ", rule.vms());
+    }
+  }
+
+  record RuleRemoved(String rule, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return rule; }
+    public String describe() { return "Rule " + rule + " removed"; }
+  }
+
+  record AlarmRaised(String alarm, String target, String message, Instant at, Initiator by)
+      implements InventoryEvent {
+    public String entity() { return target; }
+    public String describe() { return "Alarm " + alarm + " raised on " + target + ": " + message; }
+  }
+
+  record AlarmCleared(String alarm, String target, Instant at, Initiator by)
+      implements InventoryEvent {
+    public String entity() { return target; }
+    public String describe() { return "Alarm " + alarm + " cleared on " + target; }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.vivarium.vcenter.inventory;
+
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmCreated;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmDeleted;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmMigrated;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmPowerRequested;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmPoweredOn;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmReconfigured;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmRestartedByHa;
+import dev.vivarium.vcenter.inventory.InventoryEvent.VmStopped;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Checks VM commands against the inventory and says which events they cause. */
+public final class VmDecisions {
+
+  /** The power operations VirtualCenter allows from each state (the rest are InvalidPowerState). */
+  private static final Map<PowerState, Set<PowerState>> ALLOWED = Map.of(
+      PowerState.POWERED_OFF, EnumSet.of(PowerState.POWERED_ON),
+      PowerState.POWERED_ON, EnumSet.of(PowerState.POWERED_OFF, PowerState.SUSPENDED,
+          PowerState.PAUSED),
+      PowerState.PAUSED, EnumSet.of(PowerState.POWERED_ON, PowerState.POWERED_OFF),
+      PowerState.SUSPENDED, EnumSet.of(PowerState.POWERED_ON, PowerState.POWERED_OFF));
+
+  private VmDecisions() {}
+
+  public static Decision create(Inventory s, VmConfig config, Instant at, Initiator by) {
+    if (config == null) return Decision.badRequest("VM configuration is missing");
+    Optional<String> bad = VmValidation.check(config);
+    if (bad.isPresent()) return Decision.badRequest(bad.get());
+    if (s.vms().containsKey(config.name())) {
+      return Decision.conflict("a VM named " + config.name() + " already exists");
+    }
+    return Decision.accept(new VmCreated(config, at, by));
+  }
+
+  /** Shares, reservation, limit and priority change at any time; memory and workload when off. */
+  public static Decision reconfigure(Inventory s, VmConfig config, Instant at, Initiator by) {
+    if (config == null) return Decision.badRequest("VM configuration is missing");
+    VmRecord vm = s.vms().get(config.name());
+    if (vm == null) return Decision.notFound("no VM named " + config.name());
+    Optional<String> bad = VmValidation.check(config);
+    if (bad.isPresent()) return Decision.badRequest(bad.get());
+    if (vm.config().equals(config)) return Decision.unchanged();
+    if ((vm.desired() != PowerState.POWERED_OFF || vm.running())
+        && vm.config().needsPowerOffToBecome(config)) {
+      return Decision.conflict("VM " + config.name() + " is " + vm.desired().apiName()
+          + "; power it off to change its memory, image or command line");
+    }
+    return Decision.accept(new VmReconfigured(config, at, by));
+  }
+
+  public static Decision delete(Inventory s, String name, Instant at, Initiator by) {
+    VmRecord vm = s.vms().get(name);
+    if (vm == null) return Decision.notFound("no VM named " + name);
+    if (vm.desired() != PowerState.POWERED_OFF || vm.running()) {
+      return Decision.conflict("VM " + name + " is " + vm.desired().apiName()
+          + (vm.running() ? " on " + vm.host() : "") + "; power it off before deleting it");
+    }
+    return Decision.accept(new VmDeleted(name, at, by));
+  }
+
+  /** Records the power state the user wants; the hosts follow through reconciliation. */
+  public static Decision requestPower(Inventory s, String name, PowerState desired, Instant at,
+      Initiator by) {
+    if (desired == null) return Decision.badRequest("power state is missing");
+    VmRecord vm = s.vms().get(name);
+    if (vm == null) return Decision.notFound("no VM named " + name);
+    if (vm.desired() == desired) {
+      return Decision.conflict("VM " + name + " is already " + desired.apiName());
+    }
+    if (!ALLOWED.get(vm.desired()).contains(desired)) {
+      return Decision.conflict("VM " + name + " is " + vm.desired().apiName() + "; it cannot become "
+          + desired.apiName());
+    }
+    return Decision.accept(new VmPowerRequested(name, desired, at, by));
+  }
+
+  /**
+   * A host reports that it started the VM under lease {@code epoch}. The epoch must be newer than
+   * any the inventory has seen for the VM: an older one comes from a host that lost the lease.
+   * A start by HA is logged as an HA restart.
+   */
+  public static Decision started(Inventory s, String name, String host, long epoch, Instant at,
+      Initiator by) {
+    VmRecord vm = s.vms().get(name);
+    if (vm == null) return Decision.notFound("no VM named " + name);
+    Decision hostProblem = hostTakesVms(s, host);
+    if (hostProblem != null) return hostProblem;
+    if (host.equals(vm.host()) && epoch == vm.epoch()) return Decision.unchanged();
+    if (epoch <= vm.epoch()) {
+      return Decision.conflict("stale lease: VM " + name + " is at epoch " + vm.epoch()
+          + ", " + host + " reported epoch " + epoch);
+    }
+    return Decision.accept(by.kind() == Initiator.Kind.HA
+        ? new VmRestartedByHa(name, host, epoch, at, by)
+        : new VmPoweredOn(name, host, epoch, at, by));
+  }
+
+  /** A host reports that the VM stopped; only its current owner, at its current epoch, can. */
+  public static Decision stopped(Inventory s, String name, String host, long epoch, Instant at,
+      Initiator by) {
+    VmRecord vm = s.vms().get(name);
+    if (vm == null) return Decision.notFound("no VM named " + name);
+    if (!vm.running() && epoch == vm.epoch()) return Decision.unchanged();
+    if (!host.equals(vm.host()) || epoch != vm.epoch()) {
+      return Decision.conflict("stale report: VM " + name + " runs on "
+          + (vm.running() ? vm.host() : "no host") + " at epoch " + vm.epoch() + ", not on "
+          + host + " at epoch " + epoch);
+    }
+    return Decision.accept(new VmStopped(name, host, epoch, at, by));
+  }
+
+  /** A migration handed the VM's lease from {@code from} to {@code to} at a newer epoch. */
+  public static Decision migrated(Inventory s, String name, String from, String to, long epoch,
+      Instant at, Initiator by) {
+    VmRecord vm = s.vms().get(name);
+    if (vm == null) return Decision.notFound("no VM named " + name);
+    Decision hostProblem = hostTakesVms(s, to);
+    if (hostProblem != null) return hostProblem;
+    if (!from.equals(vm.host())) {
+      return Decision.conflict("VM " + name + " runs on " + (vm.running() ? vm.host() : "no host")
+          + ", not on " + from);
+    }
+    if (epoch <= vm.epoch()) {
+      return Decision.conflict("stale lease: VM " + name + " is at epoch " + vm.epoch()
+          + ", the migration reported epoch " + epoch);
+    }
+    return Decision.accept(new VmMigrated(name, from, to, epoch, at, by));
+  }
+
+  private static Decision hostTakesVms(Inventory s, String host) {
+    HostRecord h = host == null ? null : s.hosts().get(host);
+    if (h == null) return Decision.notFound("no host named " + host);
+    if (!h.state().up()) {
+      return Decision.conflict("host " + host + " is " + h.state().name().toLowerCase());
+    }
+    return null;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.vivarium.vcenter.reconcile;
+
+/** One step that brings the hosts closer to the inventory. */
+public sealed interface ReconcileAction {
+
+  /** Start {@code vm}, which should run and runs nowhere, on {@code host}. */
+  record Place(String vm, String host, long lastEpoch) implements ReconcileAction {}
+
+  /** Stop {@code vm} on {@code host}, where it runs but should not; {@code why} for the log. */
+  record Stop(String vm, String host, long epoch, boolean suspend, String why)
+      implements ReconcileAction {}
+
+  /** {@code vm} should run but no host can take it now (capacity, rules); {@code why} says. */
+  record Unplaceable(String vm, String why) implements ReconcileAction {}
+
+  /** {@code vm} ran on a lost host: HA restarts it, reconciliation leaves it alone. */
+  record AwaitHa(String vm, String lostHost) implements ReconcileAction {}
+}

@@ -1,0 +1,120 @@
+package dev.vivarium.vcenter.reconcile;
+
+import dev.vivarium.vcenter.host.HostChannel;
+import dev.vivarium.vcenter.host.HostDirective;
+import dev.vivarium.vcenter.inventory.Initiator;
+import dev.vivarium.vcenter.inventory.Inventory;
+import dev.vivarium.vcenter.inventory.InventorySerializable;
+import dev.vivarium.vcenter.inventory.VmRecord;
+import dev.vivarium.vcenter.protocol.Answers.InventorySnapshot;
+import dev.vivarium.vcenter.protocol.InventoryCommand;
+import dev.vivarium.vcenter.protocol.InventoryCommand.ClearAlarm;
+import dev.vivarium.vcenter.protocol.InventoryCommand.GetInventory;
+import dev.vivarium.vcenter.protocol.InventoryCommand.RaiseAlarm;
+import dev.vivarium.vcenter.reconcile.ReconcileAction.Place;
+import dev.vivarium.vcenter.reconcile.ReconcileAction.Stop;
+import dev.vivarium.vcenter.reconcile.ReconcileAction.Unplaceable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Reconciles continuously: keeps the hosts' latest reports, and every period reads the inventory,
+ * runs {@link Reconciler} and sends the resulting directives through the {@link HostChannel}. A
+ * placement sent is remembered until the host reports the VM or the placement times out, so a
+ * slow start is not placed twice. A VM that cannot be placed gets the alarm {@value #ALARM},
+ * cleared when it is placed. Run one per cluster (as a singleton beside the inventory); hosts send
+ * it {@link Report}s.
+ */
+public final class ReconcilerActor {
+
+  public static final String ALARM = "placement";
+
+  public sealed interface Msg {}
+
+  /** A host's report of what runs on it; hosts send one every period (and on every change). */
+  public record Report(HostReport report) implements Msg, InventorySerializable {}
+
+  private record Tick() implements Msg {}
+
+  private record Observed(InventorySnapshot snapshot) implements Msg {}
+
+  private record Unanswered(String why) implements Msg {}
+
+  private record InFlight(String host, long deadlineNanos) {}
+
+  private final ActorContext<Msg> ctx;
+  private final ActorRef<InventoryCommand> inventory;
+  private final HostChannel channel;
+  private final Duration placementTimeout;
+  private final Map<String, HostReport> reports = new HashMap<>();
+  private final Map<String, InFlight> inFlight = new HashMap<>();
+
+  public static Behavior<Msg> create(ActorRef<InventoryCommand> inventory, HostChannel channel,
+      Duration period, Duration placementTimeout) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(new Tick(), period);
+      return new ReconcilerActor(ctx, inventory, channel, placementTimeout).behavior();
+    }));
+  }
+
+  private ReconcilerActor(ActorContext<Msg> ctx, ActorRef<InventoryCommand> inventory,
+      HostChannel channel, Duration placementTimeout) {
+    this.ctx = ctx;
+    this.inventory = inventory;
+    this.channel = channel;
+    this.placementTimeout = placementTimeout;
+  }
+
+  private Behavior<Msg> behavior() {
+    return Behaviors.receive(Msg.class)
+        .onMessage(Report.class, r -> {
+          reports.put(r.report().host(), r.report());
+          return Behaviors.same();
+        })
+        .onMessage(Tick.class, t -> {
+          ctx.ask(InventorySnapshot.class, inventory, placementTimeout, GetInventory::new,
+              (answer, failure) -> answer != null ? new Observed(answer)
+                  : new Unanswered(String.valueOf(failure)));
+          return Behaviors.same();
+        })
+        .onMessage(Observed.class, o -> {
+          reconcile(o.snapshot().inventory());
+          return Behaviors.same();
+        })
+        .onMessage(Unanswered.class, u -> {
+          // The inventory is moving to another node or its database is down: try next period.
+          ctx.getLog().info("inventory did not answer, reconciling next period: {}", u.why());
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private void reconcile(Inventory inv) {
+    long now = System.nanoTime();
+    inFlight.entrySet().removeIf(e -> now - e.getValue().deadlineNanos() > 0
+        || reports.values().stream().anyMatch(r -> r.running().containsKey(e.getKey())));
+    Map<String, String> pending = new HashMap<>();
+    inFlight.forEach((vm, f) -> pending.put(vm, f.host()));
+    for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending)) {
+      if (a instanceof Place p) {
+        VmRecord vm = inv.vms().get(p.vm());
+        channel.send(new HostDirective.PowerOn(p.host(), p.vm(), vm.config(), p.lastEpoch()));
+        inFlight.put(p.vm(), new InFlight(p.host(), now + placementTimeout.toNanos()));
+        if (inv.alarms().containsKey(p.vm() + "/" + ALARM)) {
+          inventory.tell(new ClearAlarm(ALARM, p.vm(), Initiator.drs(), ctx.getSystem().ignoreRef()));
+        }
+      } else if (a instanceof Stop s) {
+        ctx.getLog().info("stopping {} on {}: {}", s.vm(), s.host(), s.why());
+        channel.send(new HostDirective.Stop(s.host(), s.vm(), s.epoch(), s.suspend()));
+      } else if (a instanceof Unplaceable u && !inv.alarms().containsKey(u.vm() + "/" + ALARM)) {
+        inventory.tell(new RaiseAlarm(ALARM, u.vm(), "cannot place: " + u.why(), Initiator.drs(),
+            ctx.getSystem().ignoreRef()));
+      }
+    }
+  }
+}

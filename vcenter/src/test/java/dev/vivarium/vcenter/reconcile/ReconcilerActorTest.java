@@ -1,0 +1,149 @@
+package dev.vivarium.vcenter.reconcile;
+
+import static dev.vivarium.vcenter.inventory.Fixtures.ALICE;
+import static dev.vivarium.vcenter.inventory.Fixtures.vm;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import dev.vivarium.vcenter.entity.InventoryEntity;
+import dev.vivarium.vcenter.entity.InventorySettings;
+import dev.vivarium.vcenter.host.HostChannel;
+import dev.vivarium.vcenter.host.HostDirective;
+import dev.vivarium.vcenter.inventory.Initiator;
+import dev.vivarium.vcenter.inventory.Inventory;
+import dev.vivarium.vcenter.inventory.PowerState;
+import dev.vivarium.vcenter.inventory.VmRecord;
+import dev.vivarium.vcenter.protocol.Answers.InventorySnapshot;
+import dev.vivarium.vcenter.protocol.InventoryCommand;
+import dev.vivarium.vcenter.protocol.InventoryCommand.ConnectHost;
+import dev.vivarium.vcenter.protocol.InventoryCommand.CreateVm;
+import dev.vivarium.vcenter.protocol.InventoryCommand.GetInventory;
+import dev.vivarium.vcenter.protocol.InventoryCommand.JoinHost;
+import dev.vivarium.vcenter.protocol.InventoryCommand.RecordVmStarted;
+import dev.vivarium.vcenter.protocol.InventoryCommand.RecordVmStopped;
+import dev.vivarium.vcenter.protocol.InventoryCommand.ReconfigureVm;
+import dev.vivarium.vcenter.protocol.InventoryCommand.RequestPowerState;
+import dev.vivarium.vcenter.protocol.Reply;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler between a real inventory entity (in-memory journal) and two simulated hosts
+ * behind the {@link HostChannel} seam. The simulated hosts do what a host agent does at the
+ * seam: start what they are told under the next epoch, stop what they are told, report both to
+ * the inventory and report what runs to the reconciler.
+ */
+class ReconcilerActorTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private final ActorTestKit kit = ActorTestKit.create(
+      EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+
+  @AfterEach
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  /** Two hosts that follow directives, as a host agent would. */
+  private static final class SimulatedHosts implements HostChannel {
+    final Map<String, Map<String, Long>> running = new ConcurrentHashMap<>();
+    final ActorRef<InventoryCommand> inventory;
+    final ActorRef<Reply> ignore;
+    final AtomicReference<ActorRef<ReconcilerActor.Msg>> reconciler = new AtomicReference<>();
+
+    SimulatedHosts(ActorRef<InventoryCommand> inventory, ActorRef<Reply> ignore, String... hosts) {
+      this.inventory = inventory;
+      this.ignore = ignore;
+      for (String h : hosts) running.put(h, new ConcurrentHashMap<>());
+    }
+
+    @Override
+    public void send(HostDirective d) {
+      Map<String, Long> here = running.get(d.host());
+      if (d instanceof HostDirective.PowerOn on) {
+        long epoch = on.lastEpoch() + 1;
+        here.put(on.vm(), epoch);
+        inventory.tell(new RecordVmStarted(on.vm(), on.host(), epoch, Initiator.host(on.host()), ignore));
+      } else if (d instanceof HostDirective.Stop st) {
+        here.remove(st.vm());
+        inventory.tell(new RecordVmStopped(st.vm(), st.host(), st.epoch(), Initiator.host(st.host()), ignore));
+      }
+      report(d.host());
+    }
+
+    void report(String host) {
+      reconciler.get().tell(new ReconcilerActor.Report(new HostReport(host, new HashMap<>(running.get(host)))));
+    }
+  }
+
+  private void change(ActorRef<InventoryCommand> inv, Function<ActorRef<Reply>, InventoryCommand> c) {
+    TestProbe<Reply> probe = kit.createTestProbe(Reply.class);
+    inv.tell(c.apply(probe.getRef()));
+    probe.expectMessageClass(Reply.Accepted.class, WAIT);
+  }
+
+  private Inventory read(ActorRef<InventoryCommand> inv) {
+    TestProbe<InventorySnapshot> probe = kit.createTestProbe(InventorySnapshot.class);
+    inv.tell(new GetInventory(probe.getRef()));
+    return probe.expectMessageClass(InventorySnapshot.class, WAIT).inventory();
+  }
+
+  @Test
+  void placesStopsAndRaisesAndClearsThePlacementAlarm() {
+    InventorySettings settings = InventorySettings.from(ConfigFactory.load());
+    ActorRef<InventoryCommand> inv = kit.spawn(InventoryEntity.create(settings, Clock.systemUTC()));
+    SimulatedHosts hosts = new SimulatedHosts(inv, kit.system().ignoreRef(), "h1", "h2");
+    for (String h : List.of("h1", "h2")) {
+      change(inv, r -> new JoinHost(h, 1000, 1024, Initiator.host(h), r));
+      change(inv, r -> new ConnectHost(h, Initiator.host(h), r));
+    }
+    hosts.reconciler.set(kit.spawn(ReconcilerActor.create(inv, hosts, Duration.ofMillis(100),
+        Duration.ofSeconds(2))));
+    hosts.report("h1");
+    hosts.report("h2");
+    for (String n : List.of("a", "b", "c")) {
+      change(inv, r -> new CreateVm(vm(n, 256), ALICE, r));
+      change(inv, r -> new RequestPowerState(n, PowerState.POWERED_ON, ALICE, r));
+    }
+    change(inv, r -> new CreateVm(vm("big", 2048), ALICE, r));
+    change(inv, r -> new RequestPowerState("big", PowerState.POWERED_ON, ALICE, r));
+
+    await().atMost(WAIT).until(() -> {
+      Inventory s = read(inv);
+      return List.of("a", "b", "c").stream().allMatch(n -> s.vms().get(n).running())
+          && s.alarms().containsKey("big/" + ReconcilerActor.ALARM);
+    });
+    Inventory placed = read(inv);
+    assertThat(placed.vms().values().stream().filter(VmRecord::running).map(VmRecord::host).distinct())
+        .as("spread over both hosts").containsExactlyInAnyOrder("h1", "h2");
+    assertThat(placed.vms().get("a").epoch()).isEqualTo(1);
+    assertThat(hosts.running.get("h1").size() + hosts.running.get("h2").size()).isEqualTo(3);
+
+    change(inv, r -> new RequestPowerState("a", PowerState.POWERED_OFF, ALICE, r));
+    await().atMost(WAIT).until(() -> !read(inv).vms().get("a").running());
+    assertThat(hosts.running.values()).noneMatch(m -> m.containsKey("a"));
+
+    change(inv, r -> new RequestPowerState("big", PowerState.POWERED_OFF, ALICE, r));
+    change(inv, r -> new ReconfigureVm(vm("big", 512), ALICE, r));
+    change(inv, r -> new RequestPowerState("big", PowerState.POWERED_ON, ALICE, r));
+    await().atMost(WAIT).until(() -> read(inv).vms().get("big").running());
+    Inventory done = read(inv);
+    assertThat(done.alarms()).isEmpty();
+    assertThat(done.recentLog()).extracting(l -> l.kind())
+        .contains("AlarmRaised", "AlarmCleared", "VmPoweredOn", "VmPoweredOff");
+  }
+}

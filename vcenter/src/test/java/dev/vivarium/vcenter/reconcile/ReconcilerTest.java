@@ -1,0 +1,115 @@
+package dev.vivarium.vcenter.reconcile;
+
+import static dev.vivarium.vcenter.inventory.Fixtures.ALICE;
+import static dev.vivarium.vcenter.inventory.Fixtures.T0;
+import static dev.vivarium.vcenter.inventory.Fixtures.accept;
+import static dev.vivarium.vcenter.inventory.Fixtures.vm;
+import static dev.vivarium.vcenter.inventory.Fixtures.withHosts;
+import static dev.vivarium.vcenter.inventory.Fixtures.withVm;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vivarium.vcenter.inventory.HostDecisions;
+import dev.vivarium.vcenter.inventory.Initiator;
+import dev.vivarium.vcenter.inventory.Inventory;
+import dev.vivarium.vcenter.inventory.PowerState;
+import dev.vivarium.vcenter.inventory.Rule;
+import dev.vivarium.vcenter.inventory.RuleDecisions;
+import dev.vivarium.vcenter.inventory.VmDecisions;
+import dev.vivarium.vcenter.reconcile.ReconcileAction.AwaitHa;
+import dev.vivarium.vcenter.reconcile.ReconcileAction.Place;
+import dev.vivarium.vcenter.reconcile.ReconcileAction.Stop;
+import dev.vivarium.vcenter.reconcile.ReconcileAction.Unplaceable;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReconcilerTest {
+
+  private static Inventory startedOn(Inventory s, String vm, String host, long epoch) {
+    return accept(s, VmDecisions.started(s, vm, host, epoch, T0, Initiator.host(host)));
+  }
+
+  private static List<HostReport> reports(HostReport... r) { return List.of(r); }
+
+  @Test
+  void placesOnTheLeastLoadedConnectedHostOutsideMaintenance() {
+    Inventory s = withHosts(3);
+    s = accept(s, HostDecisions.enterMaintenance(s, "host-3", T0, ALICE));
+    s = withVm(s, vm("big", 512), PowerState.POWERED_ON);
+    s = startedOn(s, "big", "host-1", 1);
+    s = withVm(s, vm("new", 128), PowerState.POWERED_ON);
+    List<ReconcileAction> actions = Reconciler.reconcile(s, reports(
+        new HostReport("host-1", Map.of("big", 1L)), new HostReport("host-2", Map.of()),
+        new HostReport("host-3", Map.of())), Map.of());
+    assertThat(actions).containsExactly(new Place("new", "host-2", 0));
+  }
+
+  @Test
+  void spreadsSeveralNewVmsAndCountsWhatItPlacesInTheSamePass() {
+    Inventory s = withHosts(2);
+    for (String n : List.of("a", "b", "c", "d")) s = withVm(s, vm(n, 256), PowerState.POWERED_ON);
+    List<ReconcileAction> actions = Reconciler.reconcile(s, reports(
+        new HostReport("host-1", Map.of()), new HostReport("host-2", Map.of())), Map.of());
+    assertThat(actions).containsExactly(new Place("a", "host-1", 0), new Place("b", "host-2", 0),
+        new Place("c", "host-1", 0), new Place("d", "host-2", 0));
+  }
+
+  @Test
+  void stopsWhatShouldNotRunAndLeavesWhatShould() {
+    Inventory s = withHosts(2);
+    s = withVm(s, vm("on", 64), PowerState.POWERED_ON);
+    s = startedOn(s, "on", "host-1", 5);
+    s = withVm(s, vm("off", 64), PowerState.POWERED_OFF);
+    s = withVm(s, vm("sus", 64), PowerState.POWERED_ON);
+    s = startedOn(s, "sus", "host-2", 1);
+    s = accept(s, VmDecisions.requestPower(s, "sus", PowerState.SUSPENDED, T0, ALICE));
+    List<ReconcileAction> actions = Reconciler.reconcile(s, reports(
+        new HostReport("host-1", Map.of("on", 5L, "off", 2L, "ghost", 1L)),
+        new HostReport("host-2", Map.of("on", 4L, "sus", 1L))), Map.of());
+    assertThat(actions).extracting(a -> a instanceof Stop st ? st.vm() + "@" + st.host() + (st.suspend() ? ":suspend" : "") : a.toString())
+        .containsExactlyInAnyOrder("ghost@host-1", "off@host-1", "on@host-2", "sus@host-2:suspend");
+  }
+
+  @Test
+  void leavesTheVmsOfALostHostToHaAndWaitsForAHostThatHasNotReported() {
+    Inventory s = withHosts(3);
+    s = withVm(s, vm("x", 64), PowerState.POWERED_ON);
+    s = startedOn(s, "x", "host-1", 1);
+    s = withVm(s, vm("y", 64), PowerState.POWERED_ON);
+    s = startedOn(s, "y", "host-2", 1);
+    s = accept(s, HostDecisions.lost(s, "host-1", T0, Initiator.host("host-2")));
+    List<ReconcileAction> actions = Reconciler.reconcile(s, reports(
+        new HostReport("host-1", Map.of("x", 1L)), // a lost host's report does not count
+        new HostReport("host-3", Map.of())), Map.of());
+    assertThat(actions).containsExactly(new AwaitHa("x", "host-1"));
+  }
+
+  @Test
+  void respectsAntiAffinityAndPrefersAffinityPartners() {
+    Inventory s = withHosts(3);
+    for (String n : List.of("a", "b", "c", "d")) s = withVm(s, vm(n, 64), PowerState.POWERED_ON);
+    s = startedOn(s, "a", "host-1", 1);
+    s = startedOn(s, "d", "host-3", 1);
+    s = accept(s, RuleDecisions.add(s, new Rule("apart", Rule.Kind.ANTI_AFFINITY, List.of("a", "b")), T0, ALICE));
+    s = accept(s, RuleDecisions.add(s, new Rule("together", Rule.Kind.AFFINITY, List.of("c", "d")), T0, ALICE));
+    List<ReconcileAction> actions = Reconciler.reconcile(s, reports(
+        new HostReport("host-1", Map.of("a", 1L)), new HostReport("host-2", Map.of()),
+        new HostReport("host-3", Map.of("d", 1L))), Map.of());
+    assertThat(actions).containsExactly(new Place("b", "host-2", 0), new Place("c", "host-3", 0));
+  }
+
+  @Test
+  void saysWhyAVmCannotBePlacedAndSkipsPlacementsInFlight() {
+    Inventory s = withHosts(1);
+    s = withVm(s, vm("huge", 2048), PowerState.POWERED_ON);
+    s = withVm(s, vm("half", 600), PowerState.POWERED_ON);
+    s = withVm(s, vm("other", 600), PowerState.POWERED_ON);
+    List<ReconcileAction> actions = Reconciler.reconcile(s,
+        reports(new HostReport("host-1", Map.of())), Map.of("half", "host-1"));
+    assertThat(actions).hasSize(2);
+    assertThat(actions.get(0)).isInstanceOf(Unplaceable.class);
+    assertThat(((Unplaceable) actions.get(0)).why()).contains("2048 MiB");
+    assertThat(actions.get(1)).isEqualTo(new Unplaceable("other",
+        "no connected host has 600 MiB and 0 MIPS free"));
+  }
+}
