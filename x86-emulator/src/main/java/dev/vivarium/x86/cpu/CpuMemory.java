@@ -98,7 +98,7 @@ abstract class CpuMemory extends CpuState {
     }
 
     /** CR0.AM, EFLAGS.AC and CPL 3 together enable the alignment check. */
-    private boolean alignmentChecked() {
+    final boolean alignmentChecked() {
         return cpl == 3 && (cr0 & CR0_AM) != 0 && (flags & AC) != 0;
     }
 
@@ -254,14 +254,20 @@ abstract class CpuMemory extends CpuState {
 
     final int read16(int seg, int off) {
         if (Integer.compareUnsigned(off, segReadEnd[seg]) < 0 && !paging) {
-            return mem.readWord(segBase[seg] + off);
+            int la = segBase[seg] + off;
+            if ((la & 1) == 0 || !alignmentChecked()) {
+                return mem.readWord(la);
+            }
         }
         return readLin16(linear(seg, off, 2, false), userAccess());
     }
 
     final int read32(int seg, int off) {
         if (Integer.compareUnsigned(off, segReadEnd[seg]) < 0 && !paging) {
-            return mem.readDword(segBase[seg] + off);
+            int la = segBase[seg] + off;
+            if ((la & 3) == 0 || !alignmentChecked()) {
+                return mem.readDword(la);
+            }
         }
         return readLin32(linear(seg, off, 4, false), userAccess());
     }
@@ -276,16 +282,22 @@ abstract class CpuMemory extends CpuState {
 
     final void write16(int seg, int off, int v) {
         if (Integer.compareUnsigned(off, segWriteEnd[seg]) < 0 && !paging) {
-            mem.writeWord(segBase[seg] + off, v);
-            return;
+            int la = segBase[seg] + off;
+            if ((la & 1) == 0 || !alignmentChecked()) {
+                mem.writeWord(la, v);
+                return;
+            }
         }
         writeLin16(linear(seg, off, 2, true), v, userAccess());
     }
 
     final void write32(int seg, int off, int v) {
         if (Integer.compareUnsigned(off, segWriteEnd[seg]) < 0 && !paging) {
-            mem.writeDword(segBase[seg] + off, v);
-            return;
+            int la = segBase[seg] + off;
+            if ((la & 3) == 0 || !alignmentChecked()) {
+                mem.writeDword(la, v);
+                return;
+            }
         }
         writeLin32(linear(seg, off, 4, true), v, userAccess());
     }
