@@ -113,7 +113,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     /** Executes up to {@code maxInstructions} instructions (a REP iteration counts as one). */
     public Exit run(long maxInstructions) {
         sliceEnd = icount + maxInstructions;
-        fetchPage = -1; // the board may have restored or remapped memory since the last slice
+        fetchLen = 0; // the board may have restored or remapped memory since the last slice
         while (icount < sliceEnd) {
             if (shutdown) {
                 return Exit.SHUTDOWN;
@@ -195,7 +195,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         segAttr[seg] = ATTR_P | ATTR_S | ATTR_RW | ATTR_ACCESSED | (seg == CS ? ATTR_CODE : 0);
         updateSegCheck(seg);
         if (seg == CS) {
-            fetchPage = -1;
+            fetchLen = 0;
         }
     }
 
@@ -206,7 +206,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         segLimit[seg] = limit;
         segAttr[seg] = attributes & 0xF0FF;
         if (seg == CS) {
-            fetchPage = -1;
+            fetchLen = 0;
             cpl = protectedMode() ? selector & 3 : 0;
         }
         updateSegCheck(seg);
@@ -400,9 +400,29 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         segOverride = -1;
         rep = 0;
         lock = false;
-        int op;
+        int op = fetch8();
+        if (PREFIX[op]) {
+            op = prefixes(op, cs32);
+        }
+        if (op == 0x0F) {
+            execute0F(fetch8());
+        } else {
+            execute1(op);
+        }
+    }
+
+    /** Opcode bytes that are prefixes; most instructions have none, so one table read decides. */
+    private static final boolean[] PREFIX = new boolean[256];
+
+    static {
+        for (int p : new int[]{0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3}) {
+            PREFIX[p] = true;
+        }
+    }
+
+    /** Consumes the prefixes starting with {@code op}; returns the opcode byte after them. */
+    private int prefixes(int op, boolean cs32) {
         while (true) {
-            op = fetch8();
             switch (op) {
                 case 0x26 -> segOverride = ES;
                 case 0x2E -> segOverride = CS;
@@ -418,14 +438,10 @@ public final class Cpu extends CpuSystem implements Snapshottable {
                     if (lock) {
                         checkLockable(op);
                     }
-                    if (op == 0x0F) {
-                        execute0F(fetch8());
-                    } else {
-                        execute1(op);
-                    }
-                    return;
+                    return op;
                 }
             }
+            op = fetch8();
         }
     }
 
@@ -836,7 +852,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     private void portOut(int port, int size, int v) {
         checkIo(port, size);
         io.out(port & 0xFFFF, size, v);
-        fetchPage = -1; // a port write may remap memory (the A20 gate, say)
+        fetchLen = 0; // a port write may remap memory (the A20 gate, say)
     }
 
     // ---- LOCK ----
@@ -1166,378 +1182,562 @@ public final class Cpu extends CpuSystem implements Snapshottable {
 
     private void execute1(int op) {
         switch (op) {
-            case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38 -> {
-                modrm();
-                int r = alu(op >>> 3, rm8(), reg8(regField), 7);
-                if (op != 0x38) setRm8(r);
-            }
-            case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39 -> {
-                modrm();
-                int top = topV();
-                int r = alu(op >>> 3, rmV(), regV(regField), top);
-                if (op != 0x39) setRmV(r);
-            }
-            case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A -> {
-                modrm();
-                int r = alu(op >>> 3, reg8(regField), rm8(), 7);
-                if (op != 0x3A) setReg8(regField, r);
-            }
-            case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B -> {
-                modrm();
-                int r = alu(op >>> 3, regV(regField), rmV(), topV());
-                if (op != 0x3B) setRegV(regField, r);
-            }
-            case 0x04, 0x0C, 0x14, 0x1C, 0x24, 0x2C, 0x34, 0x3C -> {
-                int r = alu(op >>> 3, reg[EAX] & 0xFF, fetch8(), 7);
-                if (op != 0x3C) setReg8(EAX, r);
-            }
-            case 0x05, 0x0D, 0x15, 0x1D, 0x25, 0x2D, 0x35, 0x3D -> {
-                int r = alu(op >>> 3, regV(EAX), immV(), topV());
-                if (op != 0x3D) setRegV(EAX, r);
-            }
+            case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38 -> aluRm8Reg8(op);
+            case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39 -> aluRmReg(op);
+            case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A -> aluReg8Rm8(op);
+            case 0x03, 0x0B, 0x13, 0x1B, 0x23, 0x2B, 0x33, 0x3B -> aluRegRm(op);
+            case 0x04, 0x0C, 0x14, 0x1C, 0x24, 0x2C, 0x34, 0x3C -> aluAlImm(op);
+            case 0x05, 0x0D, 0x15, 0x1D, 0x25, 0x2D, 0x35, 0x3D -> aluAccImm(op);
             case 0x06, 0x0E, 0x16, 0x1E -> push(segSel[op >>> 3], o32);
             case 0x07, 0x17, 0x1F -> popSegment(op >>> 3);
             case 0x27 -> daa();
             case 0x2F -> das();
             case 0x37 -> aaa(false);
             case 0x3F -> aaa(true);
-            case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47 -> setRegV(op & 7, inc(regV(op & 7), topV()));
-            case 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F -> setRegV(op & 7, dec(regV(op & 7), topV()));
-            case 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57 -> push(regV(op & 7), o32);
-            case 0x58, 0x59, 0x5A, 0x5B, 0x5C, 0x5D, 0x5E, 0x5F -> setRegV(op & 7, pop(o32));
+            case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47 -> incReg(op);
+            case 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F -> decReg(op);
+            case 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57 -> pushReg(op);
+            case 0x58, 0x59, 0x5A, 0x5B, 0x5C, 0x5D, 0x5E, 0x5F -> popReg(op);
             case 0x60 -> pusha();
             case 0x61 -> popa();
             case 0x62 -> bound();
             case 0x63 -> arpl();
-            case 0x68 -> push(immV(), o32);
-            case 0x69 -> {
-                modrm();
-                int a = rmV();
-                setRegV(regField, imul(a, immV()));
-            }
-            case 0x6A -> push((byte) fetch8(), o32);
-            case 0x6B -> {
-                modrm();
-                int a = rmV();
-                setRegV(regField, imul(a, (byte) fetch8()));
-            }
+            case 0x68 -> pushImm();
+            case 0x69 -> imulImm();
+            case 0x6A -> pushImm8();
+            case 0x6B -> imulImm8();
             case 0x6C -> string(STR_INS, 7);
             case 0x6D -> string(STR_INS, topV());
             case 0x6E -> string(STR_OUTS, 7);
             case 0x6F -> string(STR_OUTS, topV());
-            case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F -> {
-                int rel = (byte) fetch8();
-                if (condition(op & 0xF)) jumpTo(eip + rel);
-            }
-            case 0x80, 0x82 -> {
-                modrm();
-                int a = rm8();
-                int r = alu(regField, a, fetch8(), 7);
-                if (regField != 7) setRm8(r);
-            }
-            case 0x81 -> {
-                modrm();
-                int a = rmV();
-                int r = alu(regField, a, immV(), topV());
-                if (regField != 7) setRmV(r);
-            }
-            case 0x83 -> {
-                modrm();
-                int a = rmV();
-                int b = (byte) fetch8() & mask(topV());
-                int r = alu(regField, a, b, topV());
-                if (regField != 7) setRmV(r);
-            }
-            case 0x84 -> {
-                modrm();
-                alu(4, rm8(), reg8(regField), 7);
-            }
-            case 0x85 -> {
-                modrm();
-                alu(4, rmV(), regV(regField), topV());
-            }
-            case 0x86 -> {
-                modrm();
-                int a = rm8();
-                setRm8(reg8(regField));
-                setReg8(regField, a);
-            }
-            case 0x87 -> {
-                modrm();
-                int a = rmV();
-                setRmV(regV(regField));
-                setRegV(regField, a);
-            }
-            case 0x88 -> {
-                modrm();
-                setRm8(reg8(regField));
-            }
-            case 0x89 -> {
-                modrm();
-                setRmV(regV(regField));
-            }
-            case 0x8A -> {
-                modrm();
-                setReg8(regField, rm8());
-            }
-            case 0x8B -> {
-                modrm();
-                setRegV(regField, rmV());
-            }
-            case 0x8C -> {
-                modrm();
-                if (regField > 5) throw ud();
-                if (mod == 3 && o32) {
-                    reg[rm] = segSel[regField];
-                } else {
-                    setRm16(segSel[regField]);
-                }
-            }
-            case 0x8D -> {
-                modrm();
-                requireMemory();
-                setRegV(regField, eaOff);
-            }
-            case 0x8E -> {
-                modrm();
-                if (regField > 5 || regField == CS) throw ud();
-                loadSegment(regField, rm16());
-                if (regField == SS) interruptShadow = stackShadow = true;
-            }
-            case 0x8F -> {
-                modrm();
-                if (regField != 0) throw ud();
-                int v = pop(o32);
-                if (eaUsesEsp && mod != 3) {
-                    eaOff += o32 ? 4 : 2;
-                }
-                setRmV(v);
-            }
+            case 0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7A, 0x7B, 0x7C, 0x7D, 0x7E, 0x7F -> jccShort(op);
+            case 0x80, 0x82 -> aluRm8Imm();
+            case 0x81 -> aluRmImm();
+            case 0x83 -> aluRmImm8();
+            case 0x84 -> testRm8Reg8();
+            case 0x85 -> testRmReg();
+            case 0x86 -> xchgRm8();
+            case 0x87 -> xchgRm();
+            case 0x88 -> movRm8Reg8();
+            case 0x89 -> movRmReg();
+            case 0x8A -> movReg8Rm8();
+            case 0x8B -> movRegRm();
+            case 0x8C -> movRmSreg();
+            case 0x8D -> lea();
+            case 0x8E -> movSregRm();
+            case 0x8F -> popRm();
             case 0x90 -> { // NOP (and PAUSE with F3)
             }
-            case 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97 -> {
-                int a = regV(EAX);
-                setRegV(EAX, regV(op & 7));
-                setRegV(op & 7, a);
-            }
-            case 0x98 -> {
-                if (o32) {
-                    reg[EAX] = (short) reg[EAX];
-                } else {
-                    setReg16(EAX, (byte) reg[EAX]);
-                }
-            }
-            case 0x99 -> {
-                if (o32) {
-                    reg[EDX] = reg[EAX] >> 31;
-                } else {
-                    setReg16(EDX, (short) reg[EAX] >> 15);
-                }
-            }
-            case 0x9A -> {
-                int off = immV();
-                int sel = fetch16();
-                farCall(sel, off, o32);
-            }
-            case 0x9B -> {
-                if ((cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw raise(Vectors.NM, -1);
-            }
-            case 0x9C -> {
-                if (v86Mode()) throw gp(0);
-                push(getFlags() & (o32 ? ~(VM | RF) : 0xFFFF), o32);
-            }
-            case 0x9D -> {
-                if (v86Mode()) throw gp(0);
-                int v = pop(o32);
-                loadFlagsPrivileged(v, o32, protectedMode() ? cpl : 0);
-            }
-            case 0x9E -> {
-                int ah = reg[EAX] >>> 8 & 0xFF;
-                putArithFlags((getFlags() & ~0xFF) | (ah & (SF | ZF | AF | PF | CF)) | (getFlags() & OF));
-            }
-            case 0x9F -> setReg8(4, (getFlags() & 0xFF) | 2);
-            case 0xA0 -> setReg8(EAX, read8(dataSeg(), moffs()));
-            case 0xA1 -> setRegV(EAX, readAt(dataSeg(), moffs(), topV()));
-            case 0xA2 -> write8(dataSeg(), moffs(), reg[EAX]);
-            case 0xA3 -> writeAt(dataSeg(), moffs(), reg[EAX], topV());
+            case 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97 -> xchgAcc(op);
+            case 0x98 -> cbw();
+            case 0x99 -> cwd();
+            case 0x9A -> callFarImm();
+            case 0x9B -> fwait();
+            case 0x9C -> pushf();
+            case 0x9D -> popf();
+            case 0x9E -> sahf();
+            case 0x9F -> lahf();
+            case 0xA0 -> movAlMoffs();
+            case 0xA1 -> movAccMoffs();
+            case 0xA2 -> movMoffsAl();
+            case 0xA3 -> movMoffsAcc();
             case 0xA4 -> string(STR_MOVS, 7);
             case 0xA5 -> string(STR_MOVS, topV());
             case 0xA6 -> string(STR_CMPS, 7);
             case 0xA7 -> string(STR_CMPS, topV());
-            case 0xA8 -> alu(4, reg[EAX] & 0xFF, fetch8(), 7);
-            case 0xA9 -> alu(4, regV(EAX), immV(), topV());
+            case 0xA8 -> testAlImm();
+            case 0xA9 -> testAccImm();
             case 0xAA -> string(STR_STOS, 7);
             case 0xAB -> string(STR_STOS, topV());
             case 0xAC -> string(STR_LODS, 7);
             case 0xAD -> string(STR_LODS, topV());
             case 0xAE -> string(STR_SCAS, 7);
             case 0xAF -> string(STR_SCAS, topV());
-            case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7 -> setReg8(op & 7, fetch8());
-            case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF -> setRegV(op & 7, immV());
-            case 0xC0 -> {
-                modrm();
-                int v = rm8();
-                setRm8(shift(regField, v, fetch8() & 0x1F, 7));
-            }
-            case 0xC1 -> {
-                modrm();
-                int v = rmV();
-                setRmV(shift(regField, v, fetch8() & 0x1F, topV()));
-            }
-            case 0xC2 -> {
-                int release = fetch16();
-                int target = pop(o32);
-                jumpTo(target);
-                setSp(stackOffset(release));
-            }
-            case 0xC3 -> jumpTo(pop(o32));
+            case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7 -> movReg8Imm(op);
+            case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF -> movRegImm(op);
+            case 0xC0 -> shiftRm8Imm();
+            case 0xC1 -> shiftRmImm();
+            case 0xC2 -> retNearImm();
+            case 0xC3 -> retNear();
             case 0xC4 -> loadFarPointer(ES);
             case 0xC5 -> loadFarPointer(DS);
-            case 0xC6 -> {
-                modrm();
-                if (regField != 0) throw ud();
-                setRm8(fetch8());
-            }
-            case 0xC7 -> {
-                modrm();
-                if (regField != 0) throw ud();
-                setRmV(immV());
-            }
+            case 0xC6 -> movRm8Imm();
+            case 0xC7 -> movRmImm();
             case 0xC8 -> enter();
-            case 0xC9 -> {
-                int bp = stack32() ? reg[EBP] : reg[EBP] & 0xFFFF;
-                int v = o32 ? read32(SS, bp) : read16(SS, bp);
-                setSp(bp);
-                setSp(stackOffset(o32 ? 4 : 2));
-                setRegV(EBP, v);
-            }
+            case 0xC9 -> leave();
             case 0xCA -> farReturn(o32, fetch16());
             case 0xCB -> farReturn(o32, 0);
             case 0xCC -> softwareInterrupt(Vectors.BP);
-            case 0xCD -> {
-                int v = fetch8();
-                if (v86Mode()) throw gp(0);
-                softwareInterrupt(v);
-            }
-            case 0xCE -> {
-                if (of()) softwareInterrupt(Vectors.OF);
-            }
+            case 0xCD -> intImm();
+            case 0xCE -> into();
             case 0xCF -> interruptReturn(o32);
-            case 0xD0 -> {
-                modrm();
-                setRm8(shift(regField, rm8(), 1, 7));
-            }
-            case 0xD1 -> {
-                modrm();
-                setRmV(shift(regField, rmV(), 1, topV()));
-            }
-            case 0xD2 -> {
-                modrm();
-                setRm8(shift(regField, rm8(), reg[ECX] & 0x1F, 7));
-            }
-            case 0xD3 -> {
-                modrm();
-                setRmV(shift(regField, rmV(), reg[ECX] & 0x1F, topV()));
-            }
-            case 0xD4 -> {
-                int base = fetch8();
-                if (base == 0) throw raise(Vectors.DE, -1);
-                int al = reg[EAX] & 0xFF;
-                int r = al % base;
-                setReg16(EAX, (al / base) << 8 | r);
-                putResultFlags(r, 7, false, false, false);
-            }
-            case 0xD5 -> {
-                int base = fetch8();
-                int al = reg[EAX] & 0xFF;
-                int ah = reg[EAX] >>> 8 & 0xFF;
-                int r = (al + ah * base) & 0xFF;
-                setReg16(EAX, r);
-                putResultFlags(r, 7, false, false, false);
-            }
-            case 0xD6 -> setReg8(EAX, cf() ? 0xFF : 0);
-            case 0xD7 -> {
-                int off = (a32 ? reg[EBX] : reg[EBX] & 0xFFFF) + (reg[EAX] & 0xFF);
-                setReg8(EAX, read8(dataSeg(), a32 ? off : off & 0xFFFF));
-            }
-            case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> {
-                // No coprocessor. EM or TS set: #NM. Otherwise decode the operand and do nothing,
-                // as a 286/386 without a 287/387 does.
-                if ((cr0 & (CR0_EM | CR0_TS)) != 0) throw raise(Vectors.NM, -1);
-                modrm();
-                if (mod != 3) {
-                    linear(eaSeg, eaOff, 2, false); // the operand's segment limit is still checked
-                }
-            }
-            case 0xE0, 0xE1, 0xE2 -> {
-                int rel = (byte) fetch8();
-                decCounter();
-                boolean go = counter() != 0 && (op == 0xE2 || (op == 0xE1) == zf());
-                if (go) jumpTo(eip + rel);
-            }
-            case 0xE3 -> {
-                int rel = (byte) fetch8();
-                if (counter() == 0) jumpTo(eip + rel);
-            }
+            case 0xD0 -> shiftRm8One();
+            case 0xD1 -> shiftRmOne();
+            case 0xD2 -> shiftRm8Cl();
+            case 0xD3 -> shiftRmCl();
+            case 0xD4 -> aam();
+            case 0xD5 -> aad();
+            case 0xD6 -> salc();
+            case 0xD7 -> xlat();
+            case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> escape();
+            case 0xE0, 0xE1, 0xE2 -> loop(op);
+            case 0xE3 -> jcxz();
             case 0xE4 -> setReg8(EAX, portIn(fetch8(), 1));
             case 0xE5 -> setRegV(EAX, portIn(fetch8(), o32 ? 4 : 2));
             case 0xE6 -> portOut(fetch8(), 1, reg[EAX] & 0xFF);
             case 0xE7 -> portOut(fetch8(), o32 ? 4 : 2, regV(EAX));
-            case 0xE8 -> {
-                int rel = immV();
-                int target = eip + rel;
-                if (!o32) target &= 0xFFFF;
-                if (Integer.compareUnsigned(target, segLimit[CS]) > 0) throw gp(0);
-                push(eip, o32);
-                eip = target;
-            }
-            case 0xE9 -> {
-                int rel = immV();
-                jumpTo(eip + rel);
-            }
-            case 0xEA -> {
-                int off = immV();
-                int sel = fetch16();
-                farJump(sel, off, o32);
-            }
-            case 0xEB -> {
-                int rel = (byte) fetch8();
-                jumpTo(eip + rel);
-            }
+            case 0xE8 -> callNear();
+            case 0xE9 -> jmpNear();
+            case 0xEA -> jmpFarImm();
+            case 0xEB -> jmpShort();
             case 0xEC -> setReg8(EAX, portIn(reg[EDX] & 0xFFFF, 1));
             case 0xED -> setRegV(EAX, portIn(reg[EDX] & 0xFFFF, o32 ? 4 : 2));
             case 0xEE -> portOut(reg[EDX] & 0xFFFF, 1, reg[EAX] & 0xFF);
             case 0xEF -> portOut(reg[EDX] & 0xFFFF, o32 ? 4 : 2, regV(EAX));
             case 0xF1 -> deliver(Vectors.DB, -1, SOURCE_EXCEPTION); // ICEBP: INT1 without the DPL check
-            case 0xF4 -> {
-                requireCpl0();
-                halted = true;
-            }
+            case 0xF4 -> hlt();
             case 0xF5 -> setFlag(CF, !cf());
             case 0xF6 -> group3(7);
             case 0xF7 -> group3(topV());
             case 0xF8 -> setFlag(CF, false);
             case 0xF9 -> setFlag(CF, true);
-            case 0xFA -> {
-                if (protectedMode() && cpl > iopl()) throw gp(0);
-                flags &= ~IF;
-            }
-            case 0xFB -> {
-                if (protectedMode() && cpl > iopl()) throw gp(0);
-                if ((flags & IF) == 0) interruptShadow = true;
-                flags |= IF;
-            }
+            case 0xFA -> cli();
+            case 0xFB -> sti();
             case 0xFC -> flags &= ~DF;
             case 0xFD -> flags |= DF;
-            case 0xFE -> {
-                modrm();
-                switch (regField) {
-                    case 0 -> setRm8(inc(rm8(), 7));
-                    case 1 -> setRm8(dec(rm8(), 7));
-                    default -> throw ud();
-                }
-            }
+            case 0xFE -> group4();
             case 0xFF -> group5();
+            default -> throw ud();
+        }
+    }
+
+    private void aluRm8Reg8(int op) {
+        modrm();
+        int r = alu(op >>> 3, rm8(), reg8(regField), 7);
+        if (op != 0x38) setRm8(r);
+    }
+
+    private void aluRmReg(int op) {
+        modrm();
+        int top = topV();
+        int r = alu(op >>> 3, rmV(), regV(regField), top);
+        if (op != 0x39) setRmV(r);
+    }
+
+    private void aluReg8Rm8(int op) {
+        modrm();
+        int r = alu(op >>> 3, reg8(regField), rm8(), 7);
+        if (op != 0x3A) setReg8(regField, r);
+    }
+
+    private void aluRegRm(int op) {
+        modrm();
+        int r = alu(op >>> 3, regV(regField), rmV(), topV());
+        if (op != 0x3B) setRegV(regField, r);
+    }
+
+    private void aluAlImm(int op) {
+        int r = alu(op >>> 3, reg[EAX] & 0xFF, fetch8(), 7);
+        if (op != 0x3C) setReg8(EAX, r);
+    }
+
+    private void aluAccImm(int op) {
+        int r = alu(op >>> 3, regV(EAX), immV(), topV());
+        if (op != 0x3D) setRegV(EAX, r);
+    }
+
+    private void incReg(int op) {
+    setRegV(op & 7, inc(regV(op & 7), topV()));
+    }
+
+    private void decReg(int op) {
+    setRegV(op & 7, dec(regV(op & 7), topV()));
+    }
+
+    private void pushReg(int op) {
+    push(regV(op & 7), o32);
+    }
+
+    private void popReg(int op) {
+    setRegV(op & 7, pop(o32));
+    }
+
+    private void pushImm() {
+    push(immV(), o32);
+    }
+
+    private void imulImm() {
+        modrm();
+        int a = rmV();
+        setRegV(regField, imul(a, immV()));
+    }
+
+    private void pushImm8() {
+    push((byte) fetch8(), o32);
+    }
+
+    private void imulImm8() {
+        modrm();
+        int a = rmV();
+        setRegV(regField, imul(a, (byte) fetch8()));
+    }
+
+    private void jccShort(int op) {
+        int rel = (byte) fetch8();
+        if (condition(op & 0xF)) jumpTo(eip + rel);
+    }
+
+    private void aluRm8Imm() {
+        modrm();
+        int a = rm8();
+        int r = alu(regField, a, fetch8(), 7);
+        if (regField != 7) setRm8(r);
+    }
+
+    private void aluRmImm() {
+        modrm();
+        int a = rmV();
+        int r = alu(regField, a, immV(), topV());
+        if (regField != 7) setRmV(r);
+    }
+
+    private void aluRmImm8() {
+        modrm();
+        int a = rmV();
+        int b = (byte) fetch8() & mask(topV());
+        int r = alu(regField, a, b, topV());
+        if (regField != 7) setRmV(r);
+    }
+
+    private void testRm8Reg8() {
+        modrm();
+        alu(4, rm8(), reg8(regField), 7);
+    }
+
+    private void testRmReg() {
+        modrm();
+        alu(4, rmV(), regV(regField), topV());
+    }
+
+    private void xchgRm8() {
+        modrm();
+        int a = rm8();
+        setRm8(reg8(regField));
+        setReg8(regField, a);
+    }
+
+    private void xchgRm() {
+        modrm();
+        int a = rmV();
+        setRmV(regV(regField));
+        setRegV(regField, a);
+    }
+
+    private void movRm8Reg8() {
+        modrm();
+        setRm8(reg8(regField));
+    }
+
+    private void movRmReg() {
+        modrm();
+        setRmV(regV(regField));
+    }
+
+    private void movReg8Rm8() {
+        modrm();
+        setReg8(regField, rm8());
+    }
+
+    private void movRegRm() {
+        modrm();
+        setRegV(regField, rmV());
+    }
+
+    private void movRmSreg() {
+        modrm();
+        if (regField > 5) throw ud();
+        if (mod == 3 && o32) {
+            reg[rm] = segSel[regField];
+        } else {
+            setRm16(segSel[regField]);
+        }
+    }
+
+    private void lea() {
+        modrm();
+        requireMemory();
+        setRegV(regField, eaOff);
+    }
+
+    private void movSregRm() {
+        modrm();
+        if (regField > 5 || regField == CS) throw ud();
+        loadSegment(regField, rm16());
+        if (regField == SS) interruptShadow = stackShadow = true;
+    }
+
+    private void popRm() {
+        modrm();
+        if (regField != 0) throw ud();
+        int v = pop(o32);
+        if (eaUsesEsp && mod != 3) {
+            eaOff += o32 ? 4 : 2;
+        }
+        setRmV(v);
+    }
+
+    private void xchgAcc(int op) {
+        int a = regV(EAX);
+        setRegV(EAX, regV(op & 7));
+        setRegV(op & 7, a);
+    }
+
+    private void cbw() {
+        if (o32) {
+            reg[EAX] = (short) reg[EAX];
+        } else {
+            setReg16(EAX, (byte) reg[EAX]);
+        }
+    }
+
+    private void cwd() {
+        if (o32) {
+            reg[EDX] = reg[EAX] >> 31;
+        } else {
+            setReg16(EDX, (short) reg[EAX] >> 15);
+        }
+    }
+
+    private void callFarImm() {
+        int off = immV();
+        int sel = fetch16();
+        farCall(sel, off, o32);
+    }
+
+    private void fwait() {
+        if ((cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw raise(Vectors.NM, -1);
+    }
+
+    private void pushf() {
+        if (v86Mode()) throw gp(0);
+        push(getFlags() & (o32 ? ~(VM | RF) : 0xFFFF), o32);
+    }
+
+    private void popf() {
+        if (v86Mode()) throw gp(0);
+        int v = pop(o32);
+        loadFlagsPrivileged(v, o32, protectedMode() ? cpl : 0);
+    }
+
+    private void sahf() {
+        int ah = reg[EAX] >>> 8 & 0xFF;
+        putArithFlags((getFlags() & ~0xFF) | (ah & (SF | ZF | AF | PF | CF)) | (getFlags() & OF));
+    }
+
+    private void lahf() {
+    setReg8(4, (getFlags() & 0xFF) | 2);
+    }
+
+    private void movAlMoffs() {
+    setReg8(EAX, read8(dataSeg(), moffs()));
+    }
+
+    private void movAccMoffs() {
+    setRegV(EAX, readAt(dataSeg(), moffs(), topV()));
+    }
+
+    private void movMoffsAl() {
+    write8(dataSeg(), moffs(), reg[EAX]);
+    }
+
+    private void movMoffsAcc() {
+    writeAt(dataSeg(), moffs(), reg[EAX], topV());
+    }
+
+    private void testAlImm() {
+    alu(4, reg[EAX] & 0xFF, fetch8(), 7);
+    }
+
+    private void testAccImm() {
+    alu(4, regV(EAX), immV(), topV());
+    }
+
+    private void movReg8Imm(int op) {
+    setReg8(op & 7, fetch8());
+    }
+
+    private void movRegImm(int op) {
+    setRegV(op & 7, immV());
+    }
+
+    private void shiftRm8Imm() {
+        modrm();
+        int v = rm8();
+        setRm8(shift(regField, v, fetch8() & 0x1F, 7));
+    }
+
+    private void shiftRmImm() {
+        modrm();
+        int v = rmV();
+        setRmV(shift(regField, v, fetch8() & 0x1F, topV()));
+    }
+
+    private void retNearImm() {
+        int release = fetch16();
+        int target = pop(o32);
+        jumpTo(target);
+        setSp(stackOffset(release));
+    }
+
+    private void retNear() {
+    jumpTo(pop(o32));
+    }
+
+    private void movRm8Imm() {
+        modrm();
+        if (regField != 0) throw ud();
+        setRm8(fetch8());
+    }
+
+    private void movRmImm() {
+        modrm();
+        if (regField != 0) throw ud();
+        setRmV(immV());
+    }
+
+    private void leave() {
+        int bp = stack32() ? reg[EBP] : reg[EBP] & 0xFFFF;
+        int v = o32 ? read32(SS, bp) : read16(SS, bp);
+        setSp(bp);
+        setSp(stackOffset(o32 ? 4 : 2));
+        setRegV(EBP, v);
+    }
+
+    private void intImm() {
+        int v = fetch8();
+        if (v86Mode()) throw gp(0);
+        softwareInterrupt(v);
+    }
+
+    private void into() {
+        if (of()) softwareInterrupt(Vectors.OF);
+    }
+
+    private void shiftRm8One() {
+        modrm();
+        setRm8(shift(regField, rm8(), 1, 7));
+    }
+
+    private void shiftRmOne() {
+        modrm();
+        setRmV(shift(regField, rmV(), 1, topV()));
+    }
+
+    private void shiftRm8Cl() {
+        modrm();
+        setRm8(shift(regField, rm8(), reg[ECX] & 0x1F, 7));
+    }
+
+    private void shiftRmCl() {
+        modrm();
+        setRmV(shift(regField, rmV(), reg[ECX] & 0x1F, topV()));
+    }
+
+    private void aam() {
+        int base = fetch8();
+        if (base == 0) throw raise(Vectors.DE, -1);
+        int al = reg[EAX] & 0xFF;
+        int r = al % base;
+        setReg16(EAX, (al / base) << 8 | r);
+        putResultFlags(r, 7, false, false, false);
+    }
+
+    private void aad() {
+        int base = fetch8();
+        int al = reg[EAX] & 0xFF;
+        int ah = reg[EAX] >>> 8 & 0xFF;
+        int r = (al + ah * base) & 0xFF;
+        setReg16(EAX, r);
+        putResultFlags(r, 7, false, false, false);
+    }
+
+    private void salc() {
+    setReg8(EAX, cf() ? 0xFF : 0);
+    }
+
+    private void xlat() {
+        int off = (a32 ? reg[EBX] : reg[EBX] & 0xFFFF) + (reg[EAX] & 0xFF);
+        setReg8(EAX, read8(dataSeg(), a32 ? off : off & 0xFFFF));
+    }
+
+    private void escape() {
+        // No coprocessor. EM or TS set: #NM. Otherwise decode the operand and do nothing,
+        // as a 286/386 without a 287/387 does.
+        if ((cr0 & (CR0_EM | CR0_TS)) != 0) throw raise(Vectors.NM, -1);
+        modrm();
+        if (mod != 3) {
+            linear(eaSeg, eaOff, 2, false); // the operand's segment limit is still checked
+        }
+    }
+
+    private void loop(int op) {
+        int rel = (byte) fetch8();
+        decCounter();
+        boolean go = counter() != 0 && (op == 0xE2 || (op == 0xE1) == zf());
+        if (go) jumpTo(eip + rel);
+    }
+
+    private void jcxz() {
+        int rel = (byte) fetch8();
+        if (counter() == 0) jumpTo(eip + rel);
+    }
+
+    private void callNear() {
+        int rel = immV();
+        int target = eip + rel;
+        if (!o32) target &= 0xFFFF;
+        if (Integer.compareUnsigned(target, segLimit[CS]) > 0) throw gp(0);
+        push(eip, o32);
+        eip = target;
+    }
+
+    private void jmpNear() {
+        int rel = immV();
+        jumpTo(eip + rel);
+    }
+
+    private void jmpFarImm() {
+        int off = immV();
+        int sel = fetch16();
+        farJump(sel, off, o32);
+    }
+
+    private void jmpShort() {
+        int rel = (byte) fetch8();
+        jumpTo(eip + rel);
+    }
+
+    private void hlt() {
+        requireCpl0();
+        halted = true;
+    }
+
+    private void cli() {
+        if (protectedMode() && cpl > iopl()) throw gp(0);
+        flags &= ~IF;
+    }
+
+    private void sti() {
+        if (protectedMode() && cpl > iopl()) throw gp(0);
+        if ((flags & IF) == 0) interruptShadow = true;
+        flags |= IF;
+    }
+
+    private void group4() {
+        modrm();
+        switch (regField) {
+            case 0 -> setRm8(inc(rm8(), 7));
+            case 1 -> setRm8(dec(rm8(), 7));
             default -> throw ud();
         }
     }
@@ -1700,54 +1900,17 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             case 0x00 -> group6();
             case 0x01 -> group7();
             case 0x02, 0x03 -> larLsl(op == 0x02);
-            case 0x06 -> {
-                requireCpl0();
-                cr0 &= ~CR0_TS;
-            }
+            case 0x06 -> clts();
             case 0x08, 0x09 -> requireCpl0(); // INVD, WBINVD: there are no caches to write back
             case 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F -> modrm(); // hint and multi-byte NOPs
-            case 0x20 -> {
-                modrm();
-                requireCpl0();
-                if (regField == 1 || regField > 4) throw ud();
-                reg[rm] = cr(regField);
-            }
-            case 0x21 -> {
-                modrm();
-                requireCpl0();
-                reg[rm] = dr[debugIndex(regField)];
-            }
-            case 0x22 -> {
-                modrm();
-                requireCpl0();
-                if (regField == 1 || regField > 4) throw ud();
-                writeCr(regField, reg[rm]);
-            }
-            case 0x23 -> {
-                modrm();
-                requireCpl0();
-                int i = debugIndex(regField);
-                dr[i] = i == 6 ? reg[rm] | 0xFFFF0FF0 : i == 7 ? (reg[rm] | 0x400) & ~0xD000 : reg[rm];
-            }
-            case 0x31 -> {
-                if ((cr4 & 4) != 0 && protectedMode() && cpl != 0) throw gp(0);
-                long t = timeStampCounter.getAsLong();
-                reg[EAX] = (int) t;
-                reg[EDX] = (int) (t >>> 32);
-            }
-            case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F -> {
-                modrm();
-                int v = rmV();
-                if (condition(op & 0xF)) setRegV(regField, v);
-            }
-            case 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F -> {
-                int rel = o32 ? fetch32() : (short) fetch16();
-                if (condition(op & 0xF)) jumpTo(eip + rel);
-            }
-            case 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F -> {
-                modrm();
-                setRm8(condition(op & 0xF) ? 1 : 0);
-            }
+            case 0x20 -> movFromCr();
+            case 0x21 -> movFromDr();
+            case 0x22 -> movToCr();
+            case 0x23 -> movToDr();
+            case 0x31 -> rdtsc();
+            case 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F -> cmov(op);
+            case 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F -> jccNear(op);
+            case 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F -> setcc(op);
             case 0xA0 -> push(segSel[FS], o32);
             case 0xA1 -> popSegment(FS);
             case 0xA2 -> cpuid();
@@ -1759,103 +1922,180 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             case 0xAB -> bitOp(1, false);
             case 0xAC -> shiftDouble(false, true);
             case 0xAD -> shiftDouble(false, false);
-            case 0xAF -> {
-                modrm();
-                setRegV(regField, imul(regV(regField), rmV()));
-            }
-            case 0xB0, 0xB1 -> {
-                modrm();
-                int top = op == 0xB0 ? 7 : topV();
-                int dest = rmOf(top);
-                int acc = regOf(top, EAX);
-                alu(7, acc, dest, top);
-                if (acc == dest) {
-                    setRmOf(top, regOf(top, regField));
-                } else {
-                    setRmOf(top, dest);
-                    setRegOf(top, EAX, dest);
-                }
-            }
+            case 0xAF -> imulRegRm();
+            case 0xB0, 0xB1 -> cmpxchg(op);
             case 0xB2 -> loadFarPointer(SS);
             case 0xB3 -> bitOp(2, false);
             case 0xB4 -> loadFarPointer(FS);
             case 0xB5 -> loadFarPointer(GS);
-            case 0xB6 -> {
-                modrm();
-                setRegV(regField, rm8());
-            }
-            case 0xB7 -> {
-                modrm();
-                setRegV(regField, rm16());
-            }
-            case 0xBA -> {
-                modrm();
-                if (regField < 4) throw ud();
-                bitOpImmediate(regField - 4);
-            }
+            case 0xB6 -> movzxByte();
+            case 0xB7 -> movzxWord();
+            case 0xBA -> bitGroupImm();
             case 0xBB -> bitOp(3, false);
-            case 0xBC, 0xBD -> {
-                modrm();
-                int v = rmV();
-                if (v == 0) {
-                    setFlag(ZF, true);
-                } else {
-                    int idx = op == 0xBC ? Integer.numberOfTrailingZeros(v) : 31 - Integer.numberOfLeadingZeros(v);
-                    setRegV(regField, idx);
-                    putResultFlags(1, 7, false, false, false);
-                }
-            }
-            case 0xBE -> {
-                modrm();
-                setRegV(regField, (byte) rm8());
-            }
-            case 0xBF -> {
-                modrm();
-                setRegV(regField, (short) rm16());
-            }
-            case 0xC0, 0xC1 -> {
-                modrm();
-                int top = op == 0xC0 ? 7 : topV();
-                int dest = rmOf(top);
-                int src = regOf(top, regField);
-                int sum = alu(0, dest, src, top);
-                if (mod == 3) {
-                    // SRC <- DEST, then DEST <- sum: XADD of a register with itself leaves the sum.
-                    setRegOf(top, regField, dest);
-                    setRmOf(top, sum);
-                } else {
-                    setRmOf(top, sum);
-                    setRegOf(top, regField, dest);
-                }
-            }
-            case 0xC7 -> {
-                modrm();
-                if (regField != 1) throw ud();
-                requireMemory();
-                int lo = read32(eaSeg, eaOff);
-                int hi = read32(eaSeg, eaOff + 4);
-                probeWrite(eaSeg, eaOff, 8);
-                if (lo == reg[EAX] && hi == reg[EDX]) {
-                    write32(eaSeg, eaOff, reg[EBX]);
-                    write32(eaSeg, eaOff + 4, reg[ECX]);
-                    setFlag(ZF, true);
-                } else {
-                    write32(eaSeg, eaOff, lo);
-                    write32(eaSeg, eaOff + 4, hi);
-                    reg[EAX] = lo;
-                    reg[EDX] = hi;
-                    setFlag(ZF, false);
-                }
-            }
-            case 0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF -> {
-                int r = op & 7;
-                if (o32) {
-                    reg[r] = Integer.reverseBytes(reg[r]);
-                } else {
-                    setReg16(r, 0); // BSWAP of a 16-bit register is undefined; P6 clears it
-                }
-            }
+            case 0xBC, 0xBD -> bitScan(op);
+            case 0xBE -> movsxByte();
+            case 0xBF -> movsxWord();
+            case 0xC0, 0xC1 -> xadd(op);
+            case 0xC7 -> cmpxchg8b();
+            case 0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF -> bswap(op);
             default -> throw ud();
+        }
+    }
+
+    private void clts() {
+        requireCpl0();
+        cr0 &= ~CR0_TS;
+    }
+
+    private void movFromCr() {
+        modrm();
+        requireCpl0();
+        if (regField == 1 || regField > 4) throw ud();
+        reg[rm] = cr(regField);
+    }
+
+    private void movFromDr() {
+        modrm();
+        requireCpl0();
+        reg[rm] = dr[debugIndex(regField)];
+    }
+
+    private void movToCr() {
+        modrm();
+        requireCpl0();
+        if (regField == 1 || regField > 4) throw ud();
+        writeCr(regField, reg[rm]);
+    }
+
+    private void movToDr() {
+        modrm();
+        requireCpl0();
+        int i = debugIndex(regField);
+        dr[i] = i == 6 ? reg[rm] | 0xFFFF0FF0 : i == 7 ? (reg[rm] | 0x400) & ~0xD000 : reg[rm];
+    }
+
+    private void rdtsc() {
+        if ((cr4 & 4) != 0 && protectedMode() && cpl != 0) throw gp(0);
+        long t = timeStampCounter.getAsLong();
+        reg[EAX] = (int) t;
+        reg[EDX] = (int) (t >>> 32);
+    }
+
+    private void cmov(int op) {
+        modrm();
+        int v = rmV();
+        if (condition(op & 0xF)) setRegV(regField, v);
+    }
+
+    private void jccNear(int op) {
+        int rel = o32 ? fetch32() : (short) fetch16();
+        if (condition(op & 0xF)) jumpTo(eip + rel);
+    }
+
+    private void setcc(int op) {
+        modrm();
+        setRm8(condition(op & 0xF) ? 1 : 0);
+    }
+
+    private void imulRegRm() {
+        modrm();
+        setRegV(regField, imul(regV(regField), rmV()));
+    }
+
+    private void cmpxchg(int op) {
+        modrm();
+        int top = op == 0xB0 ? 7 : topV();
+        int dest = rmOf(top);
+        int acc = regOf(top, EAX);
+        alu(7, acc, dest, top);
+        if (acc == dest) {
+            setRmOf(top, regOf(top, regField));
+        } else {
+            setRmOf(top, dest);
+            setRegOf(top, EAX, dest);
+        }
+    }
+
+    private void movzxByte() {
+        modrm();
+        setRegV(regField, rm8());
+    }
+
+    private void movzxWord() {
+        modrm();
+        setRegV(regField, rm16());
+    }
+
+    private void bitGroupImm() {
+        modrm();
+        if (regField < 4) throw ud();
+        bitOpImmediate(regField - 4);
+    }
+
+    private void bitScan(int op) {
+        modrm();
+        int v = rmV();
+        if (v == 0) {
+            setFlag(ZF, true);
+        } else {
+            int idx = op == 0xBC ? Integer.numberOfTrailingZeros(v) : 31 - Integer.numberOfLeadingZeros(v);
+            setRegV(regField, idx);
+            putResultFlags(1, 7, false, false, false);
+        }
+    }
+
+    private void movsxByte() {
+        modrm();
+        setRegV(regField, (byte) rm8());
+    }
+
+    private void movsxWord() {
+        modrm();
+        setRegV(regField, (short) rm16());
+    }
+
+    private void xadd(int op) {
+        modrm();
+        int top = op == 0xC0 ? 7 : topV();
+        int dest = rmOf(top);
+        int src = regOf(top, regField);
+        int sum = alu(0, dest, src, top);
+        if (mod == 3) {
+            // SRC <- DEST, then DEST <- sum: XADD of a register with itself leaves the sum.
+            setRegOf(top, regField, dest);
+            setRmOf(top, sum);
+        } else {
+            setRmOf(top, sum);
+            setRegOf(top, regField, dest);
+        }
+    }
+
+    private void cmpxchg8b() {
+        modrm();
+        if (regField != 1) throw ud();
+        requireMemory();
+        int lo = read32(eaSeg, eaOff);
+        int hi = read32(eaSeg, eaOff + 4);
+        probeWrite(eaSeg, eaOff, 8);
+        if (lo == reg[EAX] && hi == reg[EDX]) {
+            write32(eaSeg, eaOff, reg[EBX]);
+            write32(eaSeg, eaOff + 4, reg[ECX]);
+            setFlag(ZF, true);
+        } else {
+            write32(eaSeg, eaOff, lo);
+            write32(eaSeg, eaOff + 4, hi);
+            reg[EAX] = lo;
+            reg[EDX] = hi;
+            setFlag(ZF, false);
+        }
+    }
+
+    private void bswap(int op) {
+        int r = op & 7;
+        if (o32) {
+            reg[r] = Integer.reverseBytes(reg[r]);
+        } else {
+            setReg16(r, 0); // BSWAP of a 16-bit register is undefined; P6 clears it
         }
     }
 

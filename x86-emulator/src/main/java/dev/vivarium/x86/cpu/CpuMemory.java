@@ -2,6 +2,10 @@ package dev.vivarium.x86.cpu;
 
 import dev.vivarium.x86.bus.PhysicalMemory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * How the processor reaches memory: segmentation (limit and rights checks against the
  * descriptor caches), paging (two-level 4 KiB pages with a small direct-mapped TLB,
@@ -18,6 +22,13 @@ abstract class CpuMemory extends CpuState {
     // Per-segment access checks, derived from the descriptor cache when a segment is loaded.
     static final int SEG_READ = 1, SEG_WRITE = 2, SEG_EXPAND_DOWN = 4;
     final int[] segCheck = new int[6];
+    /**
+     * Per segment, an unsigned bound: an offset below it can be read (written) with up to four
+     * bytes without a fault, so the common access skips {@link #linear}. Zero when the segment
+     * is not readable (writable) or expands down: every access then takes the checked path.
+     */
+    private final int[] segReadEnd = new int[6];
+    private final int[] segWriteEnd = new int[6];
 
     CpuMemory(PhysicalMemory mem) {
         this.mem = mem;
@@ -56,6 +67,10 @@ abstract class CpuMemory extends CpuState {
             check = SEG_READ | ((a & ATTR_RW) != 0 ? SEG_WRITE : 0) | ((a & ATTR_DC) != 0 ? SEG_EXPAND_DOWN : 0);
         }
         segCheck[seg] = check;
+        // The fast paths take an access of up to four bytes at off < end without further checks.
+        long fast = (check & SEG_EXPAND_DOWN) != 0 ? 0 : Math.max(0, (segLimit[seg] & 0xFFFFFFFFL) - 2);
+        segReadEnd[seg] = (check & SEG_READ) != 0 ? (int) fast : 0;
+        segWriteEnd[seg] = (check & SEG_WRITE) != 0 ? (int) fast : 0;
     }
 
     /** The linear address of an access of {@code size} bytes at seg:off, after the segment checks. */
@@ -83,7 +98,7 @@ abstract class CpuMemory extends CpuState {
     }
 
     /** CR0.AM, EFLAGS.AC and CPL 3 together enable the alignment check. */
-    private boolean alignmentChecked() {
+    final boolean alignmentChecked() {
         return cpl == 3 && (cr0 & CR0_AM) != 0 && (flags & AC) != 0;
     }
 
@@ -99,7 +114,7 @@ abstract class CpuMemory extends CpuState {
 
     final void flushTlb() {
         java.util.Arrays.fill(tlbTag, 0);
-        fetchPage = -1;
+        fetchLen = 0;
     }
 
     final void invalidatePage(int la) {
@@ -107,7 +122,7 @@ abstract class CpuMemory extends CpuState {
         if (tlbTag[i] == (la >>> 12) + 1) {
             tlbTag[i] = 0;
         }
-        fetchPage = -1;
+        fetchLen = 0;
     }
 
     /** Called when CR0, CR3, CR4 or the CPL change what a translation may yield. */
@@ -227,28 +242,63 @@ abstract class CpuMemory extends CpuState {
     }
 
     // ---- segmented reads and writes ----
+    // Each has a fast path (segment bound passed, paging off) small enough for the JIT to inline
+    // into every instruction handler; everything else takes the fully checked path.
 
     final int read8(int seg, int off) {
+        if (Integer.compareUnsigned(off, segReadEnd[seg]) < 0 && !paging) {
+            return mem.readByte(segBase[seg] + off);
+        }
         return readLin8(linear(seg, off, 1, false), userAccess());
     }
 
     final int read16(int seg, int off) {
+        if (Integer.compareUnsigned(off, segReadEnd[seg]) < 0 && !paging) {
+            int la = segBase[seg] + off;
+            if ((la & 1) == 0 || !alignmentChecked()) {
+                return mem.readWord(la);
+            }
+        }
         return readLin16(linear(seg, off, 2, false), userAccess());
     }
 
     final int read32(int seg, int off) {
+        if (Integer.compareUnsigned(off, segReadEnd[seg]) < 0 && !paging) {
+            int la = segBase[seg] + off;
+            if ((la & 3) == 0 || !alignmentChecked()) {
+                return mem.readDword(la);
+            }
+        }
         return readLin32(linear(seg, off, 4, false), userAccess());
     }
 
     final void write8(int seg, int off, int v) {
+        if (Integer.compareUnsigned(off, segWriteEnd[seg]) < 0 && !paging) {
+            mem.writeByte(segBase[seg] + off, v);
+            return;
+        }
         writeLin8(linear(seg, off, 1, true), v, userAccess());
     }
 
     final void write16(int seg, int off, int v) {
+        if (Integer.compareUnsigned(off, segWriteEnd[seg]) < 0 && !paging) {
+            int la = segBase[seg] + off;
+            if ((la & 1) == 0 || !alignmentChecked()) {
+                mem.writeWord(la, v);
+                return;
+            }
+        }
         writeLin16(linear(seg, off, 2, true), v, userAccess());
     }
 
     final void write32(int seg, int off, int v) {
+        if (Integer.compareUnsigned(off, segWriteEnd[seg]) < 0 && !paging) {
+            int la = segBase[seg] + off;
+            if ((la & 3) == 0 || !alignmentChecked()) {
+                mem.writeDword(la, v);
+                return;
+            }
+        }
         writeLin32(linear(seg, off, 4, true), v, userAccess());
     }
 
@@ -265,15 +315,28 @@ abstract class CpuMemory extends CpuState {
     // ---- instruction fetch ----
 
     /**
-     * Linear page of the last fetch, its physical frame and (when it is plain RAM) the array
-     * behind it, so most fetches are one array read. Invalidated whenever a translation, the
-     * CPL, CS, the A20 gate or the memory itself may have changed.
+     * The fetch window: the EIP values [fetchLo, fetchLo + fetchLen) lie within CS's limit and on
+     * one page of plain RAM, whose array is fetchArray, with fetchLo at index fetchIdx. Most
+     * fetches are then a compare and an array read. Emptied (fetchLen = 0) whenever a
+     * translation, the CPL, CS, the A20 gate or the memory itself may have changed.
      */
-    int fetchPage = -1;
-    private int fetchFrame;
+    int fetchLen;
+    private int fetchLo, fetchIdx;
     private byte[] fetchArray;
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     final int fetch8() {
+        int off = eip;
+        int d = off - fetchLo;
+        if (d >= 0 && d < fetchLen && off - instrStart < 15) {
+            eip = off + 1;
+            return fetchArray[fetchIdx + d] & 0xFF;
+        }
+        return fetch8Slow();
+    }
+
+    private int fetch8Slow() {
         int off = eip;
         if (Integer.compareUnsigned(off, segLimit[CS]) > 0) {
             throw gp(0);
@@ -283,21 +346,40 @@ abstract class CpuMemory extends CpuState {
         }
         eip = off + 1;
         int la = segBase[CS] + off;
-        if ((la & ~0xFFF) != fetchPage) {
-            fetchFrame = translate(la, false, userAccess()) & ~0xFFF; // la itself: CR2 must name it
-            fetchArray = mem.codePage(fetchFrame);
-            fetchPage = la & ~0xFFF;
+        int pa = translate(la, false, userAccess()); // la itself: CR2 must name it
+        byte[] page = mem.codePage(pa & ~0xFFF);
+        if (page == null) {
+            fetchLen = 0;
+            return mem.readByte(pa);
         }
-        byte[] page = fetchArray;
-        return page != null ? page[la & 0xFFF] & 0xFF : mem.readByte(fetchFrame | (la & 0xFFF));
+        long pageStart = (off & 0xFFFFFFFFL) - (la & 0xFFF); // the EIP of the page's first byte
+        long lo = Math.max(pageStart, 0);
+        long hi = Math.min(pageStart + 4096, (segLimit[CS] & 0xFFFFFFFFL) + 1);
+        fetchArray = page;
+        fetchLo = (int) lo;
+        fetchIdx = (int) (lo - pageStart);
+        fetchLen = (int) (hi - lo);
+        return page[la & 0xFFF] & 0xFF;
     }
 
     final int fetch16() {
+        int off = eip;
+        int d = off - fetchLo;
+        if (d >= 0 && d < fetchLen - 1 && off - instrStart < 14) {
+            eip = off + 2;
+            return (short) SHORT_LE.get(fetchArray, fetchIdx + d) & 0xFFFF;
+        }
         return fetch8() | fetch8() << 8;
     }
 
     final int fetch32() {
-        return fetch16() | fetch16() << 16;
+        int off = eip;
+        int d = off - fetchLo;
+        if (d >= 0 && d < fetchLen - 3 && off - instrStart < 12) {
+            eip = off + 4;
+            return (int) INT_LE.get(fetchArray, fetchIdx + d);
+        }
+        return fetch8() | fetch8() << 8 | fetch8() << 16 | fetch8() << 24;
     }
 
     // ---- the stack ----

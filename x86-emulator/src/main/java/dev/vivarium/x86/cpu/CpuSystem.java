@@ -79,7 +79,7 @@ abstract class CpuSystem extends CpuMemory {
         segAttr[seg] = descAttr(hi);
         updateSegCheck(seg);
         if (seg == CS) {
-            fetchPage = -1;
+            fetchLen = 0;
         }
     }
 
@@ -89,14 +89,14 @@ abstract class CpuSystem extends CpuMemory {
         segBase[seg] = (sel & 0xFFFF) << 4;
         updateSegCheck(seg);
         if (seg == CS) {
-            fetchPage = -1;
+            fetchLen = 0;
         }
     }
 
     final void setCpl(int newCpl) {
         if (newCpl != cpl) {
             cpl = newCpl;
-            fetchPage = -1;
+            fetchLen = 0;
         }
     }
 
