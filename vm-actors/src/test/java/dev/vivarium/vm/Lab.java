@@ -1,0 +1,129 @@
+package dev.vivarium.vm;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.vivarium.datastore.Datastore;
+import dev.vivarium.datastore.DatastoreSettings;
+import dev.vivarium.datastore.HostSession;
+import dev.vivarium.datastore.config.CpuAllocation;
+import dev.vivarium.datastore.config.RestartPriority;
+import dev.vivarium.datastore.config.VmConfig;
+import dev.vivarium.vm.actor.ConsoleOutput;
+import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmReply;
+import dev.vivarium.vm.host.HostAgent;
+import dev.vivarium.vm.host.HostCommand;
+import dev.vivarium.vm.host.HostReply;
+import dev.vivarium.vm.host.HostSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/** One host in a test: a datastore session, an actor system and its HostAgent. */
+public final class Lab implements AutoCloseable {
+    /** Short lease times keep takeover tests quick. */
+    public static final DatastoreSettings FAST_LEASES =
+            new DatastoreSettings(Duration.ofMillis(200), Duration.ofMillis(1200), Duration.ofMillis(400));
+
+    public final Datastore datastore;
+    public final HostSession session;
+    public final ActorTestKit kit;
+    public final ActorRef<HostCommand> host;
+
+    public Lab(Path root, String hostName, Map<String, Object> overrides) throws IOException {
+        this.datastore = Datastore.open(root, FAST_LEASES);
+        this.session = datastore.joinAsHost(hostName);
+        Config config = ConfigFactory.parseMap(overrides)
+                .withFallback(ConfigFactory.parseMap(Map.of("vivarium.vm.image-directory", images().toString())))
+                .withFallback(ConfigFactory.load());
+        this.kit = ActorTestKit.create(hostName, config);
+        this.host = kit.spawn(HostAgent.create(datastore, session, HostSettings.fromConfig(config.getConfig("vivarium"))), "host");
+    }
+
+    public static Path images() {
+        String root = System.getenv("VIVARIUM_ROOT");
+        return (root == null ? Path.of("..") : Path.of(root)).resolve("guests/images").toAbsolutePath().normalize();
+    }
+
+    public static VmConfig counter(String name, int periodMs) {
+        return vm(name, "counter", "period_ms=" + periodMs, CpuAllocation.NORMAL);
+    }
+
+    public static VmConfig vm(String name, String image, String commandLine, CpuAllocation cpu) {
+        return new VmConfig(name, 16, image, "", commandLine, cpu, RestartPriority.MEDIUM, List.of());
+    }
+
+    public HostReply.VmStarted powerOn(VmConfig config) throws IOException {
+        datastore.vm(config.name()).writeConfig(config);
+        return powerOn(config.name(), Duration.ofSeconds(5));
+    }
+
+    public HostReply.VmStarted powerOn(String vm, Duration acquireTimeout) {
+        TestProbe<HostReply> probe = kit.createTestProbe();
+        host.tell(new HostCommand.PowerOn(vm, acquireTimeout.toMillis(), probe.ref()));
+        HostReply reply = probe.receiveMessage(acquireTimeout.plusSeconds(10));
+        if (reply instanceof HostReply.VmStarted started) {
+            return started;
+        }
+        throw new AssertionError("power on of " + vm + " refused: " + reply);
+    }
+
+    /** Sends the VM's console to {@code console} from now on. */
+    public void subscribe(ActorRef<VmCommand> vm, Console console) {
+        ActorRef<ConsoleOutput> sink = kit.spawn(Behaviors.receiveMessage(out -> {
+            console.add(out);
+            return Behaviors.same();
+        }));
+        vm.tell(new VmCommand.SubscribeConsole(sink));
+    }
+
+    /** Asks the VM and returns its answer. */
+    public VmReply ask(ActorRef<VmCommand> vm, java.util.function.Function<ActorRef<VmReply>, VmCommand> command) {
+        TestProbe<VmReply> probe = kit.createTestProbe();
+        vm.tell(command.apply(probe.ref()));
+        return probe.receiveMessage(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void close() {
+        kit.shutdownTestKit();
+        session.close();
+    }
+
+    /** Collects a VM's console and reads the counter's lines from it. */
+    public static final class Console {
+        private static final Pattern LINE = Pattern.compile("counter (\\d+)\n");
+        private final StringBuilder text = new StringBuilder();
+
+        public synchronized void add(ConsoleOutput out) {
+            text.append(out.text());
+        }
+
+        public synchronized String text() {
+            return text.toString();
+        }
+
+        public synchronized List<Long> numbers() {
+            List<Long> numbers = new ArrayList<>();
+            Matcher m = LINE.matcher(text);
+            while (m.find()) {
+                numbers.add(Long.parseLong(m.group(1)));
+            }
+            return numbers;
+        }
+
+        public long last() {
+            List<Long> n = numbers();
+            return n.isEmpty() ? 0 : n.get(n.size() - 1);
+        }
+    }
+}
