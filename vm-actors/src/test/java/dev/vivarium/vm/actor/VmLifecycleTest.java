@@ -36,6 +36,7 @@ class VmLifecycleTest {
 
     @Test
     void runsPausesSnapshotsAndShutsDownThroughTheToolsChannel() throws Exception {
+        long poweredOnAt = System.nanoTime();
         HostReply.VmStarted started = lab.powerOn(Lab.counter("vm1", 10));
         assertThat(started.restoredSeq()).isEqualTo(-1);
         ActorRef<VmCommand> vm = started.ref();
@@ -46,6 +47,8 @@ class VmLifecycleTest {
         VmStatus running = (VmStatus) lab.ask(vm, VmCommand.GetStatus::new);
         assertThat(running.state()).isEqualTo(VmState.RUNNING);
         assertThat(running.epoch()).isEqualTo(started.epoch());
+        // Guest time is paced: it never runs ahead of the host time since power on.
+        assertThat(running.guestNanos()).isPositive().isLessThanOrEqualTo(System.nanoTime() - poweredOnAt);
 
         // Paused, it executes nothing; unpaused, the counter goes on with the next number.
         assertThat(lab.ask(vm, VmCommand.Pause::new)).isInstanceOf(VmReply.Done.class);
