@@ -21,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -77,17 +80,24 @@ public final class Lab implements AutoCloseable {
         throw new AssertionError("power on of " + vm + " refused: " + reply);
     }
 
-    /** Sends the VM's console to {@code console} from now on. */
-    public void subscribe(ActorRef<VmCommand> vm, Console console) {
-        ActorRef<ConsoleOutput> sink = kit.spawn(Behaviors.receiveMessage(out -> {
-            console.add(out);
+    /** Subscribes to the VM's console; the console's own asks are ordered after the output before them. */
+    public Console console(ActorRef<VmCommand> vm) {
+        Console console = new Console();
+        ActorRef<Object> sink = kit.spawn(Behaviors.receiveMessage(message -> {
+            if (message instanceof ConsoleOutput out) {
+                console.add(out);
+            } else if (message instanceof VmReply reply) {
+                console.answered(reply);
+            }
             return Behaviors.same();
         }));
-        vm.tell(new VmCommand.SubscribeConsole(sink));
+        console.attach(vm, sink);
+        vm.tell(new VmCommand.SubscribeConsole(sink.narrow()));
+        return console;
     }
 
     /** Asks the VM and returns its answer. */
-    public VmReply ask(ActorRef<VmCommand> vm, java.util.function.Function<ActorRef<VmReply>, VmCommand> command) {
+    public VmReply ask(ActorRef<VmCommand> vm, Function<ActorRef<VmReply>, VmCommand> command) {
         TestProbe<VmReply> probe = kit.createTestProbe();
         vm.tell(command.apply(probe.ref()));
         return probe.receiveMessage(Duration.ofSeconds(10));
@@ -103,6 +113,31 @@ public final class Lab implements AutoCloseable {
     public static final class Console {
         private static final Pattern LINE = Pattern.compile("counter (\\d+)\n");
         private final StringBuilder text = new StringBuilder();
+        private ActorRef<VmCommand> vm;
+        private ActorRef<Object> sink;
+        private CompletableFuture<VmReply> pending;
+
+        void attach(ActorRef<VmCommand> vm, ActorRef<Object> sink) {
+            this.vm = vm;
+            this.sink = sink;
+        }
+
+        synchronized void answered(VmReply reply) {
+            pending.complete(reply);
+        }
+
+        /**
+         * Sends a command whose answer comes back through the console's own actor: the VM sent
+         * its console output before the answer, so when this returns all of it has been read.
+         */
+        public VmReply ask(Function<ActorRef<VmReply>, VmCommand> command) throws Exception {
+            CompletableFuture<VmReply> answer = new CompletableFuture<>();
+            synchronized (this) {
+                pending = answer;
+            }
+            vm.tell(command.apply(sink.narrow()));
+            return answer.get(10, TimeUnit.SECONDS);
+        }
 
         public synchronized void add(ConsoleOutput out) {
             text.append(out.text());

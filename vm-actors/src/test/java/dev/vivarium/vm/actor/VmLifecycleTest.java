@@ -40,8 +40,7 @@ class VmLifecycleTest {
         HostReply.VmStarted started = lab.powerOn(Lab.counter("vm1", 10));
         assertThat(started.restoredSeq()).isEqualTo(-1);
         ActorRef<VmCommand> vm = started.ref();
-        Lab.Console console = new Lab.Console();
-        lab.subscribe(vm, console);
+        Lab.Console console = lab.console(vm);
         await().atMost(WAIT).until(() -> console.last() >= 3);
 
         VmStatus running = (VmStatus) lab.ask(vm, VmCommand.GetStatus::new);
@@ -51,7 +50,7 @@ class VmLifecycleTest {
         assertThat(running.guestNanos()).isPositive().isLessThanOrEqualTo(System.nanoTime() - poweredOnAt);
 
         // Paused, it executes nothing; unpaused, the counter goes on with the next number.
-        assertThat(lab.ask(vm, VmCommand.Pause::new)).isInstanceOf(VmReply.Done.class);
+        assertThat(console.ask(VmCommand.Pause::new)).isInstanceOf(VmReply.Done.class);
         long pausedAt = ((VmStatus) lab.ask(vm, VmCommand.GetStatus::new)).instructions();
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .until(() -> ((VmStatus) lab.ask(vm, VmCommand.GetStatus::new)).instructions() == pausedAt);
@@ -69,7 +68,7 @@ class VmLifecycleTest {
         assertThat(lab.datastore.vm("vm1").checkpoints().latestChain()).hasSize(2);
 
         // A snapshot, then revert: the counter repeats the numbers after the snapshot.
-        lab.ask(vm, VmCommand.Pause::new);
+        console.ask(VmCommand.Pause::new);
         long atSnapshot = console.last();
         assertThat(lab.ask(vm, r -> new VmCommand.TakeSnapshot("s1", "before the jump", r))).isInstanceOf(VmReply.Done.class);
         VmReply.Snapshots listed = (VmReply.Snapshots) lab.ask(vm, VmCommand.ListSnapshots::new);
@@ -77,10 +76,11 @@ class VmLifecycleTest {
         assertThat(listed.snapshots().get(0).description()).isEqualTo("before the jump");
         lab.ask(vm, VmCommand.Unpause::new);
         await().atMost(WAIT).until(() -> console.last() >= atSnapshot + 5);
-        int linesBeforeRevert = console.numbers().size();
-        assertThat(lab.ask(vm, r -> new VmCommand.RevertToSnapshot("s1", r))).isInstanceOf(VmReply.Done.class);
+        assertThat(console.ask(r -> new VmCommand.RevertToSnapshot("s1", r))).isInstanceOf(VmReply.Done.class);
+        int linesBeforeRevert = console.numbers().size(); // the old machine's output is all in, the new one's not yet
         await().atMost(WAIT).until(() -> console.numbers().size() > linesBeforeRevert);
-        assertThat(console.numbers().get(linesBeforeRevert)).isEqualTo(atSnapshot + 1);
+        // Back in time: the counter repeats the number after the snapshot (the next one if a line was cut at the pause).
+        assertThat(console.numbers().get(linesBeforeRevert)).isBetween(atSnapshot + 1, atSnapshot + 2);
         assertThat(lab.ask(vm, r -> new VmCommand.DeleteSnapshot("s1", r))).isInstanceOf(VmReply.Done.class);
         assertThat(((VmReply.Snapshots) lab.ask(vm, VmCommand.ListSnapshots::new)).snapshots()).isEmpty();
         assertThat(lab.ask(vm, r -> new VmCommand.RevertToSnapshot("s1", r))).isInstanceOf(VmReply.Failed.class);
@@ -104,19 +104,17 @@ class VmLifecycleTest {
     @Test
     void suspendFreesTheHostAndResumeContinuesTheCounter() throws Exception {
         ActorRef<VmCommand> vm = lab.powerOn(Lab.counter("vm2", 10)).ref();
-        Lab.Console before = new Lab.Console();
-        lab.subscribe(vm, before);
+        Lab.Console before = lab.console(vm);
         await().atMost(WAIT).until(() -> before.last() >= 5);
 
-        assertThat(lab.ask(vm, VmCommand.Suspend::new)).isEqualTo(new VmReply.Done("vm2", "suspended"));
+        assertThat(before.ask(VmCommand.Suspend::new)).isEqualTo(new VmReply.Done("vm2", "suspended"));
         lab.kit.createTestProbe().expectTerminated(vm, WAIT);
         assertThat(lab.datastore.vm("vm2").currentLease().orElseThrow().isHeld()).isFalse();
         long last = before.last();
 
         HostReply.VmStarted resumed = lab.powerOn("vm2", WAIT);
         assertThat(resumed.restoredSeq()).isGreaterThanOrEqualTo(0);
-        Lab.Console after = new Lab.Console();
-        lab.subscribe(resumed.ref(), after);
+        Lab.Console after = lab.console(resumed.ref());
         await().atMost(WAIT).until(() -> after.numbers().size() >= 3);
         // Nothing lost, nothing repeated: suspend captured the machine after its last line.
         assertThat(after.numbers().get(0)).isBetween(last + 1, last + 2);
@@ -128,8 +126,7 @@ class VmLifecycleTest {
     @Test
     void resetBootsTheGuestAgain() throws Exception {
         ActorRef<VmCommand> vm = lab.powerOn(Lab.counter("vm3", 10)).ref();
-        Lab.Console console = new Lab.Console();
-        lab.subscribe(vm, console);
+        Lab.Console console = lab.console(vm);
         await().atMost(WAIT).until(() -> console.last() >= 5);
         assertThat(lab.ask(vm, VmCommand.Reset::new)).isEqualTo(new VmReply.Done("vm3", "reset"));
         int lines = console.numbers().size();
