@@ -95,7 +95,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         this.lastCheckpointSeq = setup.restoredSeq();
         this.detail = setup.restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + setup.restoredSeq();
         install(setup.machine());
-        this.pacer = new RealTimePacer(machine.clock().instructionsPerSecond());
+        this.pacer = new RealTimePacer(machine.clock().instructionsPerSecond(), setup.settings().paceGuestTime());
         pacer.restart(machine.clock().nanos());
         Duration period = setup.settings().checkpointPeriod();
         timers.startTimerWithFixedDelay(CHECKPOINT, VmCommand.CheckpointTick.INSTANCE, period, period);

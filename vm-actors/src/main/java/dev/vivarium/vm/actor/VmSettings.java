@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param fullEvery          every this many incremental checkpoints a full one starts a new chain (and
  *                           the retention policy removes the old chain: the merge)
  * @param imageDirectory     where a configuration's image name is looked up
+ * @param paceGuestTime      keep guest time from running ahead of host time; off only for benchmarks that
+ *                           measure the scheduler's overhead against the raw emulator
  */
 public record VmSettings(long sliceInstructions, Duration maxSliceTime, Duration checkpointPeriod, int fullEvery,
-                         RetentionPolicy retention, Path imageDirectory) {
+                         RetentionPolicy retention, Path imageDirectory, boolean paceGuestTime) {
     public VmSettings {
         if (sliceInstructions <= 0 || fullEvery < 0 || checkpointPeriod.isNegative() || checkpointPeriod.isZero()) {
             throw new IllegalArgumentException("slice-instructions and checkpoint-period must be positive, full-every not negative");
@@ -26,14 +28,8 @@ public record VmSettings(long sliceInstructions, Duration maxSliceTime, Duration
     public static VmSettings fromConfig(Config vm) {
         return new VmSettings(vm.getLong("slice-instructions"), vm.getDuration("max-slice-time"),
                 vm.getDuration("checkpoint-period"), vm.getInt("full-checkpoint-every"),
-                new RetentionPolicy(vm.getInt("keep-full-chains")), Path.of(vm.getString("image-directory")));
+                new RetentionPolicy(vm.getInt("keep-full-chains")), Path.of(vm.getString("image-directory")),
+                vm.getBoolean("pace-guest-time"));
     }
 
-    public VmSettings withCheckpointPeriod(Duration period) {
-        return new VmSettings(sliceInstructions, maxSliceTime, period, fullEvery, retention, imageDirectory);
-    }
-
-    public VmSettings withImageDirectory(Path directory) {
-        return new VmSettings(sliceInstructions, maxSliceTime, checkpointPeriod, fullEvery, retention, directory);
-    }
 }
