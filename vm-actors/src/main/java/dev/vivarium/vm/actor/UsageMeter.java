@@ -5,6 +5,7 @@ final class UsageMeter {
     private long instructions;
     private long runNanos;
     private long readyNanos;
+    private long since = System.nanoTime();
 
     void ran(long executed, long nanos) {
         instructions += executed;
@@ -17,10 +18,12 @@ final class UsageMeter {
 
     /** The report since the previous one; the counters start again from zero. */
     VmUsage report(String vm, boolean creditLimited, long memoryBytes, long dirtyPages) {
-        VmUsage usage = new VmUsage(vm, instructions, runNanos, readyNanos, creditLimited, memoryBytes, dirtyPages);
+        long now = System.nanoTime();
+        VmUsage usage = new VmUsage(vm, now - since, instructions, runNanos, readyNanos, creditLimited, memoryBytes, dirtyPages);
         instructions = 0;
         runNanos = 0;
         readyNanos = 0;
+        since = now;
         return usage;
     }
 }

@@ -54,6 +54,8 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     }
 
     private static final String WAKE = "wake", CHECKPOINT = "checkpoint", SHUTDOWN = "shutdown";
+    /** Instructions per machine run within a slice (a few milliseconds at emulator speed). */
+    private static final long RUN_CHUNK = 100_000;
 
     private final TimerScheduler<VmCommand> timers;
     private final Setup setup;
@@ -255,7 +257,8 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 goOn = false;
                 break;
             }
-            long budget = Math.min(Math.min(setup.settings().sliceInstructions() - executed, credit), allowance);
+            // Small runs, so the slice's time limit holds however slow the emulator is on this machine.
+            long budget = Math.min(Math.min(Math.min(setup.settings().sliceInstructions() - executed, credit), allowance), RUN_CHUNK);
             long before = machine.cpu().instructions();
             RunResult result = machine.run(budget);
             long ran = machine.cpu().instructions() - before;

@@ -53,6 +53,9 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         final VmConfig config;
         double demandMips;
         HostReply.VmStats stats;
+        /** Reports add up here until they span a scheduler tick: a busy VM answers grants in bursts. */
+        long windowNanos, windowInstructions, windowReadyNanos, windowDirtyPages;
+        boolean windowCreditLimited;
 
         Running(ActorRef<VmCommand> ref, VmConfig config) {
             this.ref = ref;
@@ -210,15 +213,28 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         if (vm == null) {
             return this;
         }
-        double seconds = settings.schedulerTick().toNanos() / 1e9;
-        double delivered = u.instructions() / seconds / 1e6;
-        double ready = Math.min(100, u.readyNanos() / 1e9 / seconds * 100);
+        vm.windowNanos += u.intervalNanos();
+        vm.windowInstructions += u.instructions();
+        vm.windowReadyNanos += u.readyNanos();
+        vm.windowDirtyPages += u.dirtyPages();
+        vm.windowCreditLimited |= u.creditLimited();
+        if (vm.windowNanos < settings.schedulerTick().toNanos()) {
+            return this;
+        }
+        double seconds = vm.windowNanos / 1e9;
+        double delivered = vm.windowInstructions / seconds / 1e6;
+        double ready = Math.min(100, vm.windowReadyNanos / 1e9 / seconds * 100);
         // A VM that ran out of grant would have used more: it claims all it may get next time.
-        vm.demandMips = u.creditLimited() ? Double.POSITIVE_INFINITY : delivered * 1.25 + 1;
-        double demandShown = u.creditLimited() && ready < 100 ? delivered / (1 - ready / 100) : delivered;
+        vm.demandMips = vm.windowCreditLimited ? Double.POSITIVE_INFINITY : delivered * 1.25 + 1;
+        double demandShown = vm.windowCreditLimited && ready < 100 ? delivered / (1 - ready / 100) : delivered;
         CpuAllocation cpu = vm.config.cpu();
         vm.stats = new HostReply.VmStats(u.vm(), cpu.shares(), cpu.reservationMips(), cpu.limitMips(), demandShown, delivered,
-                ready, u.memoryBytes(), u.dirtyPages() / seconds);
+                ready, u.memoryBytes(), vm.windowDirtyPages / seconds);
+        vm.windowNanos = 0;
+        vm.windowInstructions = 0;
+        vm.windowReadyNanos = 0;
+        vm.windowDirtyPages = 0;
+        vm.windowCreditLimited = false;
         return this;
     }
 

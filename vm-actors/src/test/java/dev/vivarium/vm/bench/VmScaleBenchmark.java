@@ -112,8 +112,8 @@ public final class VmScaleBenchmark {
             TestProbe<HostReply> probe = lab.kit.createTestProbe();
             lab.host.tell(new HostCommand.GetStats(probe.ref()));
             HostReply.HostStats stats = (HostReply.HostStats) probe.receiveMessage();
-            System.out.printf(Locale.ROOT, "host stats: used %.1f MIPS, %d VMs, committed %d MiB, resident %d MiB%n",
-                    stats.usedMips(), stats.vmCount(), stats.committedMemoryBytes() >> 20, stats.residentMemoryBytes() >> 20);
+            System.out.printf(Locale.ROOT, "host stats: used %.1f MIPS, %d VMs, committed %d MiB, resident %d KiB%n",
+                    stats.usedMips(), stats.vmCount(), stats.committedMemoryBytes() >> 20, stats.residentMemoryBytes() >> 10);
         }
         try (Lab lab = new Lab(Files.createTempDirectory("vivarium-bench"), "bench",
                 Map.of("vivarium.host.capacity-mips", 50, "vivarium.vm.checkpoint-period", "1h"))) {
