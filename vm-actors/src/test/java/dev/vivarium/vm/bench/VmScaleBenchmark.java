@@ -47,8 +47,10 @@ public final class VmScaleBenchmark {
         Path root = Files.createTempDirectory("vivarium-bench");
         try (Lab lab = new Lab(root, "bench", Map.of("vivarium.host.capacity-mips", 100_000, "vivarium.vm.checkpoint-period", "1h"))) {
             List<ActorRef<VmCommand>> vms = new ArrayList<>();
+            long[] poweredOnAt = new long[count];
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
+                poweredOnAt[i] = System.nanoTime();
                 vms.add(lab.powerOn(Lab.counter("idle" + i, 100)).ref());
             }
             System.out.printf(Locale.ROOT, "powered on %d VMs in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
@@ -60,12 +62,20 @@ public final class VmScaleBenchmark {
             Thread.sleep(WINDOW.toMillis());
             double cpuCores = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
             long behind = 0;
-            for (ActorRef<VmCommand> vm : vms) {
-                VmStatus s = status(lab, vm);
-                behind += s.guestNanos();
+            long mostAhead = Long.MIN_VALUE;
+            long slowestAsk = 0;
+            for (int i = 0; i < count; i++) {
+                long asked = System.nanoTime();
+                VmStatus s = status(lab, vms.get(i));
+                long now = System.nanoTime();
+                slowestAsk = Math.max(slowestAsk, now - asked);
+                behind += (now - poweredOnAt[i]) - s.guestNanos();
+                mostAhead = Math.max(mostAhead, s.guestNanos() - (now - poweredOnAt[i]));
             }
-            System.out.printf(Locale.ROOT, "idle VMs: %d, heap %.1f MiB (%.1f KiB per VM), host CPU while idle %.2f cores, mean guest time %.2f s%n",
-                    count, heap / 1048576.0, heap / 1024.0 / count, cpuCores, behind / 1e9 / count);
+            System.out.printf(Locale.ROOT, "idle VMs: %d, heap %.1f MiB (%.1f KiB per VM), host CPU while idle %.2f cores%n",
+                    count, heap / 1048576.0, heap / 1024.0 / count, cpuCores);
+            System.out.printf(Locale.ROOT, "guest time behind host time since power on: mean %.3f s; most ahead %.3f s (must be <= 0); slowest status answer %.0f ms%n",
+                    behind / 1e9 / count, mostAhead / 1e9, slowestAsk / 1e6);
         }
     }
 

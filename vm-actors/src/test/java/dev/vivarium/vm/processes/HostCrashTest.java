@@ -99,6 +99,40 @@ class HostCrashTest {
         }
     }
 
+    @Test
+    void aFrozenHostThatWakesAfterTheTakeoverStopsItsVmWithoutRunningIt() throws Exception {
+        Datastore datastore = Datastore.open(root, HostProcessMain.LEASES);
+        datastore.vm("vm1").writeConfig(Lab.counter("vm1", COUNTER_MS));
+        try (ProcessHost a = ProcessHost.start("host-a", root, logs, CHECKPOINT_MS, "--vm", "vm1")) {
+            a.awaitLine("started vm1", WAIT);
+            await().atMost(WAIT).until(() -> a.lastCounter("vm1") >= 30);
+            a.signal("STOP");
+            try (ProcessHost b = ProcessHost.start("host-b", root, logs, CHECKPOINT_MS, "--vm", "vm1")) {
+                ProcessHost.Line started;
+                try {
+                    started = b.awaitLine("started vm1", WAIT);
+                } finally {
+                    a.signal("CONT");
+                }
+                long epochB = epoch(started);
+                assertThat(restored(started)).isGreaterThanOrEqualTo(0);
+                // Woken, host A finds its lease gone before its next slice and stops the VM.
+                await().atMost(WAIT).until(() -> a.stderr().contains("VM vm1 stopped: fenced"));
+                int linesAtFence = a.counter("vm1").size();
+                long bNow = b.lastCounter("vm1");
+                await().atMost(WAIT).until(() -> b.lastCounter("vm1") > bNow + 5);
+                assertThat(a.counter("vm1")).as("host A ran the guest no further").hasSize(linesAtFence);
+                LeaseRecord lease = datastore.vm("vm1").currentLease().orElseThrow();
+                assertThat(lease.owner()).isEqualTo("host-b");
+                assertThat(lease.epoch()).isEqualTo(epochB);
+                // Whatever A may have written late is not part of the VM's history.
+                await().atMost(WAIT).until(() -> datastore.vm("vm1").checkpoints().latestChain().get(0).epoch() == epochB);
+                assertThat(datastore.vm("vm1").checkpoints().latestChain())
+                        .allSatisfy(c -> assertThat(c.epoch()).isEqualTo(epochB));
+            }
+        }
+    }
+
     /** The counter continued from the checkpointed value: no gap, and at most one period redone. */
     private static void assertResumed(long first, long lastPrintedBefore) {
         System.out.println("resumed at counter " + first + "; last printed before the kill: " + lastPrintedBefore);

@@ -25,12 +25,14 @@ final class ProcessHost implements AutoCloseable {
 
     private final String name;
     private final Process process;
+    private final Path stderr;
     private final Thread reader;
     private final List<Line> lines = new ArrayList<>();
 
-    private ProcessHost(String name, Process process) {
+    private ProcessHost(String name, Process process, Path stderr) {
         this.name = name;
         this.process = process;
+        this.stderr = stderr;
         this.reader = new Thread(this::read, "stdout-" + name);
         reader.setDaemon(true);
         reader.start();
@@ -42,9 +44,9 @@ final class ProcessHost implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), HostProcessMain.class.getName(),
                 datastore.toString(), host, dev.vivarium.vm.Lab.images().toString(), Integer.toString(checkpointMs)));
         command.addAll(List.of(vmArgs));
-        Process process = new ProcessBuilder(command)
-                .redirectError(logs.resolve(host + "-" + System.nanoTime() + ".stderr").toFile()).start();
-        return new ProcessHost(host, process);
+        Path stderr = logs.resolve(host + "-" + System.nanoTime() + ".stderr");
+        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        return new ProcessHost(host, process, stderr);
     }
 
     private void read() {
@@ -85,6 +87,19 @@ final class ProcessHost implements AutoCloseable {
     long lastCounter(String vm) {
         List<Long> values = counter(vm);
         return values.isEmpty() ? 0 : values.get(values.size() - 1);
+    }
+
+    /** What the process logged (warnings and errors). */
+    String stderr() throws IOException {
+        return java.nio.file.Files.readString(stderr);
+    }
+
+    /** Sends a signal, e.g. STOP or CONT. */
+    void signal(String signal) throws IOException, InterruptedException {
+        int status = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (status != 0) {
+            throw new IOException("kill -" + signal + " " + process.pid() + " failed with " + status);
+        }
     }
 
     /** SIGKILL: no shutdown hook, no flush, no lease release. Returns once its output is fully read. */
