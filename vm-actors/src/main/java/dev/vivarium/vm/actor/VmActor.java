@@ -63,6 +63,8 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     private final MachineLoader loader;
     private final RealTimePacer pacer;
     private final StringBuilder console = new StringBuilder();
+    /** The console's most recent output, which a new subscriber gets first (a serial log, as on real hosts). */
+    private final StringBuilder history = new StringBuilder();
     private final Set<ActorRef<ConsoleOutput>> subscribers = new LinkedHashSet<>();
 
     private PcMachine machine;
@@ -117,14 +119,14 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 .onMessageEquals(VmCommand.RunSlice.INSTANCE, () -> {
                     sliceQueued = false;
                     runSlice();
-                    return this;
+                    return next();
                 })
                 .onMessageEquals(VmCommand.Wake.INSTANCE, () -> {
                     wakePending = false;
                     if (!sliceQueued) {
                         runSlice();
                     }
-                    return this;
+                    return next();
                 })
                 .onMessage(VmCommand.Grant.class, this::onGrant)
                 .onMessageEquals(VmCommand.CheckpointTick.INSTANCE, () -> {
@@ -135,8 +137,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 })
                 .onMessage(VmCommand.StorageDone.class, done -> {
                     done.then().run();
-                    return state == VmState.POWERED_OFF || state == VmState.SUSPENDED || state == VmState.FENCED
-                            ? Behaviors.stopped() : this;
+                    return next();
                 })
                 .onMessage(VmCommand.Fence.class, f -> fence(f.reason()))
                 .onMessage(VmCommand.ShutdownTimedOut.class, t -> {
@@ -148,6 +149,9 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                     return this;
                 })
                 .onMessage(VmCommand.SubscribeConsole.class, s -> {
+                    if (history.length() > 0 && !subscribers.contains(s.subscriber())) {
+                        s.subscriber().tell(new ConsoleOutput(name, history.toString())); // what it missed, from boot
+                    }
                     subscribers.add(s.subscriber());
                     return this;
                 })
@@ -166,6 +170,11 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                     return this;
                 })
                 .build();
+    }
+
+    /** The actor ends once the VM is off, suspended or fenced; its host sees it terminate. */
+    private Behavior<VmCommand> next() {
+        return state == VmState.POWERED_OFF || state == VmState.SUSPENDED || state == VmState.FENCED ? Behaviors.stopped() : this;
     }
 
     /** Commands that change the machine: refused while a datastore operation on it is under way. */
@@ -334,6 +343,11 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     private void flushConsole() {
         if (console.length() > 0) {
             ConsoleOutput out = new ConsoleOutput(name, console.toString());
+            history.append(console);
+            int excess = history.length() - setup.settings().consoleHistoryBytes();
+            if (excess > 0) {
+                history.delete(0, excess);
+            }
             console.setLength(0);
             subscribers.forEach(s -> s.tell(out));
         }

@@ -61,6 +61,7 @@ public sealed interface VmCommand permits VmCommand.Management, VmCommand.Intern
     record GetStatus(ActorRef<VmReply> replyTo) implements Replying {
     }
 
+    /** The subscriber first gets the VM's recent output ({@code console-history}), then everything new. */
     record SubscribeConsole(ActorRef<ConsoleOutput> subscriber) implements Management {
     }
 

@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param imageDirectory     where a configuration's image name is looked up
  * @param paceGuestTime      keep guest time from running ahead of host time; off only for benchmarks that
  *                           measure the scheduler's overhead against the raw emulator
+ * @param consoleHistoryBytes how much recent console output a VM keeps for new subscribers
  */
 public record VmSettings(long sliceInstructions, Duration maxSliceTime, Duration checkpointPeriod, int fullEvery,
-                         RetentionPolicy retention, Path imageDirectory, boolean paceGuestTime) {
+                         RetentionPolicy retention, Path imageDirectory, boolean paceGuestTime,
+                         int consoleHistoryBytes) {
     public VmSettings {
         if (sliceInstructions <= 0 || fullEvery < 0 || checkpointPeriod.isNegative() || checkpointPeriod.isZero()) {
             throw new IllegalArgumentException("slice-instructions and checkpoint-period must be positive, full-every not negative");
@@ -29,7 +31,7 @@ public record VmSettings(long sliceInstructions, Duration maxSliceTime, Duration
         return new VmSettings(vm.getLong("slice-instructions"), vm.getDuration("max-slice-time"),
                 vm.getDuration("checkpoint-period"), vm.getInt("full-checkpoint-every"),
                 new RetentionPolicy(vm.getInt("keep-full-chains")), Path.of(vm.getString("image-directory")),
-                vm.getBoolean("pace-guest-time"));
+                vm.getBoolean("pace-guest-time"), vm.getBytes("console-history").intValue());
     }
 
 }

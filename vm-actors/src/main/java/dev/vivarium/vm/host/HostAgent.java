@@ -37,6 +37,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class HostAgent extends AbstractBehavior<HostCommand> {
     public static final String VM_DISPATCHER = "vivarium.vm-dispatcher";
     public static final String IO_DISPATCHER = "vivarium.vm-io-dispatcher";
+    /**
+     * Figures are computed over at least this much time: with many VMs a busy one gets a turn
+     * only every few ticks, so one tick's report is mostly noise.
+     */
+    private static final long STATS_WINDOW_NANOS = 1_000_000_000L;
 
     private final Datastore datastore;
     private final HostSession session;
@@ -218,7 +223,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         vm.windowReadyNanos += u.readyNanos();
         vm.windowDirtyPages += u.dirtyPages();
         vm.windowCreditLimited |= u.creditLimited();
-        if (vm.windowNanos < settings.schedulerTick().toNanos()) {
+        if (vm.windowNanos < STATS_WINDOW_NANOS) {
             return this;
         }
         double seconds = vm.windowNanos / 1e9;

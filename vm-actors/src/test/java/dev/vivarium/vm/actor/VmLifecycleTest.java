@@ -128,6 +128,10 @@ class VmLifecycleTest {
         ActorRef<VmCommand> vm = lab.powerOn(Lab.counter("vm3", 10)).ref();
         Lab.Console console = lab.console(vm);
         await().atMost(WAIT).until(() -> console.last() >= 5);
+        // A late subscriber first gets the console's history, from boot.
+        Lab.Console late = lab.console(vm);
+        late.ask(VmCommand.GetStatus::new);
+        assertThat(late.numbers()).startsWith(1L, 2L, 3L, 4L, 5L);
         assertThat(lab.ask(vm, VmCommand.Reset::new)).isEqualTo(new VmReply.Done("vm3", "reset"));
         int lines = console.numbers().size();
         await().atMost(WAIT).until(() -> console.numbers().size() > lines);

@@ -26,6 +26,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  *   idle N    N idle 16 MiB counter VMs on one host: heap per VM and the host's CPU while idle
  *   single    MIPS of one busy VM alone (unpaced) against the raw emulator on the same guest
  *   ten       the spread between 10 busy VMs with equal shares
+ *   mixed     100 VMs of mixed workloads on one host: consoles checked against guests/tests, shares of the busy ones
  * </pre>
  * Run: see vm-actors/README.md.
  */
@@ -37,7 +38,8 @@ public final class VmScaleBenchmark {
             case "idle" -> idle(Integer.parseInt(args[1]));
             case "single" -> single();
             case "ten" -> ten();
-            default -> throw new IllegalArgumentException("idle N | single | ten");
+            case "mixed" -> mixed();
+            default -> throw new IllegalArgumentException("idle N | single | ten | mixed");
         }
         System.exit(0);
     }
@@ -133,6 +135,71 @@ public final class VmScaleBenchmark {
             }
             Thread.sleep(2000);
             report("10 busy VMs, equal shares, host budget 50 MIPS", measure(lab, vms));
+        }
+    }
+
+    private static void mixed() throws Exception {
+        Path tests = Lab.images().getParent().resolve("tests");
+        record Kind(String image, String commandLine, String expected, int count) {
+        }
+        List<Kind> kinds = List.of(
+                new Kind("counter", "period_ms=100", null, 40),
+                new Kind("memdirty", "wss_kb=512 rate_pages=16 periods=120 report=50", "memdirty.out", 20),
+                new Kind("cpuburn", "duty=40 period_ms=20 periods=12 report=4", "cpuburn.out", 20),
+                new Kind("hello", "", "hello.out", 10),
+                new Kind("cpuburn", "duty=100 period_ms=100", null, 10));
+        try (Lab lab = new Lab(Files.createTempDirectory("vivarium-bench"), "bench",
+                Map.of("vivarium.host.capacity-mips", 1000, "vivarium.vm.checkpoint-period", "1h"))) {
+            List<Kind> kindOf = new ArrayList<>();
+            List<ActorRef<VmCommand>> vms = new ArrayList<>();
+            List<Lab.Console> consoles = new ArrayList<>();
+            List<ActorRef<VmCommand>> busy = new ArrayList<>();
+            for (Kind kind : kinds) {
+                for (int i = 0; i < kind.count(); i++) {
+                    ActorRef<VmCommand> vm = lab.powerOn(Lab.vm(kind.image() + vms.size(), kind.image(), kind.commandLine(),
+                            CpuAllocation.NORMAL)).ref();
+                    vms.add(vm);
+                    kindOf.add(kind);
+                    consoles.add(lab.console(vm));
+                    if (kind.expected() == null && kind.image().equals("cpuburn")) {
+                        busy.add(vm);
+                    }
+                }
+            }
+            double[] mips = measure(lab, busy);
+            Thread.sleep(20_000); // the finite workloads (memdirty: 1.2 s of guest time) finish meanwhile
+            int correct = 0;
+            List<String> wrong = new ArrayList<>();
+            for (int i = 0; i < vms.size(); i++) {
+                Kind kind = kindOf.get(i);
+                String text = consoles.get(i).text();
+                boolean ok;
+                if (kind.expected() != null) {
+                    ok = text.equals(Files.readString(tests.resolve(kind.expected())));
+                } else if (kind.image().equals("counter")) {
+                    List<Long> numbers = consoles.get(i).numbers();
+                    ok = !numbers.isEmpty();
+                    for (int n = 0; n < numbers.size(); n++) {
+                        ok &= numbers.get(n) == n + 1;
+                    }
+                } else {
+                    ok = text.startsWith("cpuburn duty 100% of 100 ms\n") && !text.contains("exception");
+                }
+                if (ok) {
+                    correct++;
+                } else {
+                    wrong.add(kind.image() + i + ": " + text.substring(0, Math.min(120, text.length())).replace("\n", "|"));
+                }
+            }
+            System.out.printf(Locale.ROOT, "mixed: %d VMs (40 counter, 20 memdirty, 20 cpuburn 40%%, 10 hello, 10 cpuburn 100%%); consoles correct: %d of %d%n",
+                    vms.size(), correct, vms.size());
+            wrong.forEach(w -> System.out.println("  wrong console: " + w));
+            report("mixed: the 10 busy VMs, equal shares", mips);
+            TestProbe<HostReply> probe = lab.kit.createTestProbe();
+            lab.host.tell(new HostCommand.GetStats(probe.ref()));
+            HostReply.HostStats stats = (HostReply.HostStats) probe.receiveMessage();
+            System.out.printf(Locale.ROOT, "mixed host stats at the end: %d VMs still on (the finite ones powered off), used %.1f MIPS, committed %d MiB%n",
+                    stats.vmCount(), stats.usedMips(), stats.committedMemoryBytes() >> 20);
         }
     }
 

@@ -33,7 +33,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class HostProcessMain {
     public static final DatastoreSettings LEASES =
-            new DatastoreSettings(Duration.ofMillis(200), Duration.ofMillis(1500), Duration.ofMillis(500));
+            new DatastoreSettings(Duration.ofMillis(250), Duration.ofMillis(2500), Duration.ofMillis(1000));
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
