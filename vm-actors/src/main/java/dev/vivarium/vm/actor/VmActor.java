@@ -1,0 +1,603 @@
+package dev.vivarium.vm.actor;
+
+import dev.vivarium.datastore.HostSession;
+import dev.vivarium.datastore.VmFiles;
+import dev.vivarium.datastore.checkpoint.CheckpointInfo;
+import dev.vivarium.datastore.checkpoint.CheckpointStore;
+import dev.vivarium.datastore.checkpoint.SnapshotInfo;
+import dev.vivarium.datastore.checkpoint.SnapshotStore;
+import dev.vivarium.datastore.config.VmConfig;
+import dev.vivarium.datastore.lease.FencedException;
+import dev.vivarium.datastore.lease.Lease;
+import dev.vivarium.datastore.lease.LeaseLostException;
+import dev.vivarium.datastore.storage.PayloadWriter;
+import dev.vivarium.datastore.storage.SealedFile;
+import dev.vivarium.x86.machine.PcMachine;
+import dev.vivarium.x86.machine.RunResult;
+import dev.vivarium.x86.memory.GuestMemory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One VM: owns its {@link PcMachine} and runs it in time slices, each a message to itself, so
+ * management commands, grants and checkpoints interleave with execution. It must be spawned on
+ * the VM dispatcher ({@code vivarium.vm-dispatcher}); datastore writes run on the I/O executor
+ * and come back as {@link VmCommand.StorageDone}.
+ *
+ * <p>The machine only runs while the VM holds instructions granted by its host's scheduler,
+ * while its guest time is not ahead of host time, and while {@link Lease#check()} passes
+ * (checked before every slice: a fenced host never runs another guest instruction).
+ */
+public final class VmActor extends AbstractBehavior<VmCommand> {
+
+    /** What a VM actor is started with; the machine is already booted or restored. */
+    public record Setup(VmConfig config, PcMachine machine, long restoredSeq, Lease lease, HostSession session,
+                        VmFiles files, VmSettings settings, Executor io) {
+    }
+
+    private static final String WAKE = "wake", CHECKPOINT = "checkpoint", SHUTDOWN = "shutdown";
+    /** Instructions per machine run within a slice (a few milliseconds at emulator speed). */
+    private static final long RUN_CHUNK = 100_000;
+
+    private final TimerScheduler<VmCommand> timers;
+    private final Setup setup;
+    private final String name;
+    private final MachineLoader loader;
+    private final RealTimePacer pacer;
+    private final StringBuilder console = new StringBuilder();
+    /** The console's most recent output, which a new subscriber gets first (a serial log, as on real hosts). */
+    private final StringBuilder history = new StringBuilder();
+    private final Set<ActorRef<ConsoleOutput>> subscribers = new LinkedHashSet<>();
+
+    private PcMachine machine;
+    private VmState state = VmState.RUNNING;
+    private String detail;
+    /** A RunSlice is in the mailbox: at most one, so a VM takes one turn at a time on the dispatcher. */
+    private boolean sliceQueued;
+    private boolean wakePending;
+    private boolean busyWithStorage;
+    /** Instructions granted by the host and not yet used. */
+    private long credit;
+    private long readySince = -1;
+    private final UsageMeter usage = new UsageMeter();
+
+    private CheckpointInfo chainTip;
+    private int incrementalsSinceFull;
+    private long lastCheckpointSeq;
+    private boolean checkpointInFlight;
+    private final List<ActorRef<VmReply>> checkpointWaiters = new ArrayList<>();
+    private ActorRef<VmReply> shutdownWaiter;
+
+    public static Behavior<VmCommand> create(Setup setup) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new VmActor(ctx, timers, setup)));
+    }
+
+    private VmActor(ActorContext<VmCommand> context, TimerScheduler<VmCommand> timers, Setup setup) {
+        super(context);
+        this.timers = timers;
+        this.setup = setup;
+        this.name = setup.config().name();
+        this.loader = new MachineLoader(setup.settings().imageDirectory());
+        this.lastCheckpointSeq = setup.restoredSeq();
+        this.detail = setup.restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + setup.restoredSeq();
+        install(setup.machine());
+        this.pacer = new RealTimePacer(machine.clock().instructionsPerSecond(), setup.settings().paceGuestTime());
+        pacer.restart(machine.clock().nanos());
+        Duration period = setup.settings().checkpointPeriod();
+        timers.startTimerWithFixedDelay(CHECKPOINT, VmCommand.CheckpointTick.INSTANCE, period, period);
+        queueSlice();
+    }
+
+    private void install(PcMachine fresh) {
+        machine = fresh;
+        machine.chipset().serial().output().subscribe(b -> console.append((char) b));
+        machine.memory().takeDirty(GuestMemory.DirtyLog.RATE);
+        chainTip = null; // a new machine starts a new chain with a full checkpoint
+    }
+
+    @Override
+    public Receive<VmCommand> createReceive() {
+        return newReceiveBuilder()
+                .onMessageEquals(VmCommand.RunSlice.INSTANCE, () -> {
+                    sliceQueued = false;
+                    runSlice();
+                    return next();
+                })
+                .onMessageEquals(VmCommand.Wake.INSTANCE, () -> {
+                    wakePending = false;
+                    if (!sliceQueued) {
+                        runSlice();
+                    }
+                    return next();
+                })
+                .onMessage(VmCommand.Grant.class, this::onGrant)
+                .onMessageEquals(VmCommand.CheckpointTick.INSTANCE, () -> {
+                    if (!checkpointInFlight && canCheckpoint()) {
+                        startCheckpoint();
+                    }
+                    return this;
+                })
+                .onMessage(VmCommand.StorageDone.class, done -> {
+                    done.then().run();
+                    return next();
+                })
+                .onMessage(VmCommand.Fence.class, f -> fence(f.reason()))
+                .onMessage(VmCommand.ShutdownTimedOut.class, t -> {
+                    powerOff(t.replyTo(), "powered off hard: the guest did not shut down in time");
+                    return this;
+                })
+                .onMessage(VmCommand.GetStatus.class, g -> {
+                    g.replyTo().tell(status());
+                    return this;
+                })
+                .onMessage(VmCommand.SubscribeConsole.class, s -> {
+                    if (history.length() > 0 && !subscribers.contains(s.subscriber())) {
+                        s.subscriber().tell(new ConsoleOutput(name, history.toString())); // what it missed, from boot
+                    }
+                    subscribers.add(s.subscriber());
+                    return this;
+                })
+                .onMessage(VmCommand.UnsubscribeConsole.class, s -> {
+                    subscribers.remove(s.subscriber());
+                    return this;
+                })
+                .onMessage(VmCommand.ConsoleInput.class, input -> {
+                    machine.chipset().serial().input().write(input.text().getBytes(StandardCharsets.ISO_8859_1));
+                    queueSlice();
+                    return this;
+                })
+                .onMessage(VmCommand.Replying.class, this::onManagement)
+                .onSignal(PostStop.class, s -> {
+                    closeMachine();
+                    return this;
+                })
+                .build();
+    }
+
+    /** The actor ends once the VM is off, suspended or fenced; its host sees it terminate. */
+    private Behavior<VmCommand> next() {
+        return state == VmState.POWERED_OFF || state == VmState.SUSPENDED || state == VmState.FENCED ? Behaviors.stopped() : this;
+    }
+
+    /** Commands that change the machine: refused while a datastore operation on it is under way. */
+    private Behavior<VmCommand> onManagement(VmCommand.Replying command) {
+        if (busyWithStorage) {
+            command.replyTo().tell(new VmReply.Failed(name, "busy: a suspend, power off or snapshot operation is under way"));
+            return this;
+        }
+        if (command instanceof VmCommand.PowerOff p) {
+            powerOff(p.replyTo(), "powered off");
+        } else if (command instanceof VmCommand.Reset r) {
+            reset(r.replyTo());
+        } else if (command instanceof VmCommand.ShutdownGuest s) {
+            machine.chipset().backdoor().requestShutdown();
+            shutdownWaiter = s.replyTo();
+            timers.startSingleTimer(SHUTDOWN, new VmCommand.ShutdownTimedOut(s.replyTo()), Duration.ofMillis(s.timeoutMillis()));
+            queueSlice();
+        } else if (command instanceof VmCommand.Pause p) {
+            if (state == VmState.RUNNING) {
+                state = VmState.PAUSED;
+                cancelWake();
+                endReady();
+            }
+            p.replyTo().tell(new VmReply.Done(name, "paused"));
+        } else if (command instanceof VmCommand.Unpause u) {
+            if (state == VmState.PAUSED) {
+                state = VmState.RUNNING;
+                pacer.restart(machine.clock().nanos()); // the pause is not guest time to catch up on
+                queueSlice();
+            }
+            u.replyTo().tell(new VmReply.Done(name, "running"));
+        } else if (command instanceof VmCommand.Suspend s) {
+            suspend(s.replyTo());
+        } else if (command instanceof VmCommand.Checkpoint c) {
+            checkpointWaiters.add(c.replyTo());
+            if (!checkpointInFlight) {
+                startCheckpoint();
+            }
+        } else if (command instanceof VmCommand.TakeSnapshot t) {
+            takeSnapshot(t);
+        } else if (command instanceof VmCommand.ListSnapshots l) {
+            listSnapshots(l.replyTo());
+        } else if (command instanceof VmCommand.RevertToSnapshot r) {
+            revert(r);
+        } else if (command instanceof VmCommand.DeleteSnapshot d) {
+            storage(() -> {
+                setup.files().snapshots().delete(setup.lease(), d.name());
+                return null;
+            }, (ok, error) -> reply(d.replyTo(), error, "snapshot " + d.name() + " deleted"));
+        } else {
+            command.replyTo().tell(new VmReply.Failed(name, "unknown command " + command.getClass().getSimpleName()));
+        }
+        return this;
+    }
+
+    // ---- execution ----
+
+    private void queueSlice() {
+        if (!sliceQueued && state == VmState.RUNNING) {
+            sliceQueued = true;
+            cancelWake();
+            getContext().getSelf().tell(VmCommand.RunSlice.INSTANCE);
+        }
+    }
+
+    private void runSlice() {
+        if (state != VmState.RUNNING) {
+            return;
+        }
+        try {
+            setup.lease().check();
+        } catch (FencedException e) {
+            fence(e.getMessage());
+            return;
+        }
+        long start = System.nanoTime();
+        long deadline = start + setup.settings().maxSliceTime().toNanos();
+        long executed = 0;
+        boolean goOn = true;
+        while (goOn && executed < setup.settings().sliceInstructions() && System.nanoTime() - deadline < 0) {
+            if (credit <= 0) {
+                readySince = System.nanoTime(); // runnable, held back by the host's budget until the next grant
+                goOn = false;
+                break;
+            }
+            long allowance = pacer.allowance(machine.clock().nanos());
+            if (allowance <= 0) {
+                wakeIn(machine.clock().nanos() - pacer.guestLimit());
+                goOn = false;
+                break;
+            }
+            // Small runs, so the slice's time limit holds however slow the emulator is on this machine.
+            long budget = Math.min(Math.min(Math.min(setup.settings().sliceInstructions() - executed, credit), allowance), RUN_CHUNK);
+            long before = machine.cpu().instructions();
+            RunResult result = machine.run(budget);
+            long ran = machine.cpu().instructions() - before;
+            executed += ran;
+            credit -= ran;
+            if (result instanceof RunResult.Halted h) {
+                if (h.untilNanos() == Long.MAX_VALUE) {
+                    goOn = false; // only console input can wake it; ConsoleInput queues a slice
+                } else {
+                    long ahead = h.untilNanos() - pacer.guestLimit();
+                    if (ahead <= 0) {
+                        machine.idleUntil(h.untilNanos());
+                    } else {
+                        wakeIn(ahead); // costs nothing until the guest's next timer is due in host time
+                        goOn = false;
+                    }
+                }
+            } else if (result instanceof RunResult.HaltedForever) {
+                state = VmState.HALTED_FOREVER;
+                detail = "the guest halted with interrupts off";
+                goOn = false;
+            } else if (result instanceof RunResult.Exited e) {
+                usage.ran(executed, System.nanoTime() - start);
+                flushConsole();
+                guestExited(e.code());
+                return;
+            } else if (result instanceof RunResult.Reset r) {
+                usage.ran(executed, System.nanoTime() - start);
+                flushConsole();
+                reboot("the guest reset (" + r.cause() + ")");
+                return;
+            }
+        }
+        usage.ran(executed, System.nanoTime() - start);
+        flushConsole();
+        if (goOn) {
+            queueSlice();
+        }
+    }
+
+    private void wakeIn(long nanos) {
+        timers.startSingleTimer(WAKE, VmCommand.Wake.INSTANCE, Duration.ofNanos(Math.max(nanos, 1_000_000)));
+        wakePending = true;
+    }
+
+    private void cancelWake() {
+        if (wakePending) {
+            timers.cancel(WAKE);
+            wakePending = false;
+        }
+    }
+
+    private Behavior<VmCommand> onGrant(VmCommand.Grant grant) {
+        // Unused grants do not pile up: a VM that idled cannot later burst past its share.
+        credit = Math.min(credit + grant.instructions(), 2 * grant.instructions());
+        boolean limited = readySince >= 0;
+        endReady();
+        grant.replyTo().tell(usage.report(name, limited, machine.memory().allocatedPages() * (long) GuestMemory.PAGE_SIZE,
+                machine.memory().takeDirty(GuestMemory.DirtyLog.RATE).count()));
+        if (limited) {
+            queueSlice();
+        }
+        return this;
+    }
+
+    private void endReady() {
+        if (readySince >= 0) {
+            usage.ready(System.nanoTime() - readySince);
+            readySince = -1;
+        }
+    }
+
+    private void flushConsole() {
+        if (console.length() > 0) {
+            ConsoleOutput out = new ConsoleOutput(name, console.toString());
+            history.append(console);
+            int excess = history.length() - setup.settings().consoleHistoryBytes();
+            if (excess > 0) {
+                history.delete(0, excess);
+            }
+            console.setLength(0);
+            subscribers.forEach(s -> s.tell(out));
+        }
+    }
+
+    // ---- life cycle ----
+
+    private void guestExited(int code) {
+        String what = "the guest exited with code " + code;
+        if (shutdownWaiter != null) {
+            timers.cancel(SHUTDOWN);
+            powerOff(shutdownWaiter, "guest shut down: " + what);
+            shutdownWaiter = null;
+        } else {
+            powerOff(null, what);
+        }
+    }
+
+    private void reboot(String why) {
+        try {
+            PcMachine fresh = loader.coldBoot(setup.config());
+            closeMachine();
+            install(fresh);
+            pacer.restart(machine.clock().nanos());
+            state = VmState.RUNNING;
+            detail = why + "; booted again";
+            queueSlice();
+        } catch (Exception e) {
+            state = VmState.FAILED;
+            detail = why + "; the reboot failed: " + e.getMessage();
+        }
+    }
+
+    private void reset(ActorRef<VmReply> replyTo) {
+        reboot("reset by management");
+        reply(replyTo, state == VmState.FAILED ? new IOException(detail) : null, "reset");
+    }
+
+    /** Stops the guest, discards its checkpoints (a power cycle loses the running state) and releases the lease. */
+    private void powerOff(ActorRef<VmReply> replyTo, String why) {
+        stopRunning();
+        Lease lease = setup.lease();
+        storage(() -> {
+            lease.checkWritable();
+            CheckpointStore checkpoints = setup.files().checkpoints();
+            for (CheckpointInfo c : checkpoints.list()) {
+                if (c.epoch() <= lease.epoch()) {
+                    Files.deleteIfExists(c.file());
+                }
+            }
+            setup.session().release(lease);
+            return null;
+        }, (ok, error) -> {
+            state = VmState.POWERED_OFF;
+            detail = why + (error == null ? "" : "; releasing the VM failed: " + error.getMessage());
+            if (replyTo != null) {
+                reply(replyTo, error, why);
+            }
+        });
+    }
+
+    private void suspend(ActorRef<VmReply> replyTo) {
+        stopRunning();
+        byte[] state = machine.capture();
+        Lease lease = setup.lease();
+        storage(() -> {
+            CheckpointStore checkpoints = setup.files().checkpoints();
+            checkpoints.writeFull(lease, PayloadWriter.of(state));
+            checkpoints.prune(lease, setup.settings().retention());
+            setup.session().release(lease);
+            return null;
+        }, (ok, error) -> {
+            if (error == null) {
+                this.state = VmState.SUSPENDED;
+                detail = "suspended to the datastore";
+                replyTo.tell(new VmReply.Done(name, "suspended"));
+            } else {
+                this.state = VmState.RUNNING; // nothing was freed: the VM goes on here
+                chainTip = null;
+                pacer.restart(machine.clock().nanos());
+                queueSlice();
+                replyTo.tell(new VmReply.Failed(name, "suspend failed, still running: " + error.getMessage()));
+            }
+        });
+    }
+
+    private void stopRunning() {
+        cancelWake();
+        timers.cancel(CHECKPOINT);
+        endReady();
+        state = VmState.PAUSED;
+        busyWithStorage = true;
+    }
+
+    private Behavior<VmCommand> fence(String reason) {
+        state = VmState.FENCED;
+        detail = "fenced: " + reason;
+        checkpointWaiters.forEach(w -> w.tell(new VmReply.Failed(name, detail)));
+        getContext().getLog().warn("VM {} stopped: {}", name, detail);
+        return Behaviors.stopped();
+    }
+
+    private void closeMachine() {
+        try {
+            machine.close();
+        } catch (IOException e) {
+            getContext().getLog().warn("VM {}: closing its machine failed: {}", name, e.getMessage());
+        }
+    }
+
+    // ---- checkpoints and snapshots ----
+
+    private boolean canCheckpoint() {
+        return state == VmState.RUNNING || state == VmState.PAUSED || state == VmState.HALTED_FOREVER;
+    }
+
+    private void startCheckpoint() {
+        List<ActorRef<VmReply>> waiting = List.copyOf(checkpointWaiters);
+        checkpointWaiters.clear();
+        if (!canCheckpoint() || busyWithStorage) {
+            waiting.forEach(w -> w.tell(new VmReply.Failed(name, "no checkpoint: the VM is " + state)));
+            return;
+        }
+        boolean full = chainTip == null || incrementalsSinceFull >= setup.settings().fullEvery();
+        byte[] bytes = full ? machine.capture() : machine.captureIncremental();
+        CheckpointInfo base = chainTip;
+        Lease lease = setup.lease();
+        checkpointInFlight = true;
+        CompletableFuture.supplyAsync(() -> call(() -> {
+            CheckpointStore store = setup.files().checkpoints();
+            CheckpointInfo info = full ? store.writeFull(lease, PayloadWriter.of(bytes))
+                    : store.writeIncremental(lease, base, PayloadWriter.of(bytes));
+            if (full) {
+                store.prune(lease, setup.settings().retention()); // the new full one supersedes (merges) older chains
+            }
+            return info;
+        }), setup.io()).whenComplete(back((info, error) -> {
+            checkpointInFlight = false;
+            if (error != null) {
+                chainTip = null; // the dirty pages of a lost incremental are gone: start a new chain
+                waiting.forEach(w -> w.tell(new VmReply.Failed(name, "checkpoint failed: " + error.getMessage())));
+                getContext().getLog().warn("VM {}: checkpoint failed: {}", name, error.getMessage());
+                if (error instanceof LeaseLostException) {
+                    getContext().getSelf().tell(new VmCommand.Fence(error.getMessage()));
+                }
+            } else {
+                chainTip = info;
+                incrementalsSinceFull = full ? 0 : incrementalsSinceFull + 1;
+                lastCheckpointSeq = info.seq();
+                waiting.forEach(w -> w.tell(new VmReply.CheckpointTaken(name, info.seq(), full, bytes.length)));
+            }
+            if (!checkpointWaiters.isEmpty()) {
+                startCheckpoint();
+            }
+        }));
+    }
+
+    private void takeSnapshot(VmCommand.TakeSnapshot take) {
+        byte[] bytes = machine.capture();
+        chainTip = null; // capture() took the dirty pages an incremental checkpoint would need
+        storage(() -> setup.files().snapshots().take(setup.lease(), take.name(), take.description(), PayloadWriter.of(bytes)),
+                (info, error) -> reply(take.replyTo(), error, "snapshot " + take.name() + " taken"));
+    }
+
+    private void listSnapshots(ActorRef<VmReply> replyTo) {
+        storage(() -> {
+            SnapshotStore store = setup.files().snapshots();
+            List<VmReply.SnapshotEntry> entries = new ArrayList<>();
+            for (SnapshotInfo info : store.list()) {
+                try (SealedFile file = store.open(info)) {
+                    var meta = store.metadata(file, info);
+                    entries.add(new VmReply.SnapshotEntry(info.name(), meta.description(), info.seq(), meta.createdAtMillis()));
+                }
+            }
+            return entries;
+        }, (entries, error) -> replyTo.tell(error == null ? new VmReply.Snapshots(name, entries)
+                : new VmReply.Failed(name, error.getMessage())));
+    }
+
+    private void revert(VmCommand.RevertToSnapshot revert) {
+        storage(() -> {
+            SnapshotStore store = setup.files().snapshots();
+            SnapshotInfo info = store.find(revert.name()).orElseThrow(
+                    () -> new IllegalArgumentException("VM " + name + " has no snapshot named '" + revert.name() + "'"));
+            byte[] bytes;
+            try (SealedFile file = store.open(info)) {
+                bytes = file.readPayload();
+            }
+            PcMachine fresh = loader.forRestore(setup.config());
+            try {
+                fresh.restore(bytes);
+            } catch (RuntimeException e) {
+                fresh.close();
+                throw e;
+            }
+            return fresh;
+        }, (fresh, error) -> {
+            if (error == null) {
+                closeMachine();
+                install(fresh);
+                pacer.restart(machine.clock().nanos());
+                state = VmState.RUNNING;
+                detail = "reverted to snapshot " + revert.name();
+                queueSlice();
+            }
+            reply(revert.replyTo(), error, "reverted to snapshot " + revert.name());
+        });
+    }
+
+    // ---- datastore operations off the VM's thread ----
+
+    @FunctionalInterface
+    private interface IoCall<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T call(IoCall<T> io) {
+        try {
+            return io.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** Runs {@code io} on the I/O executor; {@code then} runs on this actor's thread. Management waits meanwhile. */
+    private <T> void storage(IoCall<T> io, BiConsumer<T, Throwable> then) {
+        busyWithStorage = true;
+        CompletableFuture.supplyAsync(() -> call(io), setup.io()).whenComplete(back((value, error) -> {
+            busyWithStorage = false;
+            then.accept(value, error);
+        }));
+    }
+
+    private <T> BiConsumer<T, Throwable> back(BiConsumer<T, Throwable> then) {
+        ActorRef<VmCommand> self = getContext().getSelf();
+        return (value, error) -> self.tell(new VmCommand.StorageDone(() -> then.accept(value, unwrap(error))));
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private void reply(ActorRef<VmReply> replyTo, Throwable error, String what) {
+        replyTo.tell(error == null ? new VmReply.Done(name, what) : new VmReply.Failed(name, what + " failed: " + error.getMessage()));
+    }
+
+    private VmStatus status() {
+        return new VmStatus(name, state, machine.cpu().instructions(), machine.clock().nanos(), setup.lease().epoch(),
+                lastCheckpointSeq, detail);
+    }
+}

@@ -1,0 +1,253 @@
+package dev.vivarium.vm.host;
+
+import dev.vivarium.datastore.Datastore;
+import dev.vivarium.datastore.HostSession;
+import dev.vivarium.datastore.VmFiles;
+import dev.vivarium.datastore.config.CpuAllocation;
+import dev.vivarium.datastore.config.VmConfig;
+import dev.vivarium.datastore.lease.Lease;
+import dev.vivarium.datastore.lease.LeaseRecord;
+import dev.vivarium.vm.actor.MachineLoader;
+import dev.vivarium.vm.actor.VmActor;
+import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmUsage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * One per node: powers VMs on (lease first, then restore or boot, then a {@link VmActor} on
+ * the VM dispatcher), shares the host's CPU budget between them every scheduler tick, keeps
+ * their figures, and stops them all when the host fences itself. At start it resumes the VMs
+ * whose leases still name this host (a restarted process) and leaves the others to HA.
+ */
+public final class HostAgent extends AbstractBehavior<HostCommand> {
+    public static final String VM_DISPATCHER = "vivarium.vm-dispatcher";
+    public static final String IO_DISPATCHER = "vivarium.vm-io-dispatcher";
+    /**
+     * Figures are computed over at least this much time: with many VMs a busy one gets a turn
+     * only every few ticks, so one tick's report is mostly noise.
+     */
+    private static final long STATS_WINDOW_NANOS = 1_000_000_000L;
+
+    private final Datastore datastore;
+    private final HostSession session;
+    private final HostSettings settings;
+    private final Executor io;
+    private final MachineLoader loader;
+    private final ActorRef<VmUsage> usageAdapter;
+    private final Map<String, Running> vms = new LinkedHashMap<>();
+    private final Map<String, HostCommand.PowerOn> starting = new LinkedHashMap<>();
+
+    /** A VM on this host with the scheduler's view of it. */
+    private static final class Running {
+        final ActorRef<VmCommand> ref;
+        final VmConfig config;
+        double demandMips;
+        HostReply.VmStats stats;
+        /** Reports add up here until they span a scheduler tick: a busy VM answers grants in bursts. */
+        long windowNanos, windowInstructions, windowReadyNanos, windowDirtyPages;
+        boolean windowCreditLimited;
+
+        Running(ActorRef<VmCommand> ref, VmConfig config) {
+            this.ref = ref;
+            this.config = config;
+            this.demandMips = Double.POSITIVE_INFINITY; // until it reports, it may use what it gets
+            CpuAllocation cpu = config.cpu();
+            this.stats = new HostReply.VmStats(config.name(), cpu.shares(), cpu.reservationMips(), cpu.limitMips(), 0, 0, 0, 0, 0);
+        }
+    }
+
+    public static Behavior<HostCommand> create(Datastore datastore, HostSession session, HostSettings settings) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(HostCommand.Tick.INSTANCE, settings.schedulerTick());
+            return new HostAgent(ctx, datastore, session, settings);
+        }));
+    }
+
+    private HostAgent(ActorContext<HostCommand> context, Datastore datastore, HostSession session, HostSettings settings) {
+        super(context);
+        this.datastore = datastore;
+        this.session = session;
+        this.settings = settings;
+        this.io = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(IO_DISPATCHER));
+        this.loader = new MachineLoader(settings.vm().imageDirectory());
+        this.usageAdapter = context.messageAdapter(VmUsage.class, HostCommand.Usage::new);
+        ActorRef<HostCommand> self = context.getSelf();
+        session.onFenced((host, reason) -> self.tell(new HostCommand.Fenced(reason)));
+        if (settings.recoverOwnVms()) {
+            recoverOwnVms();
+        }
+    }
+
+    @Override
+    public Receive<HostCommand> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(HostCommand.PowerOn.class, this::onPowerOn)
+                .onMessage(HostCommand.Prepared.class, this::onPrepared)
+                .onMessage(HostCommand.PrepareFailed.class, failed -> {
+                    starting.remove(failed.request().vm());
+                    failed.request().replyTo().tell(new HostReply.Refused(failed.request().vm(), failed.reason()));
+                    return this;
+                })
+                .onMessage(HostCommand.FindVm.class, find -> {
+                    Running vm = vms.get(find.vm());
+                    find.replyTo().tell(vm == null ? new HostReply.NotHere(find.vm()) : new HostReply.VmFound(find.vm(), vm.ref));
+                    return this;
+                })
+                .onMessage(HostCommand.GetStats.class, get -> {
+                    get.replyTo().tell(stats());
+                    return this;
+                })
+                .onMessageEquals(HostCommand.Tick.INSTANCE, this::onTick)
+                .onMessage(HostCommand.Usage.class, this::onUsage)
+                .onMessage(HostCommand.VmStopped.class, stopped -> {
+                    vms.remove(stopped.vm());
+                    return this;
+                })
+                .onMessage(HostCommand.Fenced.class, fenced -> {
+                    getContext().getLog().error("host {} fenced itself ({}): stopping its {} VMs", session.host(), fenced.reason(), vms.size());
+                    vms.values().forEach(vm -> vm.ref.tell(new VmCommand.Fence(fenced.reason())));
+                    return this;
+                })
+                .build();
+    }
+
+    // ---- power on ----
+
+    private Behavior<HostCommand> onPowerOn(HostCommand.PowerOn request) {
+        if (vms.containsKey(request.vm()) || starting.containsKey(request.vm())) {
+            request.replyTo().tell(new HostReply.Refused(request.vm(), "VM " + request.vm() + " is already "
+                    + (vms.containsKey(request.vm()) ? "running" : "starting") + " on host " + session.host()));
+            return this;
+        }
+        starting.put(request.vm(), request);
+        long reserved = vms.values().stream().mapToLong(vm -> vm.config.cpu().reservationMips()).sum();
+        ActorRef<HostCommand> self = getContext().getSelf();
+        CompletableFuture.runAsync(() -> {
+            try {
+                self.tell(new HostCommand.Prepared(request, prepare(request, reserved)));
+            } catch (Exception e) {
+                self.tell(new HostCommand.PrepareFailed(request, e.getMessage() == null ? e.toString() : e.getMessage()));
+            }
+        }, io);
+        return this;
+    }
+
+    /** On the I/O executor: admission control, the lease, then the machine (booted or restored). */
+    private HostCommand.PreparedVm prepare(HostCommand.PowerOn request, long reservedMips) throws Exception {
+        VmFiles files = datastore.vm(request.vm());
+        VmConfig config = files.readConfig();
+        if (reservedMips + config.cpu().reservationMips() > settings.capacityMips()) {
+            throw new IllegalStateException("VM " + request.vm() + " reserves " + config.cpu().reservationMips()
+                    + " MIPS; host " + session.host() + " has " + (settings.capacityMips() - reservedMips) + " of "
+                    + settings.capacityMips() + " MIPS unreserved");
+        }
+        Lease lease = session.acquire(request.vm(), Duration.ofMillis(request.acquireTimeoutMillis()));
+        try {
+            return new HostCommand.PreparedVm(config, loader.load(config, files), lease);
+        } catch (Exception e) {
+            session.release(lease); // nothing ran: give the VM back
+            throw e;
+        }
+    }
+
+    private Behavior<HostCommand> onPrepared(HostCommand.Prepared prepared) {
+        HostCommand.PreparedVm vm = prepared.vm();
+        String name = vm.config().name();
+        starting.remove(name);
+        VmActor.Setup setup = new VmActor.Setup(vm.config(), vm.loaded().machine(), vm.loaded().restoredSeq(), vm.lease(),
+                session, datastore.vm(name), settings.vm(), io);
+        ActorRef<VmCommand> ref = getContext().spawn(VmActor.create(setup), "vm-" + name + "-e" + vm.lease().epoch(),
+                DispatcherSelector.fromConfig(VM_DISPATCHER));
+        getContext().watchWith(ref, new HostCommand.VmStopped(name));
+        vms.put(name, new Running(ref, vm.config()));
+        getContext().getLog().info("VM {} powered on at epoch {} ({})", name, vm.lease().epoch(),
+                vm.loaded().restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + vm.loaded().restoredSeq());
+        prepared.request().replyTo().tell(new HostReply.VmStarted(name, ref, vm.lease().epoch(), vm.loaded().restoredSeq()));
+        return this;
+    }
+
+    private void recoverOwnVms() {
+        ActorRef<HostCommand> self = getContext().getSelf();
+        ActorRef<HostReply> ignore = getContext().getSystem().ignoreRef();
+        CompletableFuture.runAsync(() -> {
+            try {
+                for (String vm : datastore.vms()) {
+                    Optional<LeaseRecord> lease = datastore.vm(vm).currentLease();
+                    if (lease.isPresent() && lease.get().isHeld() && lease.get().owner().equals(session.host())) {
+                        self.tell(new HostCommand.PowerOn(vm, settings.acquireTimeout().toMillis(), ignore));
+                    }
+                }
+            } catch (IOException e) {
+                getContext().getLog().error("host {}: cannot list the datastore's VMs to recover them: {}", session.host(), e.getMessage());
+            }
+        }, io);
+    }
+
+    // ---- CPU scheduling ----
+
+    private Behavior<HostCommand> onTick() {
+        double tickSeconds = settings.schedulerTick().toNanos() / 1e9;
+        List<Running> running = new ArrayList<>(vms.values());
+        List<CpuAllocator.Claim> claims = running.stream().map(vm -> new CpuAllocator.Claim(vm.config.cpu(), vm.demandMips)).toList();
+        double[] mips = CpuAllocator.allocate(settings.capacityMips(), claims);
+        for (int i = 0; i < running.size(); i++) {
+            long instructions = Math.max(1, Math.round(mips[i] * 1e6 * tickSeconds));
+            running.get(i).ref.tell(new VmCommand.Grant(instructions, usageAdapter));
+        }
+        return this;
+    }
+
+    private Behavior<HostCommand> onUsage(HostCommand.Usage report) {
+        VmUsage u = report.usage();
+        Running vm = vms.get(u.vm());
+        if (vm == null) {
+            return this;
+        }
+        vm.windowNanos += u.intervalNanos();
+        vm.windowInstructions += u.instructions();
+        vm.windowReadyNanos += u.readyNanos();
+        vm.windowDirtyPages += u.dirtyPages();
+        vm.windowCreditLimited |= u.creditLimited();
+        if (vm.windowNanos < STATS_WINDOW_NANOS) {
+            return this;
+        }
+        double seconds = vm.windowNanos / 1e9;
+        double delivered = vm.windowInstructions / seconds / 1e6;
+        double ready = Math.min(100, vm.windowReadyNanos / 1e9 / seconds * 100);
+        // A VM that ran out of grant would have used more: it claims all it may get next time.
+        vm.demandMips = vm.windowCreditLimited ? Double.POSITIVE_INFINITY : delivered * 1.25 + 1;
+        double demandShown = vm.windowCreditLimited && ready < 100 ? delivered / (1 - ready / 100) : delivered;
+        CpuAllocation cpu = vm.config.cpu();
+        vm.stats = new HostReply.VmStats(u.vm(), cpu.shares(), cpu.reservationMips(), cpu.limitMips(), demandShown, delivered,
+                ready, u.memoryBytes(), vm.windowDirtyPages / seconds);
+        vm.windowNanos = 0;
+        vm.windowInstructions = 0;
+        vm.windowReadyNanos = 0;
+        vm.windowDirtyPages = 0;
+        vm.windowCreditLimited = false;
+        return this;
+    }
+
+    private HostReply.HostStats stats() {
+        List<HostReply.VmStats> list = vms.values().stream().map(vm -> vm.stats).toList();
+        return new HostReply.HostStats(session.host(), settings.capacityMips(),
+                list.stream().mapToDouble(HostReply.VmStats::deliveredMips).sum(),
+                vms.values().stream().mapToLong(vm -> (long) vm.config.memoryMiB() << 20).sum(),
+                list.stream().mapToLong(HostReply.VmStats::memoryBytes).sum(), vms.size(), list);
+    }
+}

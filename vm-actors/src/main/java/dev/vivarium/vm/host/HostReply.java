@@ -1,0 +1,44 @@
+package dev.vivarium.vm.host;
+
+import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.wire.WireMessage;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** A {@link HostAgent}'s answers. */
+public sealed interface HostReply extends WireMessage {
+
+    /** @param restoredSeq the checkpoint it resumed from, -1 for a cold boot */
+    record VmStarted(String vm, ActorRef<VmCommand> ref, long epoch, long restoredSeq) implements HostReply {
+    }
+
+    record Refused(String vm, String reason) implements HostReply {
+    }
+
+    record VmFound(String vm, ActorRef<VmCommand> ref) implements HostReply {
+    }
+
+    record NotHere(String vm) implements HostReply {
+    }
+
+    /**
+     * @param usedMips             instructions per second delivered to all VMs over the last tick
+     * @param committedMemoryBytes the memory the VMs are configured with
+     * @param residentMemoryBytes  the guest pages they actually hold
+     */
+    record HostStats(String host, long capacityMips, double usedMips, long committedMemoryBytes,
+                     long residentMemoryBytes, int vmCount, List<VmStats> vms) implements HostReply {
+        public HostStats {
+            vms = List.copyOf(vms);
+        }
+    }
+
+    /**
+     * One VM over the last scheduler tick.
+     *
+     * @param readyPercent time it wanted to run but was held back by the host's budget
+     */
+    record VmStats(String vm, int shares, long reservationMips, long limitMips, double demandMips,
+                   double deliveredMips, double readyPercent, long memoryBytes, double dirtyPagesPerSecond) {
+    }
+}

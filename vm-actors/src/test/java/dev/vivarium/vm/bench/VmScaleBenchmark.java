@@ -1,0 +1,249 @@
+package dev.vivarium.vm.bench;
+
+import dev.vivarium.datastore.config.CpuAllocation;
+import dev.vivarium.datastore.config.VmConfig;
+import dev.vivarium.vm.Lab;
+import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmStatus;
+import dev.vivarium.vm.host.HostCommand;
+import dev.vivarium.vm.host.HostReply;
+import dev.vivarium.x86.machine.MachineConfig;
+import dev.vivarium.x86.machine.PcMachine;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Scale and speed figures for the issue (a benchmark, not a test; figures depend on the machine):
+ * <pre>
+ *   idle N    N idle 16 MiB counter VMs on one host: heap per VM and the host's CPU while idle
+ *   single    MIPS of one busy VM alone (unpaced) against the raw emulator on the same guest
+ *   ten       the spread between 10 busy VMs with equal shares
+ *   mixed     100 VMs of mixed workloads on one host: consoles checked against guests/tests, shares of the busy ones
+ * </pre>
+ * Run: see vm-actors/README.md.
+ */
+public final class VmScaleBenchmark {
+    private static final Duration WINDOW = Duration.ofSeconds(5);
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "idle" -> idle(Integer.parseInt(args[1]));
+            case "single" -> single();
+            case "ten" -> ten();
+            case "mixed" -> mixed();
+            default -> throw new IllegalArgumentException("idle N | single | ten | mixed");
+        }
+        System.exit(0);
+    }
+
+    private static void idle(int count) throws Exception {
+        long before = usedHeapAfterGc();
+        Path root = Files.createTempDirectory("vivarium-bench");
+        try (Lab lab = new Lab(root, "bench", Map.of("vivarium.host.capacity-mips", 100_000, "vivarium.vm.checkpoint-period", "1h"))) {
+            List<ActorRef<VmCommand>> vms = new ArrayList<>();
+            long[] poweredOnAt = new long[count];
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                poweredOnAt[i] = System.nanoTime();
+                vms.add(lab.powerOn(Lab.counter("idle" + i, 100)).ref());
+            }
+            System.out.printf(Locale.ROOT, "powered on %d VMs in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+            Thread.sleep(3000); // let every guest boot and settle into its timer loop
+            long heap = usedHeapAfterGc() - before;
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            Thread.sleep(WINDOW.toMillis());
+            double cpuCores = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
+            long behind = 0;
+            long mostAhead = Long.MIN_VALUE;
+            long slowestAsk = 0;
+            for (int i = 0; i < count; i++) {
+                long asked = System.nanoTime();
+                VmStatus s = status(lab, vms.get(i));
+                long now = System.nanoTime();
+                slowestAsk = Math.max(slowestAsk, now - asked);
+                behind += (now - poweredOnAt[i]) - s.guestNanos();
+                mostAhead = Math.max(mostAhead, s.guestNanos() - (now - poweredOnAt[i]));
+            }
+            System.out.printf(Locale.ROOT, "idle VMs: %d, heap %.1f MiB (%.1f KiB per VM), host CPU while idle %.2f cores%n",
+                    count, heap / 1048576.0, heap / 1024.0 / count, cpuCores);
+            System.out.printf(Locale.ROOT, "guest time behind host time since power on: mean %.3f s; most ahead %.3f s (must be <= 0); slowest status answer %.0f ms%n",
+                    behind / 1e9 / count, mostAhead / 1e9, slowestAsk / 1e6);
+        }
+    }
+
+    private static void single() throws Exception {
+        byte[] image = Files.readAllBytes(Lab.images().resolve("cpuburn.elf"));
+        MachineConfig config = new MachineConfig(16L << 20, new MachineConfig.MultibootKernel(image, "duty=100 period_ms=100"),
+                null, false, MachineConfig.DEFAULT_START_EPOCH_NANOS);
+        for (int round = 0; round < 2; round++) { // the first round warms the JIT up
+            try (PcMachine raw = PcMachine.create(config)) {
+                long t0 = System.nanoTime();
+                while (System.nanoTime() - t0 < WINDOW.toNanos()) {
+                    if (raw.run(10_000_000) instanceof dev.vivarium.x86.machine.RunResult.Halted h) {
+                        raw.idleUntil(h.untilNanos());
+                    }
+                }
+                System.out.printf(Locale.ROOT, "raw emulator, cpuburn duty=100: %.1f MIPS%n",
+                        raw.cpu().instructions() / ((System.nanoTime() - t0) / 1e9) / 1e6);
+            }
+        }
+        for (boolean paced : List.of(false, true)) {
+            Path root = Files.createTempDirectory("vivarium-bench");
+            try (Lab lab = new Lab(root, "bench", Map.of("vivarium.host.capacity-mips", 100_000,
+                    "vivarium.vm.checkpoint-period", "1h", "vivarium.vm.pace-guest-time", paced))) {
+                ActorRef<VmCommand> vm = lab.powerOn(busy("busy")).ref();
+                Thread.sleep(2000);
+                double mips = measure(lab, List.of(vm))[0];
+                System.out.printf(Locale.ROOT, "one busy VM alone on a HostAgent (%s): %.1f MIPS%n",
+                        paced ? "paced to real time, guest clock 100 M instructions/s" : "unpaced", mips);
+            }
+        }
+    }
+
+    private static void ten() throws Exception {
+        Path root = Files.createTempDirectory("vivarium-bench");
+        try (Lab lab = new Lab(root, "bench", Map.of("vivarium.host.capacity-mips", 100_000, "vivarium.vm.checkpoint-period", "1h"))) {
+            List<ActorRef<VmCommand>> vms = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                vms.add(lab.powerOn(busy("busy" + i)).ref());
+            }
+            Thread.sleep(2000);
+            double[] mips = measure(lab, vms);
+            report("10 busy VMs, equal shares, host budget above the machine's speed", mips);
+
+            TestProbe<HostReply> probe = lab.kit.createTestProbe();
+            lab.host.tell(new HostCommand.GetStats(probe.ref()));
+            HostReply.HostStats stats = (HostReply.HostStats) probe.receiveMessage();
+            System.out.printf(Locale.ROOT, "host stats: used %.1f MIPS, %d VMs, committed %d MiB, resident %d KiB%n",
+                    stats.usedMips(), stats.vmCount(), stats.committedMemoryBytes() >> 20, stats.residentMemoryBytes() >> 10);
+        }
+        try (Lab lab = new Lab(Files.createTempDirectory("vivarium-bench"), "bench",
+                Map.of("vivarium.host.capacity-mips", 50, "vivarium.vm.checkpoint-period", "1h"))) {
+            List<ActorRef<VmCommand>> vms = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                vms.add(lab.powerOn(busy("busy" + i)).ref());
+            }
+            Thread.sleep(2000);
+            report("10 busy VMs, equal shares, host budget 50 MIPS", measure(lab, vms));
+        }
+    }
+
+    private static void mixed() throws Exception {
+        Path tests = Lab.images().getParent().resolve("tests");
+        record Kind(String image, String commandLine, String expected, int count) {
+        }
+        List<Kind> kinds = List.of(
+                new Kind("counter", "period_ms=100", null, 40),
+                new Kind("memdirty", "wss_kb=512 rate_pages=16 periods=120 report=50", "memdirty.out", 20),
+                new Kind("cpuburn", "duty=40 period_ms=20 periods=12 report=4", "cpuburn.out", 20),
+                new Kind("hello", "", "hello.out", 10),
+                new Kind("cpuburn", "duty=100 period_ms=100", null, 10));
+        try (Lab lab = new Lab(Files.createTempDirectory("vivarium-bench"), "bench",
+                Map.of("vivarium.host.capacity-mips", 1000, "vivarium.vm.checkpoint-period", "1h"))) {
+            List<Kind> kindOf = new ArrayList<>();
+            List<ActorRef<VmCommand>> vms = new ArrayList<>();
+            List<Lab.Console> consoles = new ArrayList<>();
+            List<ActorRef<VmCommand>> busy = new ArrayList<>();
+            for (Kind kind : kinds) {
+                for (int i = 0; i < kind.count(); i++) {
+                    ActorRef<VmCommand> vm = lab.powerOn(Lab.vm(kind.image() + vms.size(), kind.image(), kind.commandLine(),
+                            CpuAllocation.NORMAL)).ref();
+                    vms.add(vm);
+                    kindOf.add(kind);
+                    consoles.add(lab.console(vm));
+                    if (kind.expected() == null && kind.image().equals("cpuburn")) {
+                        busy.add(vm);
+                    }
+                }
+            }
+            double[] mips = measure(lab, busy);
+            Thread.sleep(20_000); // the finite workloads (memdirty: 1.2 s of guest time) finish meanwhile
+            int correct = 0;
+            List<String> wrong = new ArrayList<>();
+            for (int i = 0; i < vms.size(); i++) {
+                Kind kind = kindOf.get(i);
+                String text = consoles.get(i).text();
+                boolean ok;
+                if (kind.expected() != null) {
+                    ok = text.equals(Files.readString(tests.resolve(kind.expected())));
+                } else if (kind.image().equals("counter")) {
+                    List<Long> numbers = consoles.get(i).numbers();
+                    ok = !numbers.isEmpty();
+                    for (int n = 0; n < numbers.size(); n++) {
+                        ok &= numbers.get(n) == n + 1;
+                    }
+                } else {
+                    ok = text.startsWith("cpuburn duty 100% of 100 ms\n") && !text.contains("exception");
+                }
+                if (ok) {
+                    correct++;
+                } else {
+                    wrong.add(kind.image() + i + ": " + text.substring(0, Math.min(120, text.length())).replace("\n", "|"));
+                }
+            }
+            System.out.printf(Locale.ROOT, "mixed: %d VMs (40 counter, 20 memdirty, 20 cpuburn 40%%, 10 hello, 10 cpuburn 100%%); consoles correct: %d of %d%n",
+                    vms.size(), correct, vms.size());
+            wrong.forEach(w -> System.out.println("  wrong console: " + w));
+            report("mixed: the 10 busy VMs, equal shares", mips);
+            TestProbe<HostReply> probe = lab.kit.createTestProbe();
+            lab.host.tell(new HostCommand.GetStats(probe.ref()));
+            HostReply.HostStats stats = (HostReply.HostStats) probe.receiveMessage();
+            System.out.printf(Locale.ROOT, "mixed host stats at the end: %d VMs still on (the finite ones powered off), used %.1f MIPS, committed %d MiB%n",
+                    stats.vmCount(), stats.usedMips(), stats.committedMemoryBytes() >> 20);
+        }
+    }
+
+    private static void report(String what, double[] mips) {
+        double min = Double.MAX_VALUE, max = 0, sum = 0;
+        for (double m : mips) {
+            min = Math.min(min, m);
+            max = Math.max(max, m);
+            sum += m;
+        }
+        double mean = sum / mips.length;
+        System.out.printf(Locale.ROOT, "%s: total %.1f MIPS, per VM mean %.2f min %.2f max %.2f, spread (max-min)/mean %.1f%%%n",
+                what, sum, mean, min, max, (max - min) / mean * 100);
+    }
+
+    private static VmConfig busy(String name) {
+        return Lab.vm(name, "cpuburn", "duty=100 period_ms=100", CpuAllocation.NORMAL);
+    }
+
+    private static double[] measure(Lab lab, List<ActorRef<VmCommand>> vms) throws InterruptedException {
+        long[] before = new long[vms.size()];
+        for (int i = 0; i < vms.size(); i++) {
+            before[i] = status(lab, vms.get(i)).instructions();
+        }
+        long t0 = System.nanoTime();
+        Thread.sleep(WINDOW.toMillis());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double[] mips = new double[vms.size()];
+        for (int i = 0; i < vms.size(); i++) {
+            mips[i] = (status(lab, vms.get(i)).instructions() - before[i]) / seconds / 1e6;
+        }
+        return mips;
+    }
+
+    private static VmStatus status(Lab lab, ActorRef<VmCommand> vm) {
+        return (VmStatus) lab.ask(vm, VmCommand.GetStatus::new);
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}
