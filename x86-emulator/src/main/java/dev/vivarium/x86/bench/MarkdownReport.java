@@ -54,7 +54,7 @@ final class MarkdownReport {
     }
 
     private static String time(double seconds, double mips) {
-        return f("%.3f s (%,.1f MIPS)", seconds, mips);
+        return f(mips >= 100 ? "%.3f s (%,.0f MIPS)" : "%.3f s (%.1f MIPS)", seconds, mips);
     }
 
     private static String ratio(double r) {

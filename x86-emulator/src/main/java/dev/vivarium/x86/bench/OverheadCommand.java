@@ -16,9 +16,9 @@ import java.util.concurrent.Callable;
 
 /** `vivarium x86 bench overhead`: the seed's table (bare metal against a VM) for Vivarium. */
 @Command(name = "overhead",
-        description = {"Run the unpack and compile guests natively, in QEMU and in Vivarium, several times each,",
-                "check that all print the same, and print median times, MIPS, the ratios and the overhead",
-                "beside the seed's VMware Server figures of 2007 (a Markdown table, or JSON with --json).",
+        description = {"Time the unpack and compile guests natively, in QEMU and in Vivarium (the seed's table).",
+                "Runs each several times, checks that all print the same, and prints median times, MIPS, the ratios",
+                "and the overhead beside the seed's VMware Server figures of 2007 (Markdown, or JSON with --json).",
                 "Builds the native workloads with make and installs qemu-system-x86 with apt-get when missing.",
                 "Progress goes to stderr. Exit status: 0 measured; 1 a run failed or the outputs differ; 2 usage error."},
         mixinStandardHelpOptions = true)
@@ -95,13 +95,8 @@ public final class OverheadCommand implements Callable<Integer> {
             }
             return guests.toAbsolutePath();
         }
-        Path start = Path.of("").toAbsolutePath();
-        for (Path p = start; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("guests").resolve("images"))) {
-                return p.resolve("guests");
-            }
-        }
-        throw usage("no guests/images above " + start + ": run from the repository or give --guests DIR");
+        return GuestsDirectory.find().orElseThrow(() -> usage("no guests/images above " + GuestsDirectory.start()
+                + ": run from the repository or give --guests DIR"));
     }
 
     private CommandLine.ParameterException usage(String message) {

@@ -150,14 +150,8 @@ class OverheadCommandTest {
     }
 
     private static Path repositoryGuests() {
-        String env = System.getenv("VIVARIUM_ROOT");
-        Path start = env != null ? Path.of(env) : Path.of("").toAbsolutePath();
-        for (Path p = start; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("guests/images"))) {
-                return p.resolve("guests");
-            }
-        }
-        throw new IllegalStateException("guests/images not found above " + start);
+        return GuestsDirectory.find().orElseThrow(() -> new IllegalStateException("guests/images not found above "
+                + GuestsDirectory.start()));
     }
 
     /** QEMU, and the native builds or the tools to make them; a skip with the reason, or a failure under CI. */
