@@ -23,9 +23,10 @@ final class HostProcess {
     private HostProcess() {
     }
 
-    static Result run(List<String> command, Path workingDir, long timeoutSeconds) throws BenchmarkFailure {
+    static Result run(List<String> command, long timeoutSeconds) throws BenchmarkFailure {
         Path out = null;
         Path err = null;
+        Process process = null;
         try {
             out = Files.createTempFile("vivarium-bench", ".out");
             err = Files.createTempFile("vivarium-bench", ".err");
@@ -33,15 +34,11 @@ final class HostProcess {
                     .redirectInput(NO_INPUT)
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
-            if (workingDir != null) {
-                builder.directory(workingDir.toFile());
-            }
             long start = System.nanoTime();
-            Process process = builder.start();
+            process = builder.start();
             boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
             long nanos = System.nanoTime() - start;
             if (!finished) {
-                process.destroyForcibly().waitFor();
                 throw new BenchmarkFailure(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s");
             }
             // ISO-8859-1 maps every byte to one char, so outputs compare byte for byte.
@@ -53,6 +50,10 @@ final class HostProcess {
             Thread.currentThread().interrupt();
             throw new BenchmarkFailure("interrupted while running " + String.join(" ", command), e);
         } finally {
+            if (process != null && process.isAlive()) {
+                // timed out or interrupted: no QEMU or workload is left running behind the benchmark
+                process.destroyForcibly();
+            }
             delete(out);
             delete(err);
         }

@@ -42,7 +42,7 @@ final class HostTools {
         }
         log.println("vivarium: building the native workloads: " + String.join(" ", command));
         log.flush();
-        HostProcess.Result r = HostProcess.run(command, null, BUILD_TIMEOUT_SECONDS);
+        HostProcess.Result r = HostProcess.run(command, BUILD_TIMEOUT_SECONDS);
         if (r.status() != 0) {
             throw new BenchmarkFailure("building the native workloads failed (" + r.status() + "):\n" + r.stdout() + r.stderr());
         }
@@ -69,7 +69,7 @@ final class HostTools {
     }
 
     private static void run(List<String> command) throws BenchmarkFailure {
-        HostProcess.Result r = HostProcess.run(command, null, INSTALL_TIMEOUT_SECONDS);
+        HostProcess.Result r = HostProcess.run(command, INSTALL_TIMEOUT_SECONDS);
         if (r.status() != 0) {
             throw new BenchmarkFailure(String.join(" ", command) + " failed (" + r.status() + "):\n" + r.stderr());
         }

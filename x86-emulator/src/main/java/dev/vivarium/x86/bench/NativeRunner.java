@@ -20,7 +20,7 @@ final class NativeRunner {
         List<String> command = new ArrayList<>();
         command.add(workload.nativeBinary(guests).toString());
         command.addAll(workload.arguments());
-        HostProcess.Result r = HostProcess.run(command, null, TIMEOUT_SECONDS);
+        HostProcess.Result r = HostProcess.run(command, TIMEOUT_SECONDS);
         return new RunOutcome(r.stdout(), r.status(), r.nanos());
     }
 }

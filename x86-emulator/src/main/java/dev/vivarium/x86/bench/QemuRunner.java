@@ -24,7 +24,7 @@ final class QemuRunner {
         List<String> command = List.of(qemu.toString(), "-kernel", workload.image(guests).toString(),
                 "-append", workload.cmdline(), "-nodefaults", "-display", "none", "-serial", "stdio",
                 "-no-reboot", "-m", "64", "-device", "isa-debug-exit,iobase=0xf4,iosize=4");
-        HostProcess.Result r = HostProcess.run(command, null, TIMEOUT_SECONDS);
+        HostProcess.Result r = HostProcess.run(command, TIMEOUT_SECONDS);
         if ((r.status() & 1) == 0) {
             throw new BenchmarkFailure("QEMU ran " + workload.name() + " and exited with " + r.status()
                     + " without a debug exit (reset, triple fault or QEMU error): " + r.stderr().strip());
@@ -34,7 +34,7 @@ final class QemuRunner {
 
     /** The first line of {@code qemu-system-i386 --version}, for the record. */
     String version() throws BenchmarkFailure {
-        HostProcess.Result r = HostProcess.run(List.of(qemu.toString(), "--version"), null, 60);
+        HostProcess.Result r = HostProcess.run(List.of(qemu.toString(), "--version"), 60);
         return r.stdout().lines().findFirst().orElse("unknown").strip();
     }
 }
