@@ -1,5 +1,6 @@
 package dev.vivarium.x86.cli;
 
+import dev.vivarium.x86.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "x86",
         description = "Run and test the x86 emulator on its own.",
         mixinStandardHelpOptions = true,
-        subcommands = {RunCommand.class, ConformanceCommand.class})
+        subcommands = {RunCommand.class, ConformanceCommand.class, BenchCommand.class})
 public final class X86Command implements Runnable {
 
     @CommandLine.Spec

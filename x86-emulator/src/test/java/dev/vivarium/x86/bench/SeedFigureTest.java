@@ -1,0 +1,18 @@
+package dev.vivarium.x86.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class SeedFigureTest {
+
+    /** The seed's slide rounds its "Verlust" row to 30 % (unpacking) and 21 % (compiling): 1 - native/VM. */
+    @Test
+    void theSeedsLossRowIsOneMinusNativeOverVm() {
+        assertThat(SeedFigure.forWorkload("unpack").lossPercent()).isCloseTo(29.9, within(0.05));
+        assertThat(SeedFigure.forWorkload("compile").lossPercent()).isCloseTo(21.3, within(0.05));
+        assertThat(SeedFigure.forWorkload("unpack").overheadPercent()).isCloseTo(42.6, within(0.05));
+        assertThat(SeedFigure.forWorkload("compile").overheadPercent()).isCloseTo(27.1, within(0.05));
+    }
+}
