@@ -19,6 +19,23 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
+    /**
+     * The command feeds stdin to the guest's serial port; in a test JVM stdin belongs to the
+     * test runner (Surefire talks to its fork over it), so the command gets an empty input.
+     */
+    private java.io.InputStream savedIn;
+
+    @org.junit.jupiter.api.BeforeEach
+    void emptyStdin() {
+        savedIn = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void restoreStdin() {
+        System.setIn(savedIn);
+    }
+
     private static int run(String... args) {
         return new CommandLine(new X86Command()).execute(args);
     }
