@@ -195,17 +195,7 @@ abstract class CpuSystem extends CpuMemory {
             enterCode(sel, offset, lo, hi);
             return;
         }
-        int type = attr & 0xF;
-        if (type != 4 && type != 12) {
-            throw gp(sel & 0xFFFC); // TSS and task gates: task switching is not implemented
-        }
-        // call gate
-        if (dpl(attr) < cpl || dpl(attr) < (sel & 3)) {
-            throw gp(sel & 0xFFFC);
-        }
-        if ((attr & ATTR_P) == 0) {
-            throw raise(Vectors.NP, sel & 0xFFFC);
-        }
+        int type = checkCallGate(sel, attr);
         int target = lo >>> 16;
         int gateOffset = type == 12 ? (lo & 0xFFFF) | (hi & 0xFFFF0000) : lo & 0xFFFF;
         if ((target & ~3) == 0) {
@@ -218,6 +208,25 @@ abstract class CpuSystem extends CpuMemory {
             throw gp(target & 0xFFFC);
         }
         enterCode(target, gateOffset, descLo, descHi);
+    }
+
+    /**
+     * A far JMP or CALL whose selector names a system descriptor: it must be a present call
+     * gate the caller may use (gate DPL at least CPL and RPL). TSS and task gates would switch
+     * tasks, which is not implemented, so they fault like an unusable gate. Returns the type.
+     */
+    private int checkCallGate(int sel, int attr) {
+        int type = attr & 0xF;
+        if (type != 4 && type != 12) {
+            throw gp(sel & 0xFFFC);
+        }
+        if (dpl(attr) < cpl || dpl(attr) < (sel & 3)) {
+            throw gp(sel & 0xFFFC);
+        }
+        if ((attr & ATTR_P) == 0) {
+            throw raise(Vectors.NP, sel & 0xFFFC);
+        }
+        return type;
     }
 
     final void farCall(int sel, int offset, boolean o32) {
@@ -243,16 +252,7 @@ abstract class CpuSystem extends CpuMemory {
             enterCode(sel, offset, lo, hi);
             return;
         }
-        int type = attr & 0xF;
-        if (type != 4 && type != 12) {
-            throw gp(sel & 0xFFFC); // TSS and task gates: task switching is not implemented
-        }
-        if (dpl(attr) < cpl || dpl(attr) < (sel & 3)) {
-            throw gp(sel & 0xFFFC);
-        }
-        if ((attr & ATTR_P) == 0) {
-            throw raise(Vectors.NP, sel & 0xFFFC);
-        }
+        int type = checkCallGate(sel, attr);
         boolean gate32 = type == 12;
         int target = lo >>> 16;
         int gateOffset = gate32 ? (lo & 0xFFFF) | (hi & 0xFFFF0000) : lo & 0xFFFF;
