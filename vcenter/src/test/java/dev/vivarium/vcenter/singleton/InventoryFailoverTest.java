@@ -88,9 +88,11 @@ class InventoryFailoverTest {
     Cluster.get(a.system()).manager().tell(Join.create(Cluster.get(a.system()).selfMember().address()));
     await().atMost(Duration.ofSeconds(15)).until(() ->
         Cluster.get(a.system()).selfMember().status() == MemberStatus.up());
-    for (ActorTestKit n : List.of(b, c)) {
-      Cluster.get(n.system()).manager().tell(Join.create(Cluster.get(a.system()).selfMember().address()));
-    }
+    // One at a time, so B is Up before C and is certainly the next oldest (nodes that become Up
+    // in the same round would be ordered by address, which port 0 makes random).
+    Cluster.get(b.system()).manager().tell(Join.create(Cluster.get(a.system()).selfMember().address()));
+    await().atMost(Duration.ofSeconds(20)).until(() -> upMembers(a.system()) == 2);
+    Cluster.get(c.system()).manager().tell(Join.create(Cluster.get(a.system()).selfMember().address()));
     await().atMost(Duration.ofSeconds(20)).until(() -> upMembers(a.system()) == 3);
 
     InventorySingleton.start(a.system());
