@@ -1971,6 +1971,11 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         modrm();
         requireCpl0();
         int i = debugIndex(regField);
+        if (i == 7 && (reg[rm] & 0xFF) != 0) {
+            // Hardware breakpoints are not implemented: enabling one (L0-L3/G0-G3) is refused
+            // with #GP(0) rather than accepted and silently never hit.
+            throw gp(0);
+        }
         dr[i] = i == 6 ? reg[rm] | 0xFFFF0FF0 : i == 7 ? (reg[rm] | 0x400) & ~0xD000 : reg[rm];
     }
 

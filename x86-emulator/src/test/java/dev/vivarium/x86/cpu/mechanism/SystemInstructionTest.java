@@ -277,6 +277,18 @@ class SystemInstructionTest {
     }
 
     @Test
+    void enablingAHardwareBreakpointIsRefusedNotSilentlyIgnored() {
+        // Breakpoints are not implemented: DR7 with an enable bit is #GP(0); DR7 = 0 is fine.
+        m.load(m.code0().movImm(EAX, 0).db(0x0F, 0x23, 0xF8)  // MOV DR7, EAX (no enables)
+                .movImm(EAX, 1).db(0x0F, 0x23, 0xF8)            // MOV DR7, EAX (L0)
+                .hlt());
+        m.run();
+
+        assertThat(m.vectorTaken()).isEqualTo(13);
+        assertThat(m.stack(0)).isZero();
+    }
+
+    @Test
     void protectedModeOnlyInstructionsAreUndefinedInRealMode() {
         for (int[] insn : new int[][]{{0x0F, 0x00, 0xC0}, {0x0F, 0x02, 0xC1}, {0x0F, 0x00, 0xE1}, {0x63, 0xC8}}) {
             TestMachine real = new TestMachine();
