@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.apache.pekko.Done;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -50,7 +49,7 @@ public final class HostNode implements AutoCloseable {
      * @throws ConfigProblem when the token file cannot be read
      */
     public static HostNode start(NodeConfigLoader.Loaded loaded, NodeServices services) {
-        return start(loaded, system -> services);
+        return start(loaded, (system, events) -> services);
     }
 
     /**
@@ -59,7 +58,7 @@ public final class HostNode implements AutoCloseable {
      *
      * @throws ConfigProblem when the token file cannot be read or the wiring refuses a setting
      */
-    public static HostNode start(NodeConfigLoader.Loaded loaded, Function<ActorSystem<Void>, NodeServices> wiring) {
+    public static HostNode start(NodeConfigLoader.Loaded loaded, NodeServices.Wiring wiring) {
         NodeSettings s = loaded.settings();
         BearerToken token;
         try {
@@ -74,7 +73,7 @@ public final class HostNode implements AutoCloseable {
         }), NodeSettings.SYSTEM_NAME, loaded.config());
         NodeServices services;
         try {
-            services = wiring.apply(system);
+            services = wiring.wire(system, events);
         } catch (RuntimeException e) {
             system.terminate();
             throw e;

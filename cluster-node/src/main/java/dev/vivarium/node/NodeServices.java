@@ -1,6 +1,8 @@
 package dev.vivarium.node;
 
 import dev.vivarium.node.cluster.HostResources;
+import dev.vivarium.node.events.EventPublisher;
+import org.apache.pekko.actor.typed.ActorSystem;
 import dev.vivarium.node.vm.NotBuiltVmService;
 import dev.vivarium.node.vm.VmService;
 
@@ -12,6 +14,12 @@ import dev.vivarium.node.vm.VmService;
  * @param hostResources each host's capacity and use
  */
 public record NodeServices(VmService vms, HostResources hostResources) {
+
+    /** Builds a node's services on its ActorSystem; {@code events} is the node's event log, to add to. */
+    @FunctionalInterface
+    public interface Wiring {
+        NodeServices wire(ActorSystem<Void> system, EventPublisher events);
+    }
 
     /** What a node runs with before those modules are wired: VM requests answer 501, capacities are unknown. */
     public static NodeServices notBuiltYet() {

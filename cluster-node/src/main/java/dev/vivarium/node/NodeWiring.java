@@ -8,6 +8,8 @@ import dev.vivarium.node.config.ConfigProblem;
 import dev.vivarium.node.hosts.HostDirectory;
 import dev.vivarium.node.hosts.HostFigures;
 import dev.vivarium.node.hosts.HostRegistration;
+import dev.vivarium.node.events.EventPublisher;
+import dev.vivarium.node.inventory.InventoryEventFeed;
 import dev.vivarium.node.inventory.InventoryVmService;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
@@ -34,7 +36,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 /**
  * Wires a node to the modules above it: this host's HostAgent on the shared datastore, the
  * inventory (a cluster singleton), the reconciler (a cluster singleton beside it) with a
- * {@link HostDirectory} as its channel to the hosts, and the API's VM service over both.
+ * {@link HostDirectory} as its channel to the hosts, the API's VM service over both, and the
+ * inventory's event log fed into the node's.
  */
 public final class NodeWiring {
 
@@ -46,7 +49,7 @@ public final class NodeWiring {
      *
      * @throws ConfigProblem when the datastore or the inventory's database cannot be opened
      */
-    public static NodeServices wire(ActorSystem<Void> system, String hostName) {
+    public static NodeServices wire(ActorSystem<Void> system, String hostName, EventPublisher events) {
         Config config = system.settings().config();
         Config w = config.getConfig("vivarium.wiring");
         Duration period = w.getDuration("reconcile-period");
@@ -88,6 +91,8 @@ public final class NodeWiring {
                 figures, datastore, io, hostSettings.acquireTimeout(), period)), "host-directory", Props.empty());
         system.systemActorOf(HostRegistration.create(new HostRegistration.Host(hostName, hostSettings.capacityMips(),
                 w.getInt("memory-mib")), inventory), "host-registration", Props.empty());
+        system.systemActorOf(InventoryEventFeed.create(inventory, events, w.getDuration("event-poll")), "inventory-events",
+                Props.empty());
         return new NodeServices(new InventoryVmService(inventory, figures, system, w.getDuration("task-timeout")), figures);
     }
 }

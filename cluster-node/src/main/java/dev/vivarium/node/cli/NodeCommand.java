@@ -26,7 +26,7 @@ public final class NodeCommand implements Callable<Integer> {
         try {
             loaded = NodeConfigLoader.load(config);
             String host = loaded.settings().name();
-            node = HostNode.start(loaded, system -> NodeWiring.wire(system, host));
+            node = HostNode.start(loaded, (system, events) -> NodeWiring.wire(system, host, events));
         } catch (ConfigProblem e) {
             System.err.println("vivarium node: configuration error in " + config + ": " + e.getMessage());
             return 2;

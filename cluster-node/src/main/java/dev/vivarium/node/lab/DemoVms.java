@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The lab's demo VMs: {@code --vms N} VMs of the guest workloads in turn (a counter, a CPU
  * burner, a memory dirtier), 16 MiB each, created and powered on through the API as a user
- * would; waits until every one runs. VMs that exist already (a lab brought up again) are kept.
+ * would; waits until every one runs. VMs that exist already (a lab brought up again) are kept,
+ * and come back from their checkpoints.
  */
 public final class DemoVms implements LabComponent {
 
@@ -60,16 +61,21 @@ public final class DemoVms implements LabComponent {
             spec.put("image", workload.get(0));
             spec.put("memoryMiB", MEMORY_MIB);
             spec.put("commandLine", workload.get(1));
-            try {
-                api.send("POST", "/api/v1/vms", Json.write(spec));
-            } catch (ApiError e) {
-                if (e.status() != 409) {
-                    throw e;
-                }
-            }
-            api.send("POST", "/api/v1/vms/" + names.get(i) + "/power-on", "{}");
+            unlessConflict(api, "/api/v1/vms", Json.write(spec));
+            // A lab brought up again: its VMs exist and may already run again (409).
+            unlessConflict(api, "/api/v1/vms/" + names.get(i) + "/power-on", "{}");
         }
         awaitRunning(api, names);
+    }
+
+    private static void unlessConflict(ApiClient api, String path, String body) throws ApiError {
+        try {
+            api.send("POST", path, body);
+        } catch (ApiError e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+        }
     }
 
     private static void awaitRunning(ApiClient api, List<String> names) throws ApiError {
