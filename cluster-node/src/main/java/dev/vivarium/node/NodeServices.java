@@ -7,8 +7,9 @@ import dev.vivarium.node.vm.NotBuiltVmService;
 import dev.vivarium.node.vm.VmService;
 
 /**
- * The parts a node gets from the modules above it, in one place: wiring the inventory (vcenter)
- * and the HostAgent (vm-actors) in means replacing {@link #notBuiltYet()} here.
+ * The parts a node gets from the modules above it, in one place: {@link NodeWiring} builds them
+ * over the inventory (vcenter) and the HostAgents (vm-actors); tests of the API alone use
+ * {@link #notBuiltYet()} or their own.
  *
  * @param vms           what the API does with VMs
  * @param hostResources each host's capacity and use

@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -83,12 +84,13 @@ public final class NodeWiring {
         HostFigures figures = new HostFigures();
         Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig(HostAgent.IO_DISPATCHER));
         // Each node's reconciler instance sends through its own node's directory; only the singleton's runs.
-        ActorRef<HostDirectory.Msg>[] directory = new ActorRef[1];
+        // The directory reports to the reconciler's proxy and the reconciler sends through the directory: tie the knot.
+        AtomicReference<ActorRef<HostDirectory.Msg>> directory = new AtomicReference<>();
         ActorRef<ReconcilerActor.Msg> reconciler = ClusterSingleton.get(system).init(SingletonActor.of(
-                ReconcilerActor.create(inventory, d -> directory[0].tell(new HostDirectory.Directive(d)), period,
+                ReconcilerActor.create(inventory, d -> directory.get().tell(new HostDirectory.Directive(d)), period,
                         w.getDuration("placement-timeout")), "vcenter-reconciler"));
-        directory[0] = system.systemActorOf(HostDirectory.create(new HostDirectory.Parts(hostName, inventory, reconciler,
-                figures, datastore, io, hostSettings.acquireTimeout(), period)), "host-directory", Props.empty());
+        directory.set(system.systemActorOf(HostDirectory.create(new HostDirectory.Parts(hostName, inventory, reconciler,
+                figures, datastore, io, hostSettings.acquireTimeout(), period)), "host-directory", Props.empty()));
         system.systemActorOf(HostRegistration.create(new HostRegistration.Host(hostName, hostSettings.capacityMips(),
                 w.getInt("memory-mib")), inventory), "host-registration", Props.empty());
         system.systemActorOf(InventoryEventFeed.create(inventory, events, w.getDuration("event-poll")), "inventory-events",
