@@ -49,6 +49,16 @@ public final class HostNode implements AutoCloseable {
      * @throws ConfigProblem when the token file cannot be read
      */
     public static HostNode start(NodeConfigLoader.Loaded loaded, NodeServices services) {
+        return start(loaded, (system, events) -> services);
+    }
+
+    /**
+     * Starts the member, wires its services on its ActorSystem (they need it: the inventory's
+     * singleton, the HostAgent), and binds its API.
+     *
+     * @throws ConfigProblem when the token file cannot be read or the wiring refuses a setting
+     */
+    public static HostNode start(NodeConfigLoader.Loaded loaded, NodeServices.Wiring wiring) {
         NodeSettings s = loaded.settings();
         BearerToken token;
         try {
@@ -61,6 +71,13 @@ public final class HostNode implements AutoCloseable {
             ctx.spawn(MembershipEvents.create(events, s.name()), "membership-events");
             return Behaviors.empty();
         }), NodeSettings.SYSTEM_NAME, loaded.config());
+        NodeServices services;
+        try {
+            services = wiring.wire(system, events);
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
         try {
             ClusterMembership membership = new ClusterMembership(system, services.hostResources());
             ApiMetrics metrics = new ApiMetrics(membership::hosts);

@@ -1,17 +1,26 @@
 package dev.vivarium.node;
 
 import dev.vivarium.node.cluster.HostResources;
+import dev.vivarium.node.events.EventPublisher;
+import org.apache.pekko.actor.typed.ActorSystem;
 import dev.vivarium.node.vm.NotBuiltVmService;
 import dev.vivarium.node.vm.VmService;
 
 /**
- * The parts a node gets from the modules above it, in one place: wiring the inventory (vcenter)
- * and the HostAgent (vm-actors) in means replacing {@link #notBuiltYet()} here.
+ * The parts a node gets from the modules above it, in one place: {@link NodeWiring} builds them
+ * over the inventory (vcenter) and the HostAgents (vm-actors); tests of the API alone use
+ * {@link #notBuiltYet()} or their own.
  *
  * @param vms           what the API does with VMs
  * @param hostResources each host's capacity and use
  */
 public record NodeServices(VmService vms, HostResources hostResources) {
+
+    /** Builds a node's services on its ActorSystem; {@code events} is the node's event log, to add to. */
+    @FunctionalInterface
+    public interface Wiring {
+        NodeServices wire(ActorSystem<Void> system, EventPublisher events);
+    }
 
     /** What a node runs with before those modules are wired: VM requests answer 501, capacities are unknown. */
     public static NodeServices notBuiltYet() {

@@ -1,7 +1,7 @@
 package dev.vivarium.node.cli;
 
 import dev.vivarium.node.HostNode;
-import dev.vivarium.node.NodeServices;
+import dev.vivarium.node.NodeWiring;
 import dev.vivarium.node.config.ConfigProblem;
 import dev.vivarium.node.config.NodeConfigLoader;
 import java.nio.file.Path;
@@ -25,7 +25,8 @@ public final class NodeCommand implements Callable<Integer> {
         HostNode node;
         try {
             loaded = NodeConfigLoader.load(config);
-            node = HostNode.start(loaded, NodeServices.notBuiltYet());
+            String host = loaded.settings().name();
+            node = HostNode.start(loaded, (system, events) -> NodeWiring.wire(system, host, events));
         } catch (ConfigProblem e) {
             System.err.println("vivarium node: configuration error in " + config + ": " + e.getMessage());
             return 2;

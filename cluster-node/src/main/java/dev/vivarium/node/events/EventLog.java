@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The event log as the API reads it. Today each node keeps its own in memory
- * ({@link InMemoryEventLog}); the inventory's event-sourced log implements this interface
- * when it is wired in, and the API does not change.
+ * The event log as the API reads it. Each node keeps its own in memory
+ * ({@link InMemoryEventLog}): what it saw of membership, and the inventory's event-sourced log
+ * brought in by {@code InventoryEventFeed}.
  */
 public interface EventLog {
 

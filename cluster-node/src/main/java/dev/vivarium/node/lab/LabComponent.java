@@ -24,11 +24,8 @@ public interface LabComponent {
     /** Stops what {@link #start} started; a component that is not running is left alone. */
     void stop(LabDir dir, PrintStream out) throws IOException;
 
-    /**
-     * The components of a lab. None yet: the database server comes with the inventory (vcenter)
-     * and the demo VMs with the VM actors; each is one entry here.
-     */
+    /** The components of a lab, in the order they start: the inventory's database, then the demo VMs. */
     static List<LabComponent> all() {
-        return List.of();
+        return List.of(new InventoryDatabase(), new DemoVms());
     }
 }

@@ -50,6 +50,11 @@ public record LabDir(Path path) {
         return path.resolve("lab.json");
     }
 
+    /** The datastore every node of the lab shares: VM configurations, leases, checkpoints. */
+    public Path datastore() {
+        return path.resolve("datastore");
+    }
+
     public Path nodeConfig(String node) {
         return path.resolve(node + ".conf");
     }

@@ -59,7 +59,7 @@ public final class LabUp {
         List<LabManifest.Node> started = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             String name = "host-" + (i + 1);
-            Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile())
+            Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(), dir.datastore())
                     + componentSettings);
             Process p = NodeProcesses.start(dir.nodeConfig(name), dir.nodeLog(name));
             started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],
@@ -87,14 +87,17 @@ public final class LabUp {
         return 0;
     }
 
-    private static String nodeConfig(Path profile, String name, int artery, int api, List<String> seeds, Path token) {
+    private static String nodeConfig(Path profile, String name, int artery, int api, List<String> seeds, Path token,
+                                     Path datastore) {
         return "# Written by `vivarium lab up`; the lab's settings are in the profile included here.\n"
                 + "include required(file(" + Json.write(profile.toString()) + "))\n"
                 + "vivarium.node.name = " + Json.write(name) + "\n"
                 + "vivarium.node.port = " + artery + "\n"
                 + "vivarium.node.seed-nodes = " + Json.write(seeds) + "\n"
                 + "vivarium.api.port = " + api + "\n"
-                + "vivarium.api.token-file = " + Json.write(token.toString()) + "\n";
+                + "vivarium.api.token-file = " + Json.write(token.toString()) + "\n"
+                + "vivarium.datastore.path = " + Json.write(datastore.toString()) + "\n"
+                + "vivarium.vm.image-directory = " + Json.write(LabDir.repositoryRoot().resolve("guests/images").toString()) + "\n";
     }
 
     /** Null when every node reports every node Up; otherwise why not. */
@@ -143,12 +146,11 @@ public final class LabUp {
         }
         out.println("API:        " + manifest.nodes().get(0).api() + "/api/v1 (any node serves it)");
         out.println("Token file: " + dir.tokenFile());
-        if (LabComponent.all().isEmpty()) {
-            out.println("Demo VMs:   none (--vms " + vms + " not used): VM management is not built into the nodes yet.");
-        }
+        out.println("Datastore:  " + dir.datastore());
         out.println();
         out.println("Try next:");
         String dirOption = dir.equals(LabDir.defaultDir()) ? "" : " --dir " + dir.path();
+        out.println("  ./vivarium vm list" + dirOption + "          (--json for scripts)");
         out.println("  ./vivarium host list" + dirOption);
         out.println("  ./vivarium events --follow" + dirOption);
         out.println("  curl -H \"Authorization: Bearer $(cat " + dir.tokenFile() + ")\" " + manifest.nodes().get(0).api() + "/metrics");

@@ -27,6 +27,14 @@ public final class NodeProcesses {
      * the launcher and ignores the launcher's terminal), output appended to {@code log}.
      */
     public static Process start(Path config, Path log) throws IOException {
+        return startJava(MAIN, List.of("node", "--config", config.toString()), log);
+    }
+
+    /**
+     * Starts {@code java MAIN ARGS} on this launcher's class path in a session of its own, output
+     * appended to {@code log}: a lab's node or its database server.
+     */
+    public static Process startJava(String main, List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString());
@@ -35,7 +43,8 @@ public final class NodeProcesses {
         String opts = System.getenv("VIVARIUM_NODE_JAVA_OPTS");
         // A lab runs several JVMs on one machine: a small heap each, unless told otherwise.
         command.addAll(List.of((opts == null || opts.isBlank() ? "-Xmx384m -XX:+UseSerialGC" : opts).strip().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "node", "--config", config.toString()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
+        command.addAll(args);
         return new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -34,7 +34,10 @@ class NodeCommandTest {
         Path token = Files.writeString(dir.resolve("api-token"), "t\n");
         try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Path conf = Files.writeString(dir.resolve("n.conf"), "vivarium.node.name = host-1\n"
-                    + "vivarium.api.token-file = \"" + token + "\"\nvivarium.api.port = " + busy.getLocalPort() + "\n");
+                    + "vivarium.api.token-file = \"" + token + "\"\nvivarium.api.port = " + busy.getLocalPort() + "\n"
+                    // The node opens its datastore and the inventory's database before it binds the API: keep them here.
+                    + "vivarium.datastore.path = \"" + dir.resolve("datastore") + "\"\n"
+                    + "pekko-persistence-jdbc.shared-databases.slick.db.url = \"jdbc:h2:file:" + dir.resolve("inventory") + "\"\n");
             Cli.Result r = new Cli(dir).run("node", "--config", conf.toString());
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).contains("cannot bind the API at 127.0.0.1:" + busy.getLocalPort());

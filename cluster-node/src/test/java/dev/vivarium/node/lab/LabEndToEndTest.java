@@ -3,6 +3,7 @@ package dev.vivarium.node.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vivarium.node.Cli;
 import dev.vivarium.node.api.Json;
 import java.io.BufferedReader;
@@ -17,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +35,17 @@ class LabEndToEndTest {
     private Cli cli;
     private final List<Process> followers = new ArrayList<>();
 
-    /** Whatever happened, no node process outlives the test. */
+    /** Whatever happened, no node process (nor the inventory's database) outlives the test. */
     @AfterEach
     void tearDown() throws IOException {
         followers.forEach(Process::destroyForcibly);
+        Path database = lab == null ? null : lab.resolve("inventory-db.pid");
+        if (database != null && Files.isRegularFile(database)) {
+            ProcessHandle.of(Long.parseLong(Files.readAllLines(database).get(0).strip())).ifPresent(p -> {
+                p.destroyForcibly();
+                p.onExit().join();
+            });
+        }
         if (lab != null && Files.isRegularFile(new LabDir(lab).manifest())) {
             for (LabManifest.Node n : LabManifest.read(new LabDir(lab).manifest()).nodes()) {
                 ProcessHandle.of(n.pid()).ifPresent(p -> {
@@ -60,7 +70,7 @@ class LabEndToEndTest {
         lab = scratch.resolve("lab");
         cli = new Cli(scratch);
 
-        Cli.Result up = cli.run("lab", "up", "--nodes", "3", "--dir", lab.toString());
+        Cli.Result up = cli.run("lab", "up", "--nodes", "3", "--vms", "6", "--dir", lab.toString());
         assertThat(up.exit()).as(up.out() + up.err()).isZero();
         assertThat(up.out()).contains("Lab running in " + lab, "Token file: " + lab.resolve("api-token"), "host list");
         LabManifest manifest = LabManifest.read(lab.resolve("lab.json"));
@@ -73,9 +83,34 @@ class LabEndToEndTest {
         Cli.Result table = cli.run("host", "list", "--dir", lab.toString());
         assertThat(table.out()).startsWith("NAME").contains("host-2  Up");
 
-        Cli.Result vms = cli.run("vm", "list", "--dir", lab.toString());
-        assertThat(vms.exit()).isEqualTo(1);
-        assertThat(vms.err()).contains("vivarium vm list: VM management is not built yet");
+        assertThat(up.out()).contains("vm list", "events --follow", "lab down");
+
+        // The six demo VMs run, spread over the hosts by the reconciler, with their hosts' live figures.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Cli.Result vms = cli.run("vm", "list", "--json", "--dir", lab.toString());
+            assertThat(vms.exit()).as(vms.err()).isZero();
+            JsonNode list = Json.MAPPER.readTree(vms.out());
+            assertThat(list).hasSize(6);
+            Set<String> on = new TreeSet<>();
+            list.forEach(vm -> {
+                assertThat(vm.path("powerState").asText()).as(vm.toString()).isEqualTo("poweredOn");
+                assertThat(vm.path("desiredPowerState").asText()).isEqualTo("poweredOn");
+                assertThat(vm.path("memoryMiB").asLong()).isEqualTo(16);
+                assertThat(vm.path("epoch").asLong()).isPositive();
+                assertThat(vm.path("metrics").path("deliveredIps").asDouble()).as(vm.toString()).isPositive();
+                assertThat(vm.path("metrics").has("readyPct")).isTrue();
+                on.add(vm.path("host").asText());
+            });
+            assertThat(on).as("hosts running the demo VMs").hasSizeGreaterThanOrEqualTo(2);
+        });
+        Cli.Result hostFigures = cli.run("host", "list", "--json", "--dir", lab.toString());
+        JsonNode figures = Json.MAPPER.readTree(hostFigures.out());
+        assertThat(figures).allSatisfy(h -> assertThat(h.path("capacityMips").asLong()).isPositive());
+        int hosted = 0;
+        for (JsonNode h : figures) {
+            hosted += h.path("vms").asInt();
+        }
+        assertThat(hosted).as(hostFigures.out()).isEqualTo(6);
 
         Cli.Result again = cli.run("lab", "up", "--nodes", "5", "--dir", lab.toString());
         assertThat(again.exit()).isZero();
@@ -127,7 +162,7 @@ class LabEndToEndTest {
 
         Cli.Result down = cli.run("lab", "down", "--dir", lab.toString());
         assertThat(down.exit()).as(down.err()).isZero();
-        assertThat(down.out()).contains("Stopped host-2.").doesNotContain("host-1", "host-3");
+        assertThat(down.out()).contains("Stopped host-2.", "Stopped the inventory database.").doesNotContain("host-1", "host-3");
         assertThat(manifest.nodes()).noneMatch(n -> ProcessHandle.of(n.pid()).map(ProcessHandle::isAlive).orElse(false));
 
         assertThat(follow.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("events --follow ends with the lab").isTrue();

@@ -56,18 +56,20 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
     private static final class Running {
         final ActorRef<VmCommand> ref;
         final VmConfig config;
+        final long epoch;
         double demandMips;
         HostReply.VmStats stats;
         /** Reports add up here until they span a scheduler tick: a busy VM answers grants in bursts. */
         long windowNanos, windowInstructions, windowReadyNanos, windowDirtyPages;
         boolean windowCreditLimited;
 
-        Running(ActorRef<VmCommand> ref, VmConfig config) {
+        Running(ActorRef<VmCommand> ref, VmConfig config, long epoch) {
             this.ref = ref;
             this.config = config;
+            this.epoch = epoch;
             this.demandMips = Double.POSITIVE_INFINITY; // until it reports, it may use what it gets
             CpuAllocation cpu = config.cpu();
-            this.stats = new HostReply.VmStats(config.name(), cpu.shares(), cpu.reservationMips(), cpu.limitMips(), 0, 0, 0, 0, 0);
+            this.stats = new HostReply.VmStats(config.name(), epoch, cpu.shares(), cpu.reservationMips(), cpu.limitMips(), 0, 0, 0, 0, 0);
         }
     }
 
@@ -174,7 +176,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         ActorRef<VmCommand> ref = getContext().spawn(VmActor.create(setup), "vm-" + name + "-e" + vm.lease().epoch(),
                 DispatcherSelector.fromConfig(VM_DISPATCHER));
         getContext().watchWith(ref, new HostCommand.VmStopped(name));
-        vms.put(name, new Running(ref, vm.config()));
+        vms.put(name, new Running(ref, vm.config(), vm.lease().epoch()));
         getContext().getLog().info("VM {} powered on at epoch {} ({})", name, vm.lease().epoch(),
                 vm.loaded().restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + vm.loaded().restoredSeq());
         prepared.request().replyTo().tell(new HostReply.VmStarted(name, ref, vm.lease().epoch(), vm.loaded().restoredSeq()));
@@ -233,7 +235,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         vm.demandMips = vm.windowCreditLimited ? Double.POSITIVE_INFINITY : delivered * 1.25 + 1;
         double demandShown = vm.windowCreditLimited && ready < 100 ? delivered / (1 - ready / 100) : delivered;
         CpuAllocation cpu = vm.config.cpu();
-        vm.stats = new HostReply.VmStats(u.vm(), cpu.shares(), cpu.reservationMips(), cpu.limitMips(), demandShown, delivered,
+        vm.stats = new HostReply.VmStats(u.vm(), vm.epoch, cpu.shares(), cpu.reservationMips(), cpu.limitMips(), demandShown, delivered,
                 ready, u.memoryBytes(), vm.windowDirtyPages / seconds);
         vm.windowNanos = 0;
         vm.windowInstructions = 0;

@@ -36,9 +36,10 @@ public sealed interface HostReply extends WireMessage {
     /**
      * One VM over the last scheduler tick.
      *
+     * @param epoch        the lease epoch it runs under (the management plane's proof of ownership)
      * @param readyPercent time it wanted to run but was held back by the host's budget
      */
-    record VmStats(String vm, int shares, long reservationMips, long limitMips, double demandMips,
+    record VmStats(String vm, long epoch, int shares, long reservationMips, long limitMips, double demandMips,
                    double deliveredMips, double readyPercent, long memoryBytes, double dirtyPagesPerSecond) {
     }
 }

@@ -1,0 +1,100 @@
+package dev.vivarium.node;
+
+import com.typesafe.config.Config;
+import dev.vivarium.datastore.Datastore;
+import dev.vivarium.datastore.DatastoreSettings;
+import dev.vivarium.datastore.HostSession;
+import dev.vivarium.node.config.ConfigProblem;
+import dev.vivarium.node.hosts.HostDirectory;
+import dev.vivarium.node.hosts.HostFigures;
+import dev.vivarium.node.hosts.HostRegistration;
+import dev.vivarium.node.events.EventPublisher;
+import dev.vivarium.node.inventory.InventoryEventFeed;
+import dev.vivarium.node.inventory.InventoryVmService;
+import dev.vivarium.vcenter.protocol.InventoryCommand;
+import dev.vivarium.vcenter.reconcile.ReconcilerActor;
+import dev.vivarium.vcenter.singleton.InventorySingleton;
+import dev.vivarium.vm.host.HostAgent;
+import dev.vivarium.vm.host.HostCommand;
+import dev.vivarium.vm.host.HostSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * Wires a node to the modules above it: this host's HostAgent on the shared datastore, the
+ * inventory (a cluster singleton), the reconciler (a cluster singleton beside it) with a
+ * {@link HostDirectory} as its channel to the hosts, the API's VM service over both, and the
+ * inventory's event log fed into the node's.
+ */
+public final class NodeWiring {
+
+    private NodeWiring() {
+    }
+
+    /**
+     * Starts this node's parts on {@code system}. Blocks on the inventory's database (its schema).
+     *
+     * @throws ConfigProblem when the datastore or the inventory's database cannot be opened
+     */
+    public static NodeServices wire(ActorSystem<Void> system, String hostName, EventPublisher events) {
+        Config config = system.settings().config();
+        Config w = config.getConfig("vivarium.wiring");
+        Duration period = w.getDuration("reconcile-period");
+        HostSettings hostSettings = HostSettings.fromConfig(config.getConfig("vivarium"));
+
+        Path datastorePath = Path.of(config.getString("vivarium.datastore.path"));
+        Datastore datastore;
+        HostSession session;
+        try {
+            datastore = Datastore.open(datastorePath, DatastoreSettings.DEFAULTS);
+            session = datastore.joinAsHost(hostName);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigProblem("vivarium.datastore.path", "cannot open the datastore " + datastorePath + ": " + e.getMessage());
+        }
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "vivarium-datastore-session",
+                () -> {
+                    session.close();
+                    return CompletableFuture.completedFuture(Done.getInstance());
+                });
+        ActorRef<HostCommand> agent = system.systemActorOf(HostAgent.create(datastore, session, hostSettings), "host-agent",
+                Props.empty());
+        system.receptionist().tell(Receptionist.register(HostDirectory.AGENTS, agent));
+
+        ActorRef<InventoryCommand> inventory;
+        try {
+            inventory = InventorySingleton.start(system);
+        } catch (SQLException | RuntimeException e) {
+            throw new ConfigProblem("pekko-persistence-jdbc.shared-databases.slick.db.url",
+                    "cannot prepare the inventory's database: " + e.getMessage());
+        }
+        HostFigures figures = new HostFigures();
+        Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig(HostAgent.IO_DISPATCHER));
+        // Each node's reconciler instance sends through its own node's directory; only the singleton's runs.
+        // The directory reports to the reconciler's proxy and the reconciler sends through the directory: tie the knot.
+        AtomicReference<ActorRef<HostDirectory.Msg>> directory = new AtomicReference<>();
+        ActorRef<ReconcilerActor.Msg> reconciler = ClusterSingleton.get(system).init(SingletonActor.of(
+                ReconcilerActor.create(inventory, d -> directory.get().tell(new HostDirectory.Directive(d)), period,
+                        w.getDuration("placement-timeout")), "vcenter-reconciler"));
+        directory.set(system.systemActorOf(HostDirectory.create(new HostDirectory.Parts(hostName, inventory, reconciler,
+                figures, datastore, io, hostSettings.acquireTimeout(), period)), "host-directory", Props.empty()));
+        system.systemActorOf(HostRegistration.create(new HostRegistration.Host(hostName, hostSettings.capacityMips(),
+                w.getInt("memory-mib")), inventory), "host-registration", Props.empty());
+        system.systemActorOf(InventoryEventFeed.create(inventory, events, w.getDuration("event-poll")), "inventory-events",
+                Props.empty());
+        return new NodeServices(new InventoryVmService(inventory, figures, system, w.getDuration("task-timeout")), figures);
+    }
+}

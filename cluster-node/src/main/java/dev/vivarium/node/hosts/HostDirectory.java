@@ -1,0 +1,209 @@
+package dev.vivarium.node.hosts;
+
+import dev.vivarium.datastore.Datastore;
+import dev.vivarium.vcenter.host.HostDirective;
+import dev.vivarium.vcenter.inventory.HostRecord;
+import dev.vivarium.vcenter.inventory.Initiator;
+import dev.vivarium.vcenter.protocol.Answers.HostList;
+import dev.vivarium.vcenter.protocol.InventoryCommand;
+import dev.vivarium.vcenter.reconcile.HostReport;
+import dev.vivarium.vcenter.reconcile.ReconcilerActor;
+import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.host.HostCommand;
+import dev.vivarium.vm.host.HostReply;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per node: finds every host's agent through the Receptionist, polls their figures into
+ * {@link HostFigures}, and delivers the reconciler's {@link HostDirective}s to the agent of the
+ * host they name. About its own host it reports to the reconciler what runs there, and tells
+ * the inventory when a VM started or stopped on it (the host is the witness of both).
+ */
+public final class HostDirectory {
+
+    /** Every node's HostAgent registers under this key. */
+    public static final ServiceKey<HostCommand> AGENTS = ServiceKey.create(HostCommand.class, "vivarium-host-agent");
+
+    public sealed interface Msg {
+    }
+
+    /** A directive from the reconciler (sent on this node: the channel is local). */
+    public record Directive(HostDirective directive) implements Msg {
+    }
+
+    private enum Tick implements Msg { INSTANCE }
+
+    private record Agents(Receptionist.Listing listing) implements Msg {
+    }
+
+    private record Answer(HostReply reply) implements Msg {
+    }
+
+    private record Hosts(HostList hosts) implements Msg {
+    }
+
+    private record Figures(ActorRef<HostCommand> agent, HostReply.HostStats stats) implements Msg {
+    }
+
+    private record NoFigures(ActorRef<HostCommand> agent) implements Msg {
+    }
+
+    /** What a directory needs. */
+    public record Parts(String self, ActorRef<InventoryCommand> inventory, ActorRef<ReconcilerActor.Msg> reconciler,
+                        HostFigures figures, Datastore datastore, Executor io, Duration acquireTimeout,
+                        Duration period) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostDirectory.class);
+
+    private final ActorContext<Msg> ctx;
+    private final Parts parts;
+    private final ActorRef<HostReply> replies;
+    private final ActorRef<HostList> hostLists;
+    private final Set<ActorRef<HostCommand>> listed = new HashSet<>();
+    /** Listed agents by the host name their figures carry. */
+    private final Map<String, ActorRef<HostCommand>> agents = new HashMap<>();
+    /** VMs to stop once their agent says where they are: VM to "suspend first". */
+    private final Map<String, Boolean> stopping = new HashMap<>();
+    /** What this node's host ran at its previous report: VM to epoch. */
+    private Map<String, Long> ownRunning = Map.of();
+
+    public static Behavior<Msg> create(Parts parts) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(Tick.INSTANCE, parts.period());
+            return new HostDirectory(ctx, parts).behavior();
+        }));
+    }
+
+    private HostDirectory(ActorContext<Msg> ctx, Parts parts) {
+        this.ctx = ctx;
+        this.parts = parts;
+        this.replies = ctx.messageAdapter(HostReply.class, Answer::new);
+        this.hostLists = ctx.messageAdapter(HostList.class, Hosts::new);
+        ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class, Agents::new);
+        ctx.getSystem().receptionist().tell(Receptionist.subscribe(AGENTS, listings));
+    }
+
+    private Behavior<Msg> behavior() {
+        return Behaviors.receive(Msg.class)
+                .onMessage(Agents.class, a -> {
+                    listed.clear();
+                    listed.addAll(a.listing().getServiceInstances(AGENTS));
+                    agents.entrySet().removeIf(e -> {
+                        boolean gone = !listed.contains(e.getValue());
+                        if (gone) {
+                            parts.figures().forget(e.getKey());
+                        }
+                        return gone;
+                    });
+                    // New agents are named by their first figures.
+                    listed.forEach(this::askFigures);
+                    return Behaviors.same();
+                })
+                .onMessageEquals(Tick.INSTANCE, () -> {
+                    listed.forEach(this::askFigures);
+                    parts.inventory().tell(new InventoryCommand.ListHosts(hostLists));
+                    return Behaviors.same();
+                })
+                .onMessage(Figures.class, f -> {
+                    if (listed.contains(f.agent())) {
+                        agents.put(f.stats().host(), f.agent());
+                        parts.figures().update(f.stats());
+                        if (f.stats().host().equals(parts.self())) {
+                            reportOwn(f.stats());
+                        }
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(NoFigures.class, f -> Behaviors.same())
+                .onMessage(Hosts.class, h -> {
+                    for (HostRecord host : h.hosts().hosts()) {
+                        parts.figures().memoryBudget(host.name(), host.memoryMiB());
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(Answer.class, a -> onReply(a.reply()))
+                .onMessage(Directive.class, d -> onDirective(d.directive()))
+                .build();
+    }
+
+    private void askFigures(ActorRef<HostCommand> agent) {
+        ctx.ask(HostReply.class, agent, parts.period(), HostCommand.GetStats::new,
+                (reply, failure) -> reply instanceof HostReply.HostStats s ? new Figures(agent, s) : new NoFigures(agent));
+    }
+
+    private Behavior<Msg> onReply(HostReply reply) {
+        if (reply instanceof HostReply.VmFound found) {
+            Boolean suspend = stopping.remove(found.vm());
+            if (suspend != null) {
+                ActorRef<Object> ignore = ctx.getSystem().ignoreRef();
+                found.ref().tell(suspend ? new VmCommand.Suspend(ignore.narrow()) : new VmCommand.PowerOff(ignore.narrow()));
+            }
+        } else if (reply instanceof HostReply.NotHere notHere) {
+            stopping.remove(notHere.vm());
+        } else if (reply instanceof HostReply.Refused refused) {
+            ctx.getLog().warn("a host refused to power on {}: {}", refused.vm(), refused.reason());
+        }
+        return Behaviors.same();
+    }
+
+    /** Tells the reconciler what runs here, and the inventory what started or stopped since the last report. */
+    private void reportOwn(HostReply.HostStats stats) {
+        Map<String, Long> running = new HashMap<>();
+        stats.vms().forEach(v -> running.put(v.vm(), v.epoch()));
+        parts.reconciler().tell(new ReconcilerActor.Report(new HostReport(parts.self(), running)));
+        Initiator me = Initiator.host(parts.self());
+        ActorRef<dev.vivarium.vcenter.protocol.Reply> ignore = ctx.getSystem().ignoreRef();
+        running.forEach((vm, epoch) -> {
+            if (!epoch.equals(ownRunning.get(vm))) {
+                parts.inventory().tell(new InventoryCommand.RecordVmStarted(vm, parts.self(), epoch, me, ignore));
+            }
+        });
+        ownRunning.forEach((vm, epoch) -> {
+            if (!epoch.equals(running.get(vm))) {
+                parts.inventory().tell(new InventoryCommand.RecordVmStopped(vm, parts.self(), epoch, me, ignore));
+            }
+        });
+        ownRunning = running;
+    }
+
+    private Behavior<Msg> onDirective(HostDirective directive) {
+        ActorRef<HostCommand> agent = agents.get(directive.host());
+        if (agent == null) {
+            // The reconciler sends it again next period while the difference lasts.
+            ctx.getLog().info("no agent known for host {} yet; directive for {} dropped", directive.host(), directive.vm());
+            return Behaviors.same();
+        }
+        if (directive instanceof HostDirective.PowerOn on) {
+            long timeout = parts.acquireTimeout().toMillis();
+            ActorRef<HostReply> replyTo = replies;
+            // The agent reads the VM's configuration from the shared datastore: write it first (blocking I/O).
+            CompletableFuture.runAsync(() -> {
+                try {
+                    parts.datastore().vm(on.vm()).writeConfig(DatastoreConfigs.of(on.config()));
+                    agent.tell(new HostCommand.PowerOn(on.vm(), timeout, replyTo));
+                } catch (Exception e) {
+                    LOG.warn("cannot write the configuration of VM {}: {}", on.vm(), e.toString());
+                }
+            }, parts.io());
+        } else if (directive instanceof HostDirective.Stop stop) {
+            stopping.put(stop.vm(), stop.suspend());
+            agent.tell(new HostCommand.FindVm(stop.vm(), replies));
+        }
+        return Behaviors.same();
+    }
+}

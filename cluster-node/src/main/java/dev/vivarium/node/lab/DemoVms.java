@@ -1,0 +1,111 @@
+package dev.vivarium.node.lab;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.vivarium.node.api.Json;
+import dev.vivarium.node.client.ApiClient;
+import dev.vivarium.node.client.ApiError;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lab's demo VMs: {@code --vms N} VMs of the guest workloads in turn (a counter, a CPU
+ * burner, a memory dirtier), 16 MiB each, created and powered on through the API as a user
+ * would; waits until every one runs. VMs that exist already (a lab brought up again) are kept,
+ * and come back from their checkpoints.
+ */
+public final class DemoVms implements LabComponent {
+
+    /** The workloads in turn: image and command line (see guests/README.md). */
+    private static final List<List<String>> WORKLOADS = List.of(
+            List.of("counter", ""),
+            List.of("cpuburn", "duty=30 report=50"),
+            List.of("memdirty", "wss_kb=2048 rate_pages=32 report=500"));
+    private static final long MEMORY_MIB = 16;
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
+
+    @Override
+    public String name() {
+        return "demo VMs";
+    }
+
+    @Override
+    public String start(LabDir dir) {
+        return "";
+    }
+
+    /** The demo VMs' names: counter-1, cpuburn-1, memdirty-1, counter-2, ... */
+    public static List<String> names(int vms) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < vms; i++) {
+            names.add(WORKLOADS.get(i % WORKLOADS.size()).get(0) + "-" + (i / WORKLOADS.size() + 1));
+        }
+        return names;
+    }
+
+    @Override
+    public void afterNodesUp(LabDir dir, ApiClient api, int vms, PrintStream out) throws ApiError {
+        if (vms == 0) {
+            return;
+        }
+        List<String> names = names(vms);
+        out.println("Creating and powering on " + vms + " demo VMs ...");
+        for (int i = 0; i < vms; i++) {
+            List<String> workload = WORKLOADS.get(i % WORKLOADS.size());
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("name", names.get(i));
+            spec.put("image", workload.get(0));
+            spec.put("memoryMiB", MEMORY_MIB);
+            spec.put("commandLine", workload.get(1));
+            unlessConflict(api, "/api/v1/vms", Json.write(spec));
+            // A lab brought up again: its VMs exist and may already run again (409).
+            unlessConflict(api, "/api/v1/vms/" + names.get(i) + "/power-on", "{}");
+        }
+        awaitRunning(api, names);
+    }
+
+    private static void unlessConflict(ApiClient api, String path, String body) throws ApiError {
+        try {
+            api.send("POST", path, body);
+        } catch (ApiError e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    private static void awaitRunning(ApiClient api, List<String> names) throws ApiError {
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        List<String> waiting = names;
+        while (System.nanoTime() - deadline < 0) {
+            List<Map<String, Object>> vms;
+            try {
+                vms = Json.MAPPER.readValue(api.get("/api/v1/vms").body(), new TypeReference<>() { });
+            } catch (JsonProcessingException e) {
+                throw new ApiError(0, "cannot read the VM list: " + e.getMessage());
+            }
+            List<String> on = vms.stream().filter(v -> "poweredOn".equals(v.get("powerState")))
+                    .map(v -> (String) v.get("name")).toList();
+            waiting = names.stream().filter(n -> !on.contains(n)).toList();
+            if (waiting.isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiError(0, "interrupted while waiting for the demo VMs");
+            }
+        }
+        throw new ApiError(0, "demo VMs not running after " + RUN_TIMEOUT.toSeconds() + " s: " + String.join(", ", waiting));
+    }
+
+    @Override
+    public void stop(LabDir dir, PrintStream out) {
+        // The VMs stop with their nodes; their checkpoints stay in the datastore.
+    }
+}

@@ -1,0 +1,53 @@
+package dev.vivarium.node.hosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vivarium.datastore.config.CpuAllocation;
+import dev.vivarium.node.cluster.HostResources;
+import dev.vivarium.vcenter.inventory.RestartPriority;
+import dev.vivarium.vcenter.inventory.VmConfig;
+import dev.vivarium.vm.host.HostReply;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HostFiguresTest {
+
+    private static HostReply.VmStats vm(String name, long epoch, double deliveredMips) {
+        return new HostReply.VmStats(name, epoch, 1000, 0, -1, deliveredMips, deliveredMips, 0, 16 << 20, 12.5);
+    }
+
+    @Test
+    void aHostsFiguresShowItsUseAndItsVmsWhereTheyRun() {
+        HostFigures figures = new HostFigures();
+        assertThat(figures.of("host-1")).isEmpty();
+        figures.update(new HostReply.HostStats("host-1", 1000, 41.6, 32L << 20, 20L << 20, 2,
+                List.of(vm("a", 3, 40.0), vm("b", 1, 1.6))));
+        // Until the inventory names the host's memory budget, its VMs' committed memory stands in.
+        assertThat(figures.of("host-1")).contains(new HostResources.Capacity(1000, 42, 32, 2));
+        figures.memoryBudget("host-1", 1024);
+        assertThat(figures.of("host-1")).contains(new HostResources.Capacity(1000, 42, 1024, 2));
+
+        assertThat(figures.running("a")).hasValueSatisfying(r -> {
+            assertThat(r.host()).isEqualTo("host-1");
+            assertThat(r.stats().epoch()).isEqualTo(3);
+        });
+        assertThat(figures.running("c")).isEmpty();
+
+        figures.forget("host-1");
+        assertThat(figures.running("a")).isEmpty();
+        assertThat(figures.of("host-1")).isEmpty();
+    }
+
+    @Test
+    void theInventorysConfigurationBecomesTheDatastoresWithNoLimitAsUnlimited() {
+        VmConfig inventory = new VmConfig("web-1", 16, "cpuburn", List.of("duty=30", "report=50"), 2000, 5, 0,
+                RestartPriority.HIGH);
+        var file = DatastoreConfigs.of(inventory);
+        assertThat(file.commandLine()).isEqualTo("duty=30 report=50");
+        assertThat(file.cpu()).isEqualTo(new CpuAllocation(2000, 5, CpuAllocation.UNLIMITED));
+        assertThat(file.restartPriority()).isEqualTo(dev.vivarium.datastore.config.RestartPriority.HIGH);
+        assertThat(file.disk()).isEmpty();
+        VmConfig capped = new VmConfig("web-2", 16, "cpuburn", List.of(), 1000, 0, 100, RestartPriority.LOW);
+        assertThat(DatastoreConfigs.of(capped).cpu()).isEqualTo(new CpuAllocation(1000, 0, 100));
+    }
+}
