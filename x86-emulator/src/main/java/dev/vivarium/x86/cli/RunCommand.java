@@ -218,8 +218,8 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Feeds stdin to the serial port from a daemon thread; it ends at end of input. */
     private static Thread startInputPump(PcMachine machine) {
+        InputStream in = System.in; // taken now, on the caller's thread: whoever set System.in meant this run
         Thread t = new Thread(() -> {
-            InputStream in = System.in;
             byte[] buf = new byte[256];
             try {
                 int n;
