@@ -3,6 +3,7 @@ package dev.vivarium.x86.guests;
 import dev.vivarium.x86.machine.MachineConfig;
 import dev.vivarium.x86.machine.PcMachine;
 import dev.vivarium.x86.machine.RunResult;
+import dev.vivarium.x86.machine.TestImages;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,14 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GuestWorkloadsTest {
 
     static Path guests() {
-        String env = System.getenv("VIVARIUM_ROOT");
-        Path start = env != null ? Path.of(env) : Path.of("").toAbsolutePath();
-        for (Path p = start; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("guests/tests"))) {
-                return p.resolve("guests");
-            }
-        }
-        throw new IllegalStateException("guests/tests not found above " + start);
+        return TestImages.guests();
     }
 
     static List<GuestCase> cases() {

@@ -1,5 +1,7 @@
 package dev.vivarium.x86.machine;
 
+import dev.vivarium.x86.bench.GuestsDirectory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,20 +10,15 @@ import java.nio.file.Path;
 /** The committed guest kernels under guests/images, found from the repository root. */
 public final class TestImages {
 
-    static Path root() {
-        String env = System.getenv("VIVARIUM_ROOT");
-        Path start = env != null ? Path.of(env) : Path.of("").toAbsolutePath();
-        for (Path p = start; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("guests/images"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("guests/images not found above " + start);
+    /** The repository's guests/ folder (see {@link GuestsDirectory}). */
+    public static Path guests() {
+        return GuestsDirectory.find().orElseThrow(
+                () -> new IllegalStateException("guests/images not found above " + GuestsDirectory.start()));
     }
 
     public static byte[] image(String name) {
         try {
-            return Files.readAllBytes(root().resolve("guests/images/" + name + ".elf"));
+            return Files.readAllBytes(guests().resolve("images/" + name + ".elf"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
