@@ -1,6 +1,7 @@
 package dev.vivarium.vcenter.inventory;
 
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostConnected;
+import dev.vivarium.vcenter.inventory.InventoryEvent.HostDisconnected;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostJoined;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostLost;
 import dev.vivarium.vcenter.inventory.InventoryEvent.MaintenanceEntered;
@@ -15,7 +16,8 @@ public final class HostDecisions {
 
   /**
    * A node joins as a host. Joining again with the same capacity changes nothing (a node's agent
-   * repeats its join after the inventory moves to another node); a lost host joins anew.
+   * repeats its join after the inventory moves to another node); a lost or disconnected host
+   * joins anew.
    */
   public static Decision join(Inventory s, String host, long capacityMips, int memoryMiB,
       Instant at, Initiator by) {
@@ -24,7 +26,8 @@ public final class HostDecisions {
     if (capacityMips <= 0) return Decision.badRequest("capacityMips must be positive");
     if (memoryMiB <= 0) return Decision.badRequest("memoryMiB must be positive");
     HostRecord known = s.hosts().get(host);
-    if (known != null && known.state() != HostState.LOST) {
+    if (known != null && known.state() != HostState.LOST
+        && known.state() != HostState.DISCONNECTED) {
       if (known.capacityMips() == capacityMips && known.memoryMiB() == memoryMiB) {
         return Decision.unchanged();
       }
@@ -42,12 +45,28 @@ public final class HostDecisions {
     return Decision.accept(new HostConnected(host, at, by));
   }
 
-  /** The cluster downed the host. */
+  /**
+   * The cluster downed or removed the host. A host that disconnected first left cleanly: its
+   * removal from the cluster is the end of that, not a failure.
+   */
   public static Decision lost(Inventory s, String host, Instant at, Initiator by) {
     HostRecord h = s.hosts().get(host);
     if (h == null) return Decision.notFound("no host named " + host);
-    if (h.state() == HostState.LOST) return Decision.unchanged();
+    if (h.state() == HostState.LOST || h.state() == HostState.DISCONNECTED) {
+      return Decision.unchanged();
+    }
     return Decision.accept(new HostLost(host, at, by));
+  }
+
+  /** The host's node is stopping cleanly: it takes no VMs from now on and suspends its own. */
+  public static Decision disconnect(Inventory s, String host, Instant at, Initiator by) {
+    HostRecord h = s.hosts().get(host);
+    if (h == null) return Decision.notFound("no host named " + host);
+    if (h.state() == HostState.DISCONNECTED) return Decision.unchanged();
+    if (h.state() == HostState.LOST) {
+      return Decision.conflict("host " + host + " is lost; it must join again first");
+    }
+    return Decision.accept(new HostDisconnected(host, at, by));
   }
 
   public static Decision enterMaintenance(Inventory s, String host, Instant at, Initiator by) {

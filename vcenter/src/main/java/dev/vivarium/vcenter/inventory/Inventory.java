@@ -3,6 +3,7 @@ package dev.vivarium.vcenter.inventory;
 import dev.vivarium.vcenter.inventory.InventoryEvent.AlarmCleared;
 import dev.vivarium.vcenter.inventory.InventoryEvent.AlarmRaised;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostConnected;
+import dev.vivarium.vcenter.inventory.InventoryEvent.HostDisconnected;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostJoined;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostLost;
 import dev.vivarium.vcenter.inventory.InventoryEvent.MaintenanceEntered;
@@ -82,6 +83,8 @@ public record Inventory(
       return withHost(c.host(), h -> h.withState(HostState.CONNECTED));
     } else if (e instanceof HostLost l) {
       return withHost(l.host(), h -> h.withState(HostState.LOST));
+    } else if (e instanceof HostDisconnected d) {
+      return withHost(d.host(), h -> h.withState(HostState.DISCONNECTED));
     } else if (e instanceof MaintenanceEntered m) {
       return withHost(m.host(), h -> h.withState(HostState.MAINTENANCE));
     } else if (e instanceof MaintenanceExited m) {

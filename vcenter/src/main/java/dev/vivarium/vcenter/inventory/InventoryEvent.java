@@ -40,6 +40,12 @@ public sealed interface InventoryEvent extends InventorySerializable {
     public String describe() { return "Host " + host + " lost"; }
   }
 
+  /** The host left the cluster cleanly (its node stopped); its VMs were suspended, not lost. */
+  record HostDisconnected(String host, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return host; }
+    public String describe() { return "Host " + host + " disconnected (stopped cleanly)"; }
+  }
+
   record MaintenanceEntered(String host, Instant at, Initiator by) implements InventoryEvent {
     public String entity() { return host; }
     public String describe() { return "Host " + host + " entered maintenance mode"; }

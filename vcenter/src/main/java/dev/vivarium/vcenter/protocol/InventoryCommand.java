@@ -54,6 +54,13 @@ public sealed interface InventoryCommand extends InventorySerializable {
     }
   }
 
+  /** The host's node stops cleanly (it suspends its VMs): not a failure, so not a case for HA. */
+  record DisconnectHost(String host, Initiator by, ActorRef<Reply> replyTo) implements Change {
+    public Decision decide(Inventory s, Instant now) {
+      return HostDecisions.disconnect(s, host, now, by);
+    }
+  }
+
   record EnterMaintenance(String host, Initiator by, ActorRef<Reply> replyTo) implements Change {
     public Decision decide(Inventory s, Instant now) {
       return HostDecisions.enterMaintenance(s, host, now, by);

@@ -114,6 +114,26 @@ class DecisionsTest {
   }
 
   @Test
+  void aCleanlyStoppedHostIsDisconnectedNotLostAndJoinsAgain() {
+    Inventory s = withHosts(2);
+    assertThat(rejected(HostDecisions.disconnect(s, "host-9", T0, ALICE))).isEqualTo(Reason.NOT_FOUND);
+    s = accept(s, HostDecisions.disconnect(s, "host-1", T0, Initiator.host("host-1")));
+    assertThat(s.hosts().get("host-1").state()).isEqualTo(HostState.DISCONNECTED);
+    assertThat(s.hosts().get("host-1").state().up()).isFalse();
+    assertThat(s.recentLog().get(s.recentLog().size() - 1).message())
+        .isEqualTo("Host host-1 disconnected (stopped cleanly)");
+    assertThat(((Decision.Accept) HostDecisions.disconnect(s, "host-1", T0, ALICE)).events()).isEmpty();
+    // Its removal from the cluster afterwards changes nothing: it did not fail.
+    assertThat(((Decision.Accept) HostDecisions.lost(s, "host-1", T0, Initiator.host("host-2")))
+        .events()).isEmpty();
+    s = accept(s, HostDecisions.join(s, "host-1", 1000, 1024, T0, Initiator.host("host-1")));
+    s = accept(s, HostDecisions.connect(s, "host-1", T0, Initiator.host("host-1")));
+    assertThat(s.hosts().get("host-1").state()).isEqualTo(HostState.CONNECTED);
+    s = accept(s, HostDecisions.lost(s, "host-2", T0, Initiator.host("host-1")));
+    assertThat(rejected(HostDecisions.disconnect(s, "host-2", T0, ALICE))).isEqualTo(Reason.CONFLICT);
+  }
+
+  @Test
   void hostsJoinOnceAndMaintenanceNeedsAConnectedHost() {
     Inventory s = Inventory.empty();
     assertThat(rejected(HostDecisions.join(s, "h 1", 1000, 1024, T0, ALICE))).isEqualTo(Reason.BAD_REQUEST);

@@ -85,6 +85,22 @@ class ReconcilerTest {
   }
 
   @Test
+  void resumesTheVmsOfADisconnectedHostOnAConnectedOneAndLeavesThemNotToHa() {
+    Inventory s = withHosts(2);
+    s = withVm(s, vm("x", 64), PowerState.POWERED_ON);
+    s = startedOn(s, "x", "host-1", 1);
+    s = accept(s, HostDecisions.disconnect(s, "host-1", T0, Initiator.host("host-1")));
+    // Still running there while it suspends: its report no longer counts, and no new VM goes there.
+    List<ReconcileAction> actions = Reconciler.reconcile(s, reports(
+        new HostReport("host-1", Map.of("x", 1L)), new HostReport("host-2", Map.of())), Map.of());
+    assertThat(actions).containsExactly(new Place("x", "host-2", 1));
+    // The cluster then removes the member: that is no loss, so HA never gets the VM.
+    s = accept(s, HostDecisions.lost(s, "host-1", T0, Initiator.host("host-2")));
+    assertThat(Reconciler.reconcile(s, reports(new HostReport("host-2", Map.of())), Map.of()))
+        .containsExactly(new Place("x", "host-2", 1));
+  }
+
+  @Test
   void respectsAntiAffinityAndPrefersAffinityPartners() {
     Inventory s = withHosts(3);
     for (String n : List.of("a", "b", "c", "d")) s = withVm(s, vm(n, 64), PowerState.POWERED_ON);
