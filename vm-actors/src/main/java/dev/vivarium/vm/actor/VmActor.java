@@ -66,6 +66,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     /** The console's most recent output, which a new subscriber gets first (a serial log, as on real hosts). */
     private final StringBuilder history = new StringBuilder();
     private final Set<ActorRef<ConsoleOutput>> subscribers = new LinkedHashSet<>();
+    private long consoleInputBytes;
 
     private PcMachine machine;
     private VmState state = VmState.RUNNING;
@@ -149,18 +150,26 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                     return this;
                 })
                 .onMessage(VmCommand.SubscribeConsole.class, s -> {
-                    if (history.length() > 0 && !subscribers.contains(s.subscriber())) {
-                        s.subscriber().tell(new ConsoleOutput(name, history.toString())); // what it missed, from boot
+                    if (!subscribers.contains(s.subscriber())) {
+                        if (history.length() > 0) {
+                            s.subscriber().tell(new ConsoleOutput(name, history.toString())); // what it missed, from boot
+                        }
+                        // A subscriber on a node that dies never unsubscribes: forget it when it stops.
+                        getContext().watchWith(s.subscriber(), new VmCommand.UnsubscribeConsole(s.subscriber()));
                     }
                     subscribers.add(s.subscriber());
                     return this;
                 })
                 .onMessage(VmCommand.UnsubscribeConsole.class, s -> {
-                    subscribers.remove(s.subscriber());
+                    if (subscribers.remove(s.subscriber())) {
+                        getContext().unwatch(s.subscriber());
+                    }
                     return this;
                 })
                 .onMessage(VmCommand.ConsoleInput.class, input -> {
-                    machine.chipset().serial().input().write(input.text().getBytes(StandardCharsets.ISO_8859_1));
+                    byte[] bytes = input.text().getBytes(StandardCharsets.ISO_8859_1);
+                    machine.chipset().serial().input().write(bytes);
+                    consoleInputBytes += bytes.length;
                     queueSlice();
                     return this;
                 })
@@ -598,6 +607,6 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     private VmStatus status() {
         return new VmStatus(name, state, machine.cpu().instructions(), machine.clock().nanos(), setup.lease().epoch(),
-                lastCheckpointSeq, detail);
+                lastCheckpointSeq, detail, consoleInputBytes);
     }
 }

@@ -6,7 +6,9 @@ package dev.vivarium.vm.actor;
  * @param guestNanos        guest (virtual) time since its clock's epoch
  * @param lastCheckpointSeq the newest checkpoint this VM wrote or restored from, -1 for none
  * @param detail            why it is in this state, for a person to read
+ * @param consoleInputBytes bytes typed on its serial console since this actor started: handed to
+ *                          the UART, whether or not the guest has read them yet
  */
 public record VmStatus(String vm, VmState state, long instructions, long guestNanos, long epoch,
-                       long lastCheckpointSeq, String detail) implements VmReply {
+                       long lastCheckpointSeq, String detail, long consoleInputBytes) implements VmReply {
 }

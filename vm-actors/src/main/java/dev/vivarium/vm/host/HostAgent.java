@@ -10,6 +10,7 @@ import dev.vivarium.datastore.lease.LeaseRecord;
 import dev.vivarium.vm.actor.MachineLoader;
 import dev.vivarium.vm.actor.VmActor;
 import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmReply;
 import dev.vivarium.vm.actor.VmUsage;
 import java.io.IOException;
 import java.time.Duration;
@@ -51,6 +52,16 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
     private final ActorRef<VmUsage> usageAdapter;
     private final Map<String, Running> vms = new LinkedHashMap<>();
     private final Map<String, HostCommand.PowerOn> starting = new LinkedHashMap<>();
+    private final ActorRef<VmReply> suspendAnswers;
+    /** Set once the node stops cleanly: no VM starts here any more. */
+    private HostCommand.SuspendAll evacuation;
+    private boolean evacuated;
+    /** VMs asked to suspend that still run here, with the suspends they refused (busy with a snapshot, ...). */
+    private final Map<String, Integer> suspending = new LinkedHashMap<>();
+    private final Map<String, Long> suspended = new LinkedHashMap<>();
+    private final Map<String, String> notSuspended = new LinkedHashMap<>();
+    private static final int SUSPEND_TRIES = 10;
+    private static final Duration SUSPEND_RETRY = Duration.ofMillis(200);
 
     /** A VM on this host with the scheduler's view of it. */
     private static final class Running {
@@ -88,6 +99,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         this.io = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(IO_DISPATCHER));
         this.loader = new MachineLoader(settings.vm().imageDirectory());
         this.usageAdapter = context.messageAdapter(VmUsage.class, HostCommand.Usage::new);
+        this.suspendAnswers = context.messageAdapter(VmReply.class, HostCommand.SuspendAnswer::new);
         ActorRef<HostCommand> self = context.getSelf();
         session.onFenced((host, reason) -> self.tell(new HostCommand.Fenced(reason)));
         if (settings.recoverOwnVms()) {
@@ -118,7 +130,27 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
                 .onMessage(HostCommand.Usage.class, this::onUsage)
                 .onMessage(HostCommand.VmStopped.class, stopped -> {
                     vms.remove(stopped.vm());
-                    return this;
+                    if (suspending.remove(stopped.vm()) != null && !suspended.containsKey(stopped.vm())) {
+                        notSuspended.putIfAbsent(stopped.vm(), "it stopped before it was suspended");
+                    }
+                    return evacuationProgress();
+                })
+                .onMessage(HostCommand.SuspendAll.class, this::onSuspendAll)
+                .onMessage(HostCommand.SuspendAnswer.class, answer -> {
+                    VmReply reply = answer.reply();
+                    if (reply instanceof VmReply.Done done && vms.containsKey(done.vm())) {
+                        suspended.put(done.vm(), vms.get(done.vm()).epoch);
+                    } else if (reply instanceof VmReply.Failed failed && suspending.containsKey(failed.vm())) {
+                        int tries = suspending.merge(failed.vm(), 1, Integer::sum);
+                        if (tries < SUSPEND_TRIES) {
+                            // Most likely busy with a checkpoint or snapshot write: ask again shortly.
+                            getContext().scheduleOnce(SUSPEND_RETRY, vms.get(failed.vm()).ref, new VmCommand.Suspend(suspendAnswers));
+                        } else {
+                            suspending.remove(failed.vm());
+                            notSuspended.put(failed.vm(), failed.reason());
+                        }
+                    }
+                    return evacuationProgress();
                 })
                 .onMessage(HostCommand.Fenced.class, fenced -> {
                     getContext().getLog().error("host {} fenced itself ({}): stopping its {} VMs", session.host(), fenced.reason(), vms.size());
@@ -131,6 +163,10 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
     // ---- power on ----
 
     private Behavior<HostCommand> onPowerOn(HostCommand.PowerOn request) {
+        if (evacuation != null) {
+            request.replyTo().tell(new HostReply.Refused(request.vm(), "host " + session.host() + " is shutting down"));
+            return this;
+        }
         if (vms.containsKey(request.vm()) || starting.containsKey(request.vm())) {
             request.replyTo().tell(new HostReply.Refused(request.vm(), "VM " + request.vm() + " is already "
                     + (vms.containsKey(request.vm()) ? "running" : "starting") + " on host " + session.host()));
@@ -171,6 +207,11 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         HostCommand.PreparedVm vm = prepared.vm();
         String name = vm.config().name();
         starting.remove(name);
+        if (evacuation != null) {
+            giveBack(vm);
+            prepared.request().replyTo().tell(new HostReply.Refused(name, "host " + session.host() + " is shutting down"));
+            return evacuationProgress();
+        }
         VmActor.Setup setup = new VmActor.Setup(vm.config(), vm.loaded().machine(), vm.loaded().restoredSeq(), vm.lease(),
                 session, datastore.vm(name), settings.vm(), io);
         ActorRef<VmCommand> ref = getContext().spawn(VmActor.create(setup), "vm-" + name + "-e" + vm.lease().epoch(),
@@ -181,6 +222,43 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
                 vm.loaded().restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + vm.loaded().restoredSeq());
         prepared.request().replyTo().tell(new HostReply.VmStarted(name, ref, vm.lease().epoch(), vm.loaded().restoredSeq()));
         return this;
+    }
+
+    // ---- clean stop ----
+
+    private Behavior<HostCommand> onSuspendAll(HostCommand.SuspendAll request) {
+        if (evacuation == null) {
+            getContext().getLog().info("host {} is shutting down: suspending its {} VMs", session.host(), vms.size());
+            vms.forEach((name, vm) -> {
+                suspending.put(name, 0);
+                vm.ref.tell(new VmCommand.Suspend(suspendAnswers));
+            });
+        }
+        evacuation = request;
+        evacuated = false;
+        return evacuationProgress();
+    }
+
+    /** Answers the clean stop once every VM has suspended (or given up) and none is starting. */
+    private Behavior<HostCommand> evacuationProgress() {
+        if (evacuation != null && !evacuated && suspending.isEmpty() && starting.isEmpty()) {
+            evacuated = true;
+            evacuation.replyTo().tell(new HostCommand.AllSuspended(session.host(), suspended, notSuspended));
+        }
+        return this;
+    }
+
+    /** A VM prepared while the host began to stop: it never ran here, so its lease goes back untouched. */
+    private void giveBack(HostCommand.PreparedVm vm) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                vm.loaded().machine().close();
+                session.release(vm.lease());
+            } catch (IOException e) {
+                getContext().getSystem().log().warn("host {}: giving back VM {} failed: {}", session.host(), vm.config().name(),
+                        e.getMessage());
+            }
+        }, io);
     }
 
     private void recoverOwnVms() {

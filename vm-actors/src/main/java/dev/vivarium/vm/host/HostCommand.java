@@ -3,8 +3,10 @@ package dev.vivarium.vm.host;
 import dev.vivarium.datastore.config.VmConfig;
 import dev.vivarium.datastore.lease.Lease;
 import dev.vivarium.vm.actor.MachineLoader;
+import dev.vivarium.vm.actor.VmReply;
 import dev.vivarium.vm.actor.VmUsage;
 import dev.vivarium.vm.wire.WireMessage;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** What a {@link HostAgent} understands: {@link Remote} commands from any node, the rest from itself. */
@@ -26,7 +28,31 @@ public sealed interface HostCommand permits HostCommand.Remote, HostCommand.Loca
     record GetStats(ActorRef<HostReply> replyTo) implements Remote {
     }
 
-    sealed interface Local extends HostCommand permits Prepared, PrepareFailed, Tick, Usage, VmStopped, Fenced {
+    sealed interface Local extends HostCommand permits Prepared, PrepareFailed, Tick, Usage, VmStopped, Fenced,
+            SuspendAll, SuspendAnswer {
+    }
+
+    /**
+     * The node is stopping cleanly: refuse every power-on from now on, suspend every VM to the
+     * datastore (each releases its lease), and answer when none runs here any more. Sent by the
+     * node's own shutdown, never across the wire.
+     */
+    record SuspendAll(ActorRef<AllSuspended> replyTo) implements Local {
+    }
+
+    /**
+     * @param suspended the VMs written to the datastore, with the lease epoch each ran under
+     * @param failed    VM to why it could not be suspended (its latest periodic checkpoint is what is left)
+     */
+    record AllSuspended(String host, Map<String, Long> suspended, Map<String, String> failed) {
+        public AllSuspended {
+            suspended = Map.copyOf(suspended);
+            failed = Map.copyOf(failed);
+        }
+    }
+
+    /** A VM's answer to the {@link SuspendAll} suspend. */
+    record SuspendAnswer(VmReply reply) implements Local {
     }
 
     /** The lease is taken and the machine built (on the I/O executor); spawn the actor. */

@@ -85,8 +85,11 @@ class VmLifecycleTest {
         assertThat(((VmReply.Snapshots) lab.ask(vm, VmCommand.ListSnapshots::new)).snapshots()).isEmpty();
         assertThat(lab.ask(vm, r -> new VmCommand.RevertToSnapshot("s1", r))).isInstanceOf(VmReply.Failed.class);
 
-        // Console input reaches the guest's UART without disturbing it.
-        vm.tell(new VmCommand.ConsoleInput("x"));
+        // Console input reaches the guest's UART without disturbing it; the VM counts the bytes.
+        vm.tell(new VmCommand.ConsoleInput("x\u00ff"));
+        VmStatus typed = (VmStatus) lab.ask(vm, VmCommand.GetStatus::new);
+        assertThat(typed.consoleInputBytes()).isEqualTo(2);
+        assertThat(typed.state()).isEqualTo(VmState.RUNNING);
 
         // Guest shutdown through the tools channel: the counter finishes its line and exits.
         TestProbe<VmCommand> watcher = lab.kit.createTestProbe();
