@@ -4,6 +4,7 @@ import dev.vivarium.node.api.ApiMetrics;
 import dev.vivarium.node.api.ApiRoutes;
 import dev.vivarium.node.api.ApiServer;
 import dev.vivarium.node.api.BearerToken;
+import dev.vivarium.node.api.ConsoleRoutes;
 import dev.vivarium.node.api.HttpApi;
 import dev.vivarium.node.api.TaskRegistry;
 import dev.vivarium.node.cluster.ClusterMembership;
@@ -11,6 +12,7 @@ import dev.vivarium.node.cluster.MembershipEvents;
 import dev.vivarium.node.config.ConfigProblem;
 import dev.vivarium.node.config.NodeConfigLoader;
 import dev.vivarium.node.config.NodeSettings;
+import dev.vivarium.node.console.Consoles;
 import dev.vivarium.node.events.InMemoryEventLog;
 import java.io.IOException;
 import java.time.Clock;
@@ -84,6 +86,8 @@ public final class HostNode implements AutoCloseable {
             Materializer materializer = Materializer.createMaterializer(system);
             var router = ApiRoutes.router(new ApiRoutes.Parts(membership::hosts, events,
                     new TaskRegistry(s.name(), KEPT_TASKS, Clock.systemUTC()), services.vms(), metrics, materializer));
+            ConsoleRoutes.addTo(router, new Consoles(system, services.vms(), materializer, s.requestTimeout(),
+                    loaded.config().getDuration("vivarium.api.console-reattach")));
             HttpApi api = new HttpApi(router, token, metrics, materializer, s.requestTimeout());
             CompletionStage<ServerBinding> bound = ApiServer.bind(system, s.apiHost(), s.apiPort(), api);
             ServerBinding binding = bound.toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import dev.vivarium.datastore.Datastore;
 import dev.vivarium.datastore.DatastoreSettings;
 import dev.vivarium.datastore.HostSession;
 import dev.vivarium.node.config.ConfigProblem;
+import dev.vivarium.node.hosts.CleanStop;
 import dev.vivarium.node.hosts.HostDirectory;
 import dev.vivarium.node.hosts.HostFigures;
 import dev.vivarium.node.hosts.HostRegistration;
@@ -81,6 +82,7 @@ public final class NodeWiring {
             throw new ConfigProblem("pekko-persistence-jdbc.shared-databases.slick.db.url",
                     "cannot prepare the inventory's database: " + e.getMessage());
         }
+        CleanStop.register(system, hostName, agent, inventory, w.getDuration("suspend-timeout"));
         HostFigures figures = new HostFigures();
         Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig(HostAgent.IO_DISPATCHER));
         // Each node's reconciler instance sends through its own node's directory; only the singleton's runs.

@@ -23,19 +23,32 @@ public final class Router {
         return this;
     }
 
-    /** The endpoint for this request; 404 for a path no route has, 405 for a method it lacks. */
+    /**
+     * The endpoint for this request; 404 for a path no route has, 405 for a method it lacks. When
+     * several templates match, the one with the most literal segments wins (so
+     * {@code /vms/{name}/console} goes before {@code /vms/{name}/{operation}}), then the first added.
+     */
     public Match route(String method, String path) {
         List<String> segments = ApiRequest.segments(path);
         TreeSet<String> allowed = new TreeSet<>();
+        Match best = null;
+        long bestLiterals = -1;
         for (Route r : routes) {
             Map<String, String> params = match(r.segments(), segments);
             if (params == null) {
                 continue;
             }
             if (r.method().equals(method)) {
-                return new Match(r.template(), params, r.endpoint());
+                long literals = r.segments().size() - params.size();
+                if (literals > bestLiterals) {
+                    best = new Match(r.template(), params, r.endpoint());
+                    bestLiterals = literals;
+                }
             }
             allowed.add(r.method());
+        }
+        if (best != null) {
+            return best;
         }
         if (allowed.isEmpty()) {
             throw ApiException.notFound("no such resource: " + path);

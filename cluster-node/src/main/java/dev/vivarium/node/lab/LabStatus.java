@@ -17,8 +17,11 @@ import java.util.Map;
 /** {@code lab status}, {@code lab down}, {@code lab logs} and {@code lab destroy} on an existing lab folder. */
 public final class LabStatus {
 
-    /** Long enough for a node to leave the cluster and unbind its API (CoordinatedShutdown). */
-    private static final Duration GRACE = Duration.ofSeconds(30);
+    /**
+     * Long enough for a node to suspend its VMs to the datastore, leave the cluster and unbind its
+     * API (CoordinatedShutdown; see vivarium.wiring.suspend-timeout).
+     */
+    private static final Duration GRACE = Duration.ofSeconds(90);
 
     private final LabDir dir;
     private final PrintStream out;

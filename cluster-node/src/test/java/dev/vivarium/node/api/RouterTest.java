@@ -3,6 +3,7 @@ package dev.vivarium.node.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,15 @@ class RouterTest {
         assertThat(m.template()).isEqualTo("/api/v1/vms/{name}/{operation}");
         assertThat(m.params()).containsEntry("name", "vm-1").containsEntry("operation", "power-on");
         assertThat(router.route("GET", "/api/v1/vms/").template()).isEqualTo("/api/v1/vms");
+    }
+
+    @Test
+    void aTemplateWithMoreLiteralSegmentsWinsWhateverTheOrder() {
+        Router withConsole = router.add("POST", "/api/v1/vms/{name}/console", nothing)
+                .add("GET", "/api/v1/vms/{name}/console", nothing);
+        assertThat(withConsole.route("POST", "/api/v1/vms/vm-1/console").template()).isEqualTo("/api/v1/vms/{name}/console");
+        assertThat(withConsole.route("POST", "/api/v1/vms/vm-1/reset").template()).isEqualTo("/api/v1/vms/{name}/{operation}");
+        assertThat(withConsole.route("GET", "/api/v1/vms/vm-1/console").params()).containsExactly(Map.entry("name", "vm-1"));
     }
 
     @Test
