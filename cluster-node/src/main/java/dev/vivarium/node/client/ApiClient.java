@@ -102,6 +102,28 @@ public final class ApiClient {
         }
     }
 
+    /** An open server-sent event stream: its lines as they come, from the node that answered. */
+    public record EventLines(URI node, Stream<String> lines) implements AutoCloseable {
+        @Override
+        public void close() {
+            lines.close();
+        }
+    }
+
+    /** Opens {@code path} as a server-sent event stream on the first node that answers it with 200. */
+    public EventLines openEventStream(String path) throws ApiError {
+        return onFirstAnsweringNode(node -> {
+            HttpRequest request = request(node, path, "text/event-stream", null).GET().build();
+            HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                try (Stream<String> lines = response.body()) {
+                    throw refusal(response.statusCode(), String.join("\n", lines.toList()), node);
+                }
+            }
+            return new EventLines(node, response.body());
+        });
+    }
+
     /** One exchange with one node; an IOException means the node is down and the next one is tried. */
     @FunctionalInterface
     private interface Exchange<T> {

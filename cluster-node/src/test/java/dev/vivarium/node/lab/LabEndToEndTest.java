@@ -39,21 +39,7 @@ class LabEndToEndTest {
     @AfterEach
     void tearDown() throws IOException {
         followers.forEach(Process::destroyForcibly);
-        Path database = lab == null ? null : lab.resolve("inventory-db.pid");
-        if (database != null && Files.isRegularFile(database)) {
-            ProcessHandle.of(Long.parseLong(Files.readAllLines(database).get(0).strip())).ifPresent(p -> {
-                p.destroyForcibly();
-                p.onExit().join();
-            });
-        }
-        if (lab != null && Files.isRegularFile(new LabDir(lab).manifest())) {
-            for (LabManifest.Node n : LabManifest.read(new LabDir(lab).manifest()).nodes()) {
-                ProcessHandle.of(n.pid()).ifPresent(p -> {
-                    p.destroyForcibly();
-                    p.onExit().join();
-                });
-            }
-        }
+        LabProcesses.killAll(lab);
     }
 
     /** Every member the API lists, with its state, by name. */
