@@ -61,11 +61,14 @@ public record Inventory(
     String kind = e.kind();
     String message = e.describe();
     if (e instanceof VmStopped s) {
-      // The user reads a stop as what it was for: a power-off or a suspend.
+      // The user reads a stop as what it was for: a power-off or a suspend. A disconnected host
+      // stops only by suspending its VMs (a clean stop of its node): they run on elsewhere.
       boolean suspend = vms.containsKey(s.vm()) && vms.get(s.vm()).desired() == PowerState.SUSPENDED;
-      kind = suspend ? "VmSuspended" : "VmPoweredOff";
-      message = "VM " + s.vm() + (suspend ? " suspended" : " powered off") + " on " + s.host()
-          + " (epoch " + s.epoch() + ")";
+      boolean hostStopped = hosts.containsKey(s.host())
+          && hosts.get(s.host()).state() == HostState.DISCONNECTED;
+      kind = suspend || hostStopped ? "VmSuspended" : "VmPoweredOff";
+      message = "VM " + s.vm() + (suspend || hostStopped ? " suspended" : " powered off") + " on "
+          + s.host() + " (epoch " + s.epoch() + ")" + (hostStopped ? " as its host stopped" : "");
     }
     LogEntry line = new LogEntry(lastLogSeq + 1, e.at(), e.by(), kind, e.entity(), message);
     List<LogEntry> log = new ArrayList<>(recentLog.size() + 1);

@@ -115,7 +115,8 @@ class DecisionsTest {
 
   @Test
   void aCleanlyStoppedHostIsDisconnectedNotLostAndJoinsAgain() {
-    Inventory s = withHosts(2);
+    Inventory s = withVm(withHosts(2), vm("web", 64), PowerState.POWERED_ON);
+    s = accept(s, VmDecisions.started(s, "web", "host-1", 1, T0, Initiator.host("host-1")));
     assertThat(rejected(HostDecisions.disconnect(s, "host-9", T0, ALICE))).isEqualTo(Reason.NOT_FOUND);
     s = accept(s, HostDecisions.disconnect(s, "host-1", T0, Initiator.host("host-1")));
     assertThat(s.hosts().get("host-1").state()).isEqualTo(HostState.DISCONNECTED);
@@ -123,6 +124,14 @@ class DecisionsTest {
     assertThat(s.recentLog().get(s.recentLog().size() - 1).message())
         .isEqualTo("Host host-1 disconnected (stopped cleanly)");
     assertThat(((Decision.Accept) HostDecisions.disconnect(s, "host-1", T0, ALICE)).events()).isEmpty();
+    // The VMs it suspended on the way out are logged as suspended, and still should run.
+    s = accept(s, VmDecisions.stopped(s, "web", "host-1", 1, T0, Initiator.host("host-1")));
+    LogEntry stop = s.recentLog().get(s.recentLog().size() - 1);
+    assertThat(stop.kind()).isEqualTo("VmSuspended");
+    assertThat(stop.message()).isEqualTo("VM web suspended on host-1 (epoch 1) as its host stopped");
+    assertThat(s.vms().get("web").desired()).isEqualTo(PowerState.POWERED_ON);
+    assertThat(rejected(VmDecisions.started(s, "web", "host-1", 2, T0, Initiator.host("host-1"))))
+        .isEqualTo(Reason.CONFLICT);
     // Its removal from the cluster afterwards changes nothing: it did not fail.
     assertThat(((Decision.Accept) HostDecisions.lost(s, "host-1", T0, Initiator.host("host-2")))
         .events()).isEmpty();
