@@ -153,7 +153,9 @@ public final class LabUp {
         out.println("  ./vivarium vm list" + dirOption + "          (--json for scripts)");
         out.println("  ./vivarium host list" + dirOption);
         out.println("  ./vivarium events --follow" + dirOption);
-        out.println("  ./vivarium console counter-1" + dirOption + "     (Ctrl-] detaches)");
+        if (vms > 0) {
+            out.println("  ./vivarium console " + DemoVms.names(1).get(0) + dirOption + "     (Ctrl-] detaches)");
+        }
         out.println("  curl -H \"Authorization: Bearer $(cat " + dir.tokenFile() + ")\" " + manifest.nodes().get(0).api() + "/metrics");
         out.println("  ./vivarium lab status" + dirOption + "     ./vivarium lab down" + dirOption);
     }

@@ -140,6 +140,10 @@ class ConsoleApiTest {
         agent = back.system().systemActorOf(HostAgent.create(datastore, session,
                 HostSettings.fromConfig(back.system().settings().config().getConfig("vivarium"))), "host-agent", Props.empty());
         back.system().receptionist().tell(Receptionist.register(HostDirectory.AGENTS, agent));
+        // The Receptionist spreads registrations through the cluster as it gossips: wait until host-1 sees the agent.
+        await().atMost(WAIT).until(() -> AskPattern.<Receptionist.Command, Receptionist.Listing>ask(front.system().receptionist(),
+                r -> Receptionist.find(HostDirectory.AGENTS, r), WAIT, front.system().scheduler())
+                .toCompletableFuture().get().getServiceInstances(HostDirectory.AGENTS).size() == 1);
         datastore.vm("counter-1").writeConfig(new VmConfig("counter-1", 16, "counter", "", "period_ms=20", CpuAllocation.NORMAL,
                 RestartPriority.MEDIUM, List.of()));
         powerOn();
