@@ -86,7 +86,8 @@ public final class HostNode implements AutoCloseable {
             Materializer materializer = Materializer.createMaterializer(system);
             var router = ApiRoutes.router(new ApiRoutes.Parts(membership::hosts, events,
                     new TaskRegistry(s.name(), KEPT_TASKS, Clock.systemUTC()), services.vms(), metrics, materializer));
-            ConsoleRoutes.addTo(router, new Consoles(system, services.vms(), materializer, s.requestTimeout(),
+            // A console request asks the Receptionist, then the agents, then the VM: all within the request's time.
+            ConsoleRoutes.addTo(router, new Consoles(system, services.vms(), materializer, s.requestTimeout().dividedBy(3),
                     loaded.config().getDuration("vivarium.api.console-reattach")));
             HttpApi api = new HttpApi(router, token, metrics, materializer, s.requestTimeout());
             CompletionStage<ServerBinding> bound = ApiServer.bind(system, s.apiHost(), s.apiPort(), api);

@@ -37,15 +37,20 @@ public final class VmLocator {
         this.timeout = timeout;
     }
 
-    /** Empty when no host answers that it runs the VM (an agent that does not answer in time counts as no). */
+    /**
+     * The first host that answers that it runs the VM; empty when none does (an agent that does
+     * not answer in time, on a node that is down but not yet removed, counts as no).
+     */
     public CompletionStage<Optional<Located>> find(String vm) {
         return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
                         r -> Receptionist.find(HostDirectory.AGENTS, r), timeout, system.scheduler())
                 .thenCompose(listing -> {
+                    CompletableFuture<Optional<Located>> first = new CompletableFuture<>();
                     List<CompletableFuture<Optional<Located>>> asks = listing.getServiceInstances(HostDirectory.AGENTS).stream()
-                            .map(agent -> ask(agent, vm)).toList();
-                    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-                            .thenApply(all -> asks.stream().map(CompletableFuture::join).flatMap(Optional::stream).findFirst());
+                            .map(agent -> ask(agent, vm).whenComplete((found, e) -> found.ifPresent(f -> first.complete(found))))
+                            .toList();
+                    CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).whenComplete((all, e) -> first.complete(Optional.empty()));
+                    return first;
                 });
     }
 
