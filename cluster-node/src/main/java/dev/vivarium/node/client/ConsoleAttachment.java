@@ -32,6 +32,8 @@ public final class ConsoleAttachment {
     private final PrintStream notes;
     private final CompletableFuture<Integer> finished = new CompletableFuture<>();
     private volatile ApiClient.EventLines stream;
+    /** Whether the guest's output so far ends a line, so a note needs no line break of its own first. */
+    private volatile boolean atLineStart = true;
 
     public ConsoleAttachment(ApiClient api, String vm, PrintStream notes) {
         this.api = api;
@@ -67,8 +69,9 @@ public final class ConsoleAttachment {
 
     /** A line for the person: on its own line, with \r\n so it also reads right in raw mode. */
     private void note(String text) {
-        notes.print("\r\n[" + text + "]\r\n");
+        notes.print((atLineStart ? "" : "\r\n") + "[" + text + "]\r\n");
         notes.flush();
+        atLineStart = true;
     }
 
     private void copyOutput(OutputStream out) {
@@ -104,8 +107,12 @@ public final class ConsoleAttachment {
                     JsonNode data = Json.MAPPER.readTree(line.substring(6));
                     switch (type == null ? "" : type) {
                         case "output" -> {
-                            out.write(data.path("text").asText().getBytes(StandardCharsets.ISO_8859_1));
+                            byte[] bytes = data.path("text").asText().getBytes(StandardCharsets.ISO_8859_1);
+                            out.write(bytes);
                             out.flush();
+                            if (bytes.length > 0) {
+                                atLineStart = bytes[bytes.length - 1] == '\n';
+                            }
                         }
                         case "attached" -> {
                             if (!first) {

@@ -32,16 +32,26 @@ import dev.vivarium.vm.host.HostCommand;
 import dev.vivarium.vm.host.HostReply;
 import dev.vivarium.vm.host.HostSettings;
 import dev.vivarium.x86.bench.GuestsDirectory;
+import dev.vivarium.node.client.ApiClient;
+import dev.vivarium.node.client.ConsoleAttachment;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -275,6 +285,45 @@ class ConsoleApiTest {
             await().atMost(WAIT).until(() -> far.lastIndexOf("attached") > far.lastIndexOf("detached")
                     && far.lastIndexOf("detached") > 0 && far.types().stream().filter("detached"::equals).count() == 2);
         }
+    }
+
+    @Test
+    @Order(5)
+    void theAttachmentCopiesOutputTypesInputAndDetachesOnCtrlBracket() throws Exception {
+        // The first address refuses connections (a node that is down): the client goes on to the next.
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        ApiClient api = new ApiClient(List.of("http://127.0.0.1:" + closedPort, front.apiUrl()), TestNodes.TOKEN);
+        ByteArrayOutputStream notes = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PipedOutputStream keys = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(keys);
+        ConsoleAttachment attachment = new ConsoleAttachment(api, "counter-1", new PrintStream(notes, true, StandardCharsets.UTF_8));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+            try {
+                return attachment.run(stdin, out);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(WAIT).until(() -> notes.toString(StandardCharsets.UTF_8).contains("[Connected to counter-1 (detach with Ctrl-])]")
+                && out.toString(StandardCharsets.ISO_8859_1).matches("(?s).*counter \\d+\n.*counter \\d+\n.*"));
+        long before = Json.MAPPER.readTree(post(front, "/api/v1/vms/counter-1/console", "{\"text\": \"x\"}", TestNodes.TOKEN).body())
+                .path("consoleInputBytes").asLong();
+        keys.write(new byte[] {'l', 's', '\r', ConsoleAttachment.DETACH, 'q'});
+        keys.flush();
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(notes.toString(StandardCharsets.UTF_8)).endsWith("[detached from counter-1]\r\n");
+        long after = Json.MAPPER.readTree(post(front, "/api/v1/vms/counter-1/console", "{\"text\": \"x\"}", TestNodes.TOKEN).body())
+                .path("consoleInputBytes").asLong();
+        assertThat(after).as("x, l, s, CR and x again; nothing after Ctrl-]").isEqualTo(before + 4);
+        keys.close();
+
+        ConsoleAttachment unknown = new ConsoleAttachment(api, "nope-1", new PrintStream(notes, true, StandardCharsets.UTF_8));
+        assertThat(unknown.run(new ByteArrayInputStream(new byte[0]), out)).isEqualTo(1);
+        assertThat(notes.toString(StandardCharsets.UTF_8)).contains("vivarium console: no VM named nope-1");
     }
 
     private static VmReply ask(ActorRef<VmCommand> vm, Function<ActorRef<VmReply>, VmCommand> command) throws Exception {
