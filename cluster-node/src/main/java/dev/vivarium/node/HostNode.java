@@ -83,7 +83,8 @@ public final class HostNode implements AutoCloseable {
             ApiMetrics metrics = new ApiMetrics(membership::hosts);
             Materializer materializer = Materializer.createMaterializer(system);
             var router = ApiRoutes.router(new ApiRoutes.Parts(membership::hosts, events,
-                    new TaskRegistry(s.name(), KEPT_TASKS, Clock.systemUTC()), services.vms(), metrics, materializer));
+                    new TaskRegistry(s.name(), KEPT_TASKS, Clock.systemUTC()), services.vms(), metrics, materializer,
+                    services.maintenance()));
             HttpApi api = new HttpApi(router, token, metrics, materializer, s.requestTimeout());
             CompletionStage<ServerBinding> bound = ApiServer.bind(system, s.apiHost(), s.apiPort(), api);
             ServerBinding binding = bound.toCompletableFuture().get(30, TimeUnit.SECONDS);

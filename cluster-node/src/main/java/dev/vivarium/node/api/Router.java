@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** Maps method and path to an endpoint; {placeholders} in a template match one path segment. */
+/**
+ * Maps method and path to an endpoint; {placeholders} in a template match one path segment, and
+ * of several matching templates the one with the fewest placeholders wins.
+ */
 public final class Router {
 
     private record Route(String method, String template, List<String> segments, Endpoint endpoint) {
@@ -27,15 +30,22 @@ public final class Router {
     public Match route(String method, String path) {
         List<String> segments = ApiRequest.segments(path);
         TreeSet<String> allowed = new TreeSet<>();
+        Match best = null;
+        int bestPlaceholders = Integer.MAX_VALUE;
         for (Route r : routes) {
             Map<String, String> params = match(r.segments(), segments);
             if (params == null) {
                 continue;
             }
-            if (r.method().equals(method)) {
-                return new Match(r.template(), params, r.endpoint());
+            // The most specific route wins: .../snapshots before .../{operation}, whatever their order.
+            if (r.method().equals(method) && params.size() < bestPlaceholders) {
+                best = new Match(r.template(), params, r.endpoint());
+                bestPlaceholders = params.size();
             }
             allowed.add(r.method());
+        }
+        if (best != null) {
+            return best;
         }
         if (allowed.isEmpty()) {
             throw ApiException.notFound("no such resource: " + path);

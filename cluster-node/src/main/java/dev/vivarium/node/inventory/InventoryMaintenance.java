@@ -1,0 +1,158 @@
+package dev.vivarium.node.inventory;
+
+import dev.vivarium.node.api.ApiException;
+import dev.vivarium.node.hosts.HostFigures;
+import dev.vivarium.node.hosts.HostMaintenance;
+import dev.vivarium.node.hosts.VmActors;
+import dev.vivarium.node.vm.VmTask;
+import dev.vivarium.vcenter.inventory.HostRecord;
+import dev.vivarium.vcenter.inventory.HostState;
+import dev.vivarium.vcenter.inventory.Initiator;
+import dev.vivarium.vcenter.inventory.Inventory;
+import dev.vivarium.vcenter.inventory.PowerState;
+import dev.vivarium.vcenter.inventory.VmRecord;
+import dev.vivarium.vcenter.protocol.InventoryCommand;
+import dev.vivarium.vm.actor.VmCommand;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Maintenance mode over the inventory. Entering marks the host (the reconciler then places
+ * nothing there) and empties it: without VMotion yet, each running VM moves cold, suspended to
+ * the datastore here and resumed from its checkpoint wherever the reconciler places it. When
+ * the other hosts have no room for them all, the request fails before anything changes, unless
+ * it asked to power those VMs off (vSphere refuses likewise: no host can take these VMs).
+ */
+public final class InventoryMaintenance implements HostMaintenance {
+
+    private final InventoryAsk inventory;
+    private final VmActors actors;
+    private final HostFigures figures;
+    private final Duration taskTimeout;
+    private final Initiator caller;
+
+    public InventoryMaintenance(InventoryAsk inventory, VmActors actors, HostFigures figures, Duration taskTimeout,
+                                Initiator caller) {
+        this.inventory = inventory;
+        this.actors = actors;
+        this.figures = figures;
+        this.taskTimeout = taskTimeout;
+        this.caller = caller;
+    }
+
+    /** Which VMs of the host move elsewhere, and which no other host has room for. */
+    record Evacuation(List<VmRecord> moving, List<VmRecord> homeless) {
+    }
+
+    @Override
+    public CompletionStage<VmTask> enter(String host, boolean powerOffVms) {
+        return inventory.snapshot().thenApply(inv -> {
+            HostRecord h = inv.hosts().get(host);
+            if (h == null) {
+                throw ApiException.notFound("no host named " + host);
+            }
+            if (h.state() != HostState.CONNECTED) {
+                throw ApiException.conflict("host " + host + " is " + (h.state() == HostState.MAINTENANCE
+                        ? "already in maintenance mode" : h.state().name().toLowerCase() + "; only a connected host enters maintenance mode"));
+            }
+            Evacuation plan = plan(inv, host);
+            return new VmTask("enter maintenance mode " + host, evacuate(host, plan, powerOffVms));
+        });
+    }
+
+    @Override
+    public CompletionStage<VmTask> exit(String host) {
+        return inventory.change(r -> new InventoryCommand.ExitMaintenance(host, caller, r))
+                .thenApply(ok -> new VmTask("exit maintenance mode " + host,
+                        CompletableFuture.completedFuture(host + " exited maintenance mode and takes VMs again")));
+    }
+
+    /**
+     * Fits the host's VMs, largest first, into the memory the other connected hosts have free
+     * (as the inventory counts it: the VMs it records on each).
+     */
+    static Evacuation plan(Inventory inv, String host) {
+        List<VmRecord> residents = inv.vms().values().stream().filter(v -> host.equals(v.host()))
+                .sorted(Comparator.comparingInt((VmRecord v) -> v.config().memoryMiB()).reversed()).toList();
+        List<String> others = new ArrayList<>();
+        List<Long> free = new ArrayList<>();
+        for (HostRecord other : inv.hosts().values()) {
+            if (other.state() == HostState.CONNECTED && !other.name().equals(host)) {
+                long used = inv.vms().values().stream().filter(v -> other.name().equals(v.host()))
+                        .mapToLong(v -> v.config().memoryMiB()).sum();
+                others.add(other.name());
+                free.add(other.memoryMiB() - used);
+            }
+        }
+        List<VmRecord> moving = new ArrayList<>();
+        List<VmRecord> homeless = new ArrayList<>();
+        for (VmRecord vm : residents) {
+            int best = -1;
+            for (int i = 0; i < others.size(); i++) {
+                if (free.get(i) >= vm.config().memoryMiB() && (best < 0 || free.get(i) > free.get(best))) {
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                homeless.add(vm);
+            } else {
+                free.set(best, free.get(best) - vm.config().memoryMiB());
+                moving.add(vm);
+            }
+        }
+        return new Evacuation(moving, homeless);
+    }
+
+    private CompletionStage<String> evacuate(String host, Evacuation plan, boolean powerOffVms) {
+        if (!plan.homeless().isEmpty() && !powerOffVms) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no host can take these VMs of " + host + ": "
+                    + names(plan.homeless()) + " (no other connected host has their memory free); host " + host
+                    + " stays out of maintenance mode. Ask with powerOffVms (CLI: --power-off-vms) to power them off instead"));
+        }
+        return inventory.change(r -> new InventoryCommand.EnterMaintenance(host, caller, r)).thenCompose(entered -> {
+            List<CompletableFuture<?>> steps = new ArrayList<>();
+            for (VmRecord vm : plan.homeless()) {
+                steps.add(inventory.change(r -> new InventoryCommand.RequestPowerState(vm.name(), PowerState.POWERED_OFF,
+                        caller, r)).toCompletableFuture());
+            }
+            for (VmRecord vm : plan.moving()) {
+                // The inventory still wants it running, so the reconciler resumes it on a host outside maintenance.
+                steps.add(actors.ask(vm.name(), VmCommand.Suspend::new, taskTimeout).thenApply(VmActors::outcome)
+                        .toCompletableFuture());
+            }
+            return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
+        }).thenCompose(suspended -> FiguresPoll.until(inventory.system(), taskTimeout,
+                "host " + host + " still runs VMs", () -> figures.vmsOn(host).isEmpty()
+                        ? Optional.of("") : Optional.empty()))
+                .thenCompose(empty -> repauseMoved(plan))
+                .thenApply(done -> host + " is in maintenance mode"
+                        + (plan.moving().isEmpty() ? "" : "; moved " + names(plan.moving()) + " (suspended here, resumed elsewhere)")
+                        + (plan.homeless().isEmpty() ? "" : "; powered off " + names(plan.homeless())));
+    }
+
+    /**
+     * A paused VM resumes running wherever it lands; the inventory still wants it paused, so
+     * once it runs again, pause it.
+     */
+    private CompletionStage<?> repauseMoved(Evacuation plan) {
+        List<CompletableFuture<?>> pauses = new ArrayList<>();
+        for (VmRecord vm : plan.moving()) {
+            if (vm.desired() == PowerState.PAUSED) {
+                pauses.add(FiguresPoll.until(inventory.system(), taskTimeout, "VM " + vm.name() + " was not running again",
+                                () -> figures.running(vm.name()).map(w -> w.host()))
+                        .thenCompose(where -> actors.ask(vm.name(), VmCommand.Pause::new, taskTimeout))
+                        .thenApply(VmActors::outcome).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(pauses.toArray(CompletableFuture[]::new));
+    }
+
+    private static String names(List<VmRecord> vms) {
+        return String.join(", ", vms.stream().map(VmRecord::name).toList());
+    }
+}
