@@ -19,9 +19,9 @@ final class OperationRoutes {
      * The body of {@code POST /api/v1/hosts/{name}/maintenance}.
      *
      * @param enabled     true to enter maintenance mode, false to exit it
-     * @param powerOffVms power off the VMs no other host can take, instead of failing
+     * @param powerOffVms power off the VMs no other host can take, instead of failing (default false)
      */
-    record MaintenanceBody(Boolean enabled, boolean powerOffVms) {
+    record MaintenanceBody(Boolean enabled, Boolean powerOffVms) {
     }
 
     static void addTo(Router router, ApiRoutes.Parts parts) {
@@ -45,7 +45,7 @@ final class OperationRoutes {
                 throw ApiException.badRequest("enabled: required (true to enter maintenance mode, false to exit it)");
             }
             String host = r.param("name");
-            return accepted(parts, body.enabled() ? parts.maintenance().enter(host, body.powerOffVms())
+            return accepted(parts, body.enabled() ? parts.maintenance().enter(host, Boolean.TRUE.equals(body.powerOffVms()))
                     : parts.maintenance().exit(host));
         });
     }

@@ -134,15 +134,16 @@ public final class VmSnapshots {
         });
     }
 
-    /** The VM's record; 404 for an unknown VM or snapshot, 409 while the VM is starting or stopping. */
+    /** The VM's record; 404 for an unknown VM or snapshot, 409 while the VM is starting. */
     private CompletionStage<VmRecord> existing(String vm, String snapshot) {
         return parts.inventory().vm(vm).thenCompose(record -> find(vm, snapshot).thenApply(info -> {
             if (info == null) {
                 throw ApiException.notFound("VM " + vm + " has no snapshot named '" + snapshot + "'");
             }
-            if (parts.figures().running(vm).isEmpty() && (record.desired().resident() || record.running())) {
-                throw ApiException.conflict("VM " + vm + " is " + (record.running() ? "stopping" : "starting")
-                        + "; try again once it is " + (record.running() ? "stopped" : "running"));
+            // A VM that runs nowhere and should not is left to this node; its lease settles any race with a power-on.
+            if (parts.figures().running(vm).isEmpty() && record.desired().resident()) {
+                throw ApiException.conflict("VM " + vm + " is " + record.desired().apiName()
+                        + " but runs on no host yet; try again once it runs");
             }
             return record;
         }));
