@@ -74,9 +74,17 @@ public final class WiredCluster implements AutoCloseable {
         return nodes.get(i);
     }
 
-    /** A lab folder for the CLI: lab.json naming these nodes' APIs (the token is already in {@link #dir}). */
+    /**
+     * A lab folder for the CLI: lab.json naming these nodes' APIs after a node that is down (the
+     * CLI must pass over it), the token already in {@link #dir}.
+     */
     public Path labDir() throws Exception {
+        int closedPort;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
         List<LabManifest.Node> entries = new ArrayList<>();
+        entries.add(new LabManifest.Node("host-0", "http://127.0.0.1:" + closedPort, "", ProcessHandle.current().pid(), ""));
         for (HostNode n : nodes) {
             entries.add(new LabManifest.Node(n.settings().name(), n.apiUrl(), "", ProcessHandle.current().pid(), ""));
         }

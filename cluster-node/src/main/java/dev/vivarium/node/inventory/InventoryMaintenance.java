@@ -26,7 +26,8 @@ import java.util.concurrent.CompletionStage;
  * nothing there) and empties it: without VMotion yet, each running VM moves cold, suspended to
  * the datastore here and resumed from its checkpoint wherever the reconciler places it. When
  * the other hosts have no room for them all, the request fails before anything changes, unless
- * it asked to power those VMs off (vSphere refuses likewise: no host can take these VMs).
+ * it asked to power those VMs off (vSphere refuses likewise: no host can take these VMs). The
+ * task succeeds once no VM runs on the host and the moved ones run elsewhere.
  */
 public final class InventoryMaintenance implements HostMaintenance {
 
@@ -129,27 +130,29 @@ public final class InventoryMaintenance implements HostMaintenance {
         }).thenCompose(suspended -> FiguresPoll.until(inventory.system(), taskTimeout,
                 "host " + host + " still runs VMs", () -> figures.vmsOn(host).isEmpty()
                         ? Optional.of("") : Optional.empty()))
-                .thenCompose(empty -> repauseMoved(plan))
+                .thenCompose(empty -> landed(host, plan))
                 .thenApply(done -> host + " is in maintenance mode"
                         + (plan.moving().isEmpty() ? "" : "; moved " + names(plan.moving()) + " (suspended here, resumed elsewhere)")
                         + (plan.homeless().isEmpty() ? "" : "; powered off " + names(plan.homeless())));
     }
 
     /**
-     * A paused VM resumes running wherever it lands; the inventory still wants it paused, so
-     * once it runs again, pause it.
+     * Waits until every moved VM runs on another host (the reconciler resumes it there). A paused
+     * VM resumes running wherever it lands; the inventory still wants it paused, so pause it.
      */
-    private CompletionStage<?> repauseMoved(Evacuation plan) {
-        List<CompletableFuture<?>> pauses = new ArrayList<>();
+    private CompletionStage<?> landed(String host, Evacuation plan) {
+        List<CompletableFuture<?>> moves = new ArrayList<>();
         for (VmRecord vm : plan.moving()) {
+            CompletionStage<String> running = FiguresPoll.until(inventory.system(), taskTimeout,
+                    "VM " + vm.name() + " was not running on another host",
+                    () -> figures.running(vm.name()).map(w -> w.host()).filter(h -> !h.equals(host)));
             if (vm.desired() == PowerState.PAUSED) {
-                pauses.add(FiguresPoll.until(inventory.system(), taskTimeout, "VM " + vm.name() + " was not running again",
-                                () -> figures.running(vm.name()).map(w -> w.host()))
-                        .thenCompose(where -> actors.ask(vm.name(), VmCommand.Pause::new, taskTimeout))
-                        .thenApply(VmActors::outcome).toCompletableFuture());
+                running = running.thenCompose(where -> actors.ask(vm.name(), VmCommand.Pause::new, taskTimeout))
+                        .thenApply(VmActors::outcome);
             }
+            moves.add(running.toCompletableFuture());
         }
-        return CompletableFuture.allOf(pauses.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new));
     }
 
     private static String names(List<VmRecord> vms) {
