@@ -24,18 +24,21 @@ final class SnapshotCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Take a snapshot of a running VM.")
-    static final class Create implements Callable<Integer> {
+    /** A task on one snapshot of one VM. */
+    abstract static class OnSnapshot implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "VM", description = "The VM.")
         String vm;
 
         @Parameters(index = "1", paramLabel = "SNAPSHOT", description = "The snapshot's name.")
         String snapshot;
 
+        @Mixin TaskOptions task;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Take a snapshot of a running VM.")
+    static final class Create extends OnSnapshot {
         @Option(names = "--description", paramLabel = "TEXT", description = "What the snapshot is for.")
         String description = "";
-
-        @Mixin TaskOptions task;
 
         @Override
         public Integer call() {
@@ -64,15 +67,7 @@ final class SnapshotCommand implements Runnable {
 
     @Command(name = "revert", mixinStandardHelpOptions = true,
             description = "Return a VM to a snapshot (a VM that runs nowhere resumes from it at its next power-on).")
-    static final class Revert implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "VM", description = "The VM.")
-        String vm;
-
-        @Parameters(index = "1", paramLabel = "SNAPSHOT", description = "The snapshot's name.")
-        String snapshot;
-
-        @Mixin TaskOptions task;
-
+    static final class Revert extends OnSnapshot {
         @Override
         public Integer call() {
             return task.run("vm snapshot revert", "POST", "/api/v1/vms/" + vm + "/snapshots/" + snapshot + "/revert", null);
@@ -80,15 +75,7 @@ final class SnapshotCommand implements Runnable {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a snapshot.")
-    static final class Delete implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "VM", description = "The VM.")
-        String vm;
-
-        @Parameters(index = "1", paramLabel = "SNAPSHOT", description = "The snapshot's name.")
-        String snapshot;
-
-        @Mixin TaskOptions task;
-
+    static final class Delete extends OnSnapshot {
         @Override
         public Integer call() {
             return task.run("vm snapshot delete", "DELETE", "/api/v1/vms/" + vm + "/snapshots/" + snapshot, null);

@@ -1,6 +1,8 @@
 package dev.vivarium.node.api;
 
 import static dev.vivarium.node.WiredCluster.get;
+import static dev.vivarium.node.api.ApiServerTest.assertError;
+import static dev.vivarium.node.api.ApiServerTest.json;
 import static dev.vivarium.node.WiredCluster.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,15 +52,6 @@ class VmOperationsApiTest {
 
     static HttpResponse<String> post(String path, String body) throws Exception {
         return send(api, "POST", path, body, TestNodes.TOKEN);
-    }
-
-    static JsonNode json(HttpResponse<String> r) throws Exception {
-        return Json.MAPPER.readTree(r.body());
-    }
-
-    static void assertError(HttpResponse<String> r, int status, String text) throws Exception {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(json(r).path("error").asText()).contains(text);
     }
 
     /** The task a 202 answer started, once it has ended. */
