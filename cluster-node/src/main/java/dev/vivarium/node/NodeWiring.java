@@ -105,7 +105,8 @@ public final class NodeWiring {
         VmActors actors = new VmActors(system);
         RunningVmOperations running = new RunningVmOperations(ask, actors, figures, taskTimeout,
                 w.getDuration("guest-shutdown-timeout"));
-        VmSnapshots snapshots = new VmSnapshots(new VmSnapshots.Parts(ask, actors, figures, datastore, session, io, taskTimeout));
+        VmSnapshots snapshots = new VmSnapshots(new VmSnapshots.Parts(ask, actors, figures, datastore, session, io, taskTimeout,
+                InventoryVmService.CALLER));
         return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout), figures,
                 new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER));
     }

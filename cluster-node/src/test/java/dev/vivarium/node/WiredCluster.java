@@ -44,7 +44,9 @@ public final class WiredCluster implements AutoCloseable {
                         "vivarium.datastore.path", dir.resolve("datastore").toString(),
                         "vivarium.vm.image-directory", images().toString(),
                         "vivarium.wiring.memory-mib", memoryMiB,
-                        "vivarium.wiring.guest-shutdown-timeout", "20s"))
+                        "vivarium.wiring.guest-shutdown-timeout", "20s",
+                        // Below the tests' own waits, so a stuck task fails with its reason first.
+                        "vivarium.wiring.task-timeout", "60s"))
                         .withFallback(TestNodes.config(dir, name));
                 nodes.add(HostNode.start(NodeConfigLoader.load(config), (system, events) -> NodeWiring.wire(system, name, events)));
             }

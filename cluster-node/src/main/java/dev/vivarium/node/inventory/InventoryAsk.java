@@ -1,6 +1,7 @@
 package dev.vivarium.node.inventory;
 
 import dev.vivarium.node.api.ApiException;
+import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.Rejection;
 import dev.vivarium.vcenter.inventory.VmRecord;
@@ -68,6 +69,15 @@ public final class InventoryAsk {
             }
             throw rejected(((Reply.Rejected) reply).rejection());
         });
+    }
+
+    /**
+     * Logs what a VM's actor did (the inventory keeps no state for it) with who asked: the log
+     * line is "VM " and the outcome. The outcome passes through whether or not the log took it.
+     */
+    public CompletionStage<String> logged(CompletionStage<String> outcome, String vm, String kind, Initiator by) {
+        return outcome.thenCompose(result -> change(r -> new InventoryCommand.RecordVmOperation(vm, kind, "VM " + result, by, r))
+                .handle((ok, notLogged) -> result));
     }
 
     static ApiException rejected(Rejection r) {

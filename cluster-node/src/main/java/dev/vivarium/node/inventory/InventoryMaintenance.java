@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maintenance mode over the inventory. Entering marks the host (the reconciler then places
@@ -30,6 +32,8 @@ import java.util.concurrent.CompletionStage;
  * task succeeds once no VM runs on the host and the moved ones run elsewhere.
  */
 public final class InventoryMaintenance implements HostMaintenance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InventoryMaintenance.class);
 
     private final InventoryAsk inventory;
     private final VmActors actors;
@@ -115,6 +119,8 @@ public final class InventoryMaintenance implements HostMaintenance {
                     + names(plan.homeless()) + " (no other connected host has their memory free); host " + host
                     + " stays out of maintenance mode. Ask with powerOffVms (CLI: --power-off-vms) to power them off instead"));
         }
+        LOG.info("host {} enters maintenance mode: moving [{}], powering off [{}]", host, names(plan.moving()),
+                names(plan.homeless()));
         return inventory.change(r -> new InventoryCommand.EnterMaintenance(host, caller, r)).thenCompose(entered -> {
             List<CompletableFuture<?>> steps = new ArrayList<>();
             for (VmRecord vm : plan.homeless()) {
@@ -124,6 +130,8 @@ public final class InventoryMaintenance implements HostMaintenance {
             for (VmRecord vm : plan.moving()) {
                 // The inventory still wants it running, so the reconciler resumes it on a host outside maintenance.
                 steps.add(actors.ask(vm.name(), VmCommand.Suspend::new, taskTimeout).thenApply(VmActors::outcome)
+                        .whenComplete((done, failed) -> LOG.info("maintenance of {}: {}", host,
+                                failed == null ? done : "suspending " + vm.name() + " failed: " + failed.getMessage()))
                         .toCompletableFuture());
             }
             return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));

@@ -100,7 +100,7 @@ public final class InventoryVmService implements VmService {
     @Override
     public CompletionStage<VmTask> submit(String name, VmOperation operation, String argument) {
         return switch (operation) {
-            case RESET -> running.reset(name);
+            case RESET -> running.reset(name, CALLER);
             case SHUTDOWN -> running.shutdown(name, CALLER);
             case PAUSE -> running.pause(name, CALLER);
             case UNPAUSE -> running.unpause(name, CALLER);

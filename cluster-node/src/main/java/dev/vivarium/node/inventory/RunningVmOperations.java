@@ -39,9 +39,9 @@ public final class RunningVmOperations {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    public CompletionStage<VmTask> reset(String vm) {
-        return poweredOnAndRunning(vm, "reset").thenApply(record -> new VmTask("reset " + vm,
-                actors.ask(vm, VmCommand.Reset::new, answerTimeout).thenApply(VmActors::outcome)));
+    public CompletionStage<VmTask> reset(String vm, Initiator by) {
+        return poweredOnAndRunning(vm, "reset").thenApply(record -> new VmTask("reset " + vm, inventory.logged(
+                actors.ask(vm, VmCommand.Reset::new, answerTimeout).thenApply(VmActors::outcome), vm, "VmReset", by)));
     }
 
     /** Asks the guest to shut down; once it has (or was powered off hard), the inventory wants it powered off. */

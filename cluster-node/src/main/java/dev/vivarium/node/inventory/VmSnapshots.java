@@ -14,6 +14,7 @@ import dev.vivarium.node.hosts.HostFigures;
 import dev.vivarium.node.hosts.VmActors;
 import dev.vivarium.node.vm.SnapshotView;
 import dev.vivarium.node.vm.VmTask;
+import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.PowerState;
 import dev.vivarium.vcenter.inventory.VmRecord;
 import dev.vivarium.vm.actor.VmCommand;
@@ -37,7 +38,7 @@ public final class VmSnapshots {
 
     /** What a snapshot operation needs. */
     public record Parts(InventoryAsk inventory, VmActors actors, HostFigures figures, Datastore datastore,
-                        HostSession session, Executor io, Duration taskTimeout) {
+                        HostSession session, Executor io, Duration taskTimeout, Initiator by) {
     }
 
     private final Parts parts;
@@ -73,9 +74,9 @@ public final class VmSnapshots {
                     if (existing != null) {
                         throw ApiException.conflict("VM " + vm + " already has a snapshot named '" + snapshot + "'");
                     }
-                    return new VmTask("snapshot " + vm + " " + snapshot, parts.actors()
+                    return new VmTask("snapshot " + vm + " " + snapshot, logged(parts.actors()
                             .ask(vm, r -> new VmCommand.TakeSnapshot(snapshot, text, r), parts.taskTimeout())
-                            .thenApply(VmActors::outcome));
+                            .thenApply(VmActors::outcome), vm, "VmSnapshotTaken"));
                 });
     }
 
@@ -91,9 +92,9 @@ public final class VmSnapshots {
                     reverted = reverted.thenCompose(done -> parts.actors()
                             .ask(vm, VmCommand.Pause::new, parts.taskTimeout()).thenApply(VmActors::outcome));
                 }
-                return new VmTask(description, reverted);
+                return new VmTask(description, logged(reverted, vm, "VmSnapshotReverted"));
             }
-            return new VmTask(description, withOwnLease(vm, lease -> {
+            return new VmTask(description, logged(withOwnLease(vm, lease -> {
                 SnapshotStore store = parts.datastore().vm(vm).snapshots();
                 SnapshotInfo info = store.find(snapshot).orElseThrow(() -> new IllegalStateException(
                         "VM " + vm + " has no snapshot named '" + snapshot + "' any more"));
@@ -103,7 +104,7 @@ public final class VmSnapshots {
                 }
                 parts.datastore().vm(vm).checkpoints().writeFull(lease, PayloadWriter.of(state));
                 return vm + ": reverted to snapshot " + snapshot + "; it resumes from there at its next power-on";
-            }));
+            }), vm, "VmSnapshotReverted"));
         });
     }
 
@@ -111,15 +112,19 @@ public final class VmSnapshots {
         String description = "delete snapshot " + snapshot + " of " + vm;
         return existing(vm, snapshot).thenApply(record -> {
             if (parts.figures().running(vm).isPresent()) {
-                return new VmTask(description, parts.actors()
+                return new VmTask(description, logged(parts.actors()
                         .ask(vm, r -> new VmCommand.DeleteSnapshot(snapshot, r), parts.taskTimeout())
-                        .thenApply(VmActors::outcome));
+                        .thenApply(VmActors::outcome), vm, "VmSnapshotDeleted"));
             }
-            return new VmTask(description, withOwnLease(vm, lease -> {
+            return new VmTask(description, logged(withOwnLease(vm, lease -> {
                 parts.datastore().vm(vm).snapshots().delete(lease, snapshot);
                 return vm + ": snapshot " + snapshot + " deleted";
-            }));
+            }), vm, "VmSnapshotDeleted"));
         });
+    }
+
+    private CompletionStage<String> logged(CompletionStage<String> outcome, String vm, String kind) {
+        return parts.inventory().logged(outcome, vm, kind, parts.by());
     }
 
     /** The VM's record when it runs; 409 otherwise, saying it must run to {@code toDo}. */

@@ -14,6 +14,7 @@ import dev.vivarium.node.WiredCluster;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,19 +108,14 @@ class VmOperationsApiTest {
 
         assertThat(succeeded(post("/api/v1/vms/op-1/reset", null)).path("result").asText()).isEqualTo("op-1: reset");
         assertThat(vm("op-1").path("epoch").asLong()).as("a reset keeps the VM on its lease").isEqualTo(epoch);
+        await().atMost(Duration.ofSeconds(10)).until(() -> loggedByApi("op-1").contains("VmReset: VM op-1: reset"));
 
         // Power-on of a paused VM lets it run again, as VirtualCenter's does.
         succeeded(post("/api/v1/vms/op-1/pause", null));
         succeeded(post("/api/v1/vms/op-1/power-on", null));
         assertThat(vm("op-1").path("desiredPowerState").asText()).isEqualTo("poweredOn");
 
-        JsonNode events = json(get(api, "/api/v1/events?limit=1000"));
-        assertThat(events.findValuesAsText("message")).contains("VM op-1 requested paused");
-        for (JsonNode e : events) {
-            if (e.path("message").asText().equals("VM op-1 requested paused")) {
-                assertThat(e.path("by").asText()).isEqualTo("api:api");
-            }
-        }
+        assertThat(loggedByApi("op-1")).contains("VmPowerRequested: VM op-1 requested paused");
     }
 
     @Test
@@ -198,29 +194,33 @@ class VmOperationsApiTest {
                 .path("result").asText()).isEqualTo("snap-1: snapshot s1 deleted");
         assertThat(json(get(api, "/api/v1/vms/snap-1/snapshots"))).isEmpty();
         assertError(send(api, "DELETE", "/api/v1/vms/snap-1/snapshots/s1", null, TestNodes.TOKEN), 404, "no snapshot named 's1'");
+
+        // Each operation of the VM's actor is in the event log with who asked for it.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(loggedByApi("snap-1")).contains("VmSnapshotTaken: VM snap-1: snapshot s1 taken",
+                "VmSnapshotReverted: VM snap-1: reverted to snapshot s1",
+                "VmSnapshotDeleted: VM snap-1: snapshot s2 deleted", "VmSnapshotDeleted: VM snap-1: snapshot s1 deleted"));
     }
 
     @Test
     @Order(5)
     void maintenanceModeEmptiesAHostAndTakesNothingNewUntilItExits() throws Exception {
+        // With host-2 in maintenance, the new VMs can only land on host-1.
+        String host = "host-1";
+        String other = "host-2";
+        succeeded(post("/api/v1/hosts/" + other + "/maintenance", "{\"enabled\":true}"));
         running("mm-1");
         running("mm-2");
+        assertThat(vm("mm-1").path("host").asText()).isEqualTo(host);
+        assertThat(vm("mm-2").path("host").asText()).isEqualTo(host);
         succeeded(post("/api/v1/vms/mm-2/pause", null));
-        String host = vm("mm-1").path("host").asText();
-        String other = host.equals("host-1") ? "host-2" : "host-1";
-        // Both VMs on one host, so the move is visible: put the other host in maintenance first.
-        if (!vm("mm-2").path("host").asText().equals(host)) {
-            host = vm("mm-2").path("host").asText();
-            other = host.equals("host-1") ? "host-2" : "host-1";
-        }
+        succeeded(post("/api/v1/hosts/" + other + "/maintenance", "{\"enabled\":false}"));
 
         JsonNode task = succeeded(post("/api/v1/hosts/" + host + "/maintenance", "{\"enabled\":true}"));
         assertThat(task.path("result").asText()).startsWith(host + " is in maintenance mode; moved");
         String target = other;
+        assertThat(task.path("result").asText()).contains("mm-1", "mm-2");
         for (String name : List.of("mm-1", "mm-2")) {
-            if (task.path("result").asText().contains(name)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> vm(name).path("host").asText().equals(target));
-            }
+            assertThat(vm(name).path("host").asText()).isEqualTo(target);
         }
         assertThat(vm("mm-2").path("powerState").asText()).as("a paused VM stays paused where it lands").isEqualTo("paused");
         await().atMost(Duration.ofSeconds(10)).until(() -> vm("mm-2").path("metrics").path("deliveredIps").asDouble() == 0);
@@ -236,7 +236,7 @@ class VmOperationsApiTest {
         assertThat(hostView(other).path("inMaintenanceMode").asBoolean()).isFalse();
         assertThat(vm("mm-1").path("powerState").asText()).isEqualTo("poweredOn");
 
-        // Exiting makes the host placeable again: a new VM may land there.
+        // Exiting makes the host placeable again (host-2 took the moved VMs after its exit above).
         assertThat(succeeded(post("/api/v1/hosts/" + host + "/maintenance", "{\"enabled\":false}")).path("result").asText())
                 .contains("exited maintenance mode");
         await().atMost(Duration.ofSeconds(10)).until(() -> !hostView(inMaintenance).path("inMaintenanceMode").asBoolean());
@@ -257,6 +257,17 @@ class VmOperationsApiTest {
 
         List<String> messages = json(get(api, "/api/v1/events?limit=1000")).findValuesAsText("message");
         assertThat(messages).contains("Host " + host + " entered maintenance mode", "Host " + host + " exited maintenance mode");
+    }
+
+    /** The event log's lines about {@code vm} that an API caller caused, as "TYPE: message". */
+    static List<String> loggedByApi(String vm) throws Exception {
+        List<String> logged = new ArrayList<>();
+        json(get(api, "/api/v1/events?limit=1000")).forEach(e -> {
+            if (e.path("subject").asText().equals(vm) && e.path("by").asText().equals("api:api")) {
+                logged.add(e.path("type").asText() + ": " + e.path("message").asText());
+            }
+        });
+        return logged;
     }
 
     static JsonNode hostView(String name) throws Exception {
