@@ -16,10 +16,15 @@ import dev.vivarium.vm.actor.VmCommand;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +70,8 @@ public final class InventoryMaintenance implements HostMaintenance {
                 throw ApiException.conflict("host " + host + " is " + (h.state() == HostState.MAINTENANCE
                         ? "already in maintenance mode" : h.state().name().toLowerCase() + "; only a connected host enters maintenance mode"));
             }
-            Evacuation plan = plan(inv, host);
-            return new VmTask("enter maintenance mode " + host, evacuate(host, plan, powerOffVms));
+            Evacuation plan = plan(inv, host, figures::vmsOn);
+            return new VmTask("enter maintenance mode " + host, evacuate(inv, host, plan, powerOffVms));
         });
     }
 
@@ -78,18 +83,19 @@ public final class InventoryMaintenance implements HostMaintenance {
     }
 
     /**
-     * Fits the host's VMs, largest first, into the memory the other connected hosts have free
-     * (as the inventory counts it: the VMs it records on each).
+     * Fits the host's VMs, largest first, into the memory the other connected hosts have free.
+     * What runs where is the union of the inventory's records and the hosts' reports
+     * ({@code runningOn}): a VM that has just started is in the reports before the inventory has
+     * recorded it, and one just stopped the other way round.
      */
-    static Evacuation plan(Inventory inv, String host) {
-        List<VmRecord> residents = inv.vms().values().stream().filter(v -> host.equals(v.host()))
+    static Evacuation plan(Inventory inv, String host, Function<String, List<String>> runningOn) {
+        List<VmRecord> residents = on(inv, host, runningOn).stream()
                 .sorted(Comparator.comparingInt((VmRecord v) -> v.config().memoryMiB()).reversed()).toList();
         List<String> others = new ArrayList<>();
         List<Long> free = new ArrayList<>();
         for (HostRecord other : inv.hosts().values()) {
             if (other.state() == HostState.CONNECTED && !other.name().equals(host)) {
-                long used = inv.vms().values().stream().filter(v -> other.name().equals(v.host()))
-                        .mapToLong(v -> v.config().memoryMiB()).sum();
+                long used = on(inv, other.name(), runningOn).stream().mapToLong(v -> v.config().memoryMiB()).sum();
                 others.add(other.name());
                 free.add(other.memoryMiB() - used);
             }
@@ -113,7 +119,15 @@ public final class InventoryMaintenance implements HostMaintenance {
         return new Evacuation(moving, homeless);
     }
 
-    private CompletionStage<String> evacuate(String host, Evacuation plan, boolean powerOffVms) {
+    /** The inventory's VMs that should run and run on {@code host} by its records or by the host's report. */
+    private static List<VmRecord> on(Inventory inv, String host, Function<String, List<String>> runningOn) {
+        Set<String> reported = new HashSet<>(runningOn.apply(host));
+        // A VM the inventory wants stopped is being stopped where it is: it needs no room elsewhere.
+        return inv.vms().values().stream().filter(v -> v.desired().resident())
+                .filter(v -> host.equals(v.host()) || reported.contains(v.name())).toList();
+    }
+
+    private CompletionStage<String> evacuate(Inventory inv, String host, Evacuation plan, boolean powerOffVms) {
         if (!plan.homeless().isEmpty() && !powerOffVms) {
             return CompletableFuture.failedFuture(new IllegalStateException("no host can take these VMs of " + host + ": "
                     + names(plan.homeless()) + " (no other connected host has their memory free); host " + host
@@ -121,27 +135,46 @@ public final class InventoryMaintenance implements HostMaintenance {
         }
         LOG.info("host {} enters maintenance mode: moving [{}], powering off [{}]", host, names(plan.moving()),
                 names(plan.homeless()));
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+        plan.homeless().forEach(vm -> handled.add(vm.name()));
+        // The reconciler stops these (they should not run); suspending them would leave a checkpoint to resume from.
+        inv.vms().values().stream().filter(v -> !v.desired().resident()).forEach(v -> handled.add(v.name()));
+        AtomicReference<String> failure = new AtomicReference<>();
         return inventory.change(r -> new InventoryCommand.EnterMaintenance(host, caller, r)).thenCompose(entered -> {
             List<CompletableFuture<?>> steps = new ArrayList<>();
             for (VmRecord vm : plan.homeless()) {
                 steps.add(inventory.change(r -> new InventoryCommand.RequestPowerState(vm.name(), PowerState.POWERED_OFF,
                         caller, r)).toCompletableFuture());
             }
-            for (VmRecord vm : plan.moving()) {
-                // The inventory still wants it running, so the reconciler resumes it on a host outside maintenance.
-                steps.add(actors.ask(vm.name(), VmCommand.Suspend::new, taskTimeout).thenApply(VmActors::outcome)
-                        .whenComplete((done, failed) -> LOG.info("maintenance of {}: {}", host,
-                                failed == null ? done : "suspending " + vm.name() + " failed: " + failed.getMessage()))
-                        .toCompletableFuture());
-            }
             return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
-        }).thenCompose(suspended -> FiguresPoll.until(inventory.system(), taskTimeout,
-                "host " + host + " still runs VMs", () -> figures.vmsOn(host).isEmpty()
-                        ? Optional.of("") : Optional.empty()))
-                .thenCompose(empty -> landed(host, plan))
+        }).thenCompose(off -> FiguresPoll.until(inventory.system(), taskTimeout, "host " + host + " still runs VMs", () -> {
+            if (failure.get() != null) {
+                throw new IllegalStateException(failure.get());
+            }
+            List<String> left = figures.vmsOn(host);
+            // Also a VM whose placement here was under way when the host entered maintenance mode.
+            left.stream().filter(handled::add).forEach(vm -> suspend(host, vm, failure));
+            return left.isEmpty() ? Optional.of("") : Optional.empty();
+        })).thenCompose(empty -> landed(host, plan))
                 .thenApply(done -> host + " is in maintenance mode"
                         + (plan.moving().isEmpty() ? "" : "; moved " + names(plan.moving()) + " (suspended here, resumed elsewhere)")
                         + (plan.homeless().isEmpty() ? "" : "; powered off " + names(plan.homeless())));
+    }
+
+    /** Suspends a VM of the host; the inventory still wants it running, so the reconciler resumes it on a host outside maintenance. */
+    private void suspend(String host, String vm, AtomicReference<String> failure) {
+        actors.ask(vm, VmCommand.Suspend::new, taskTimeout).thenApply(VmActors::outcome).whenComplete((done, failed) -> {
+            if (failed != null) {
+                failure.compareAndSet(null, "suspending " + vm + " failed: " + rootMessage(failed));
+            }
+            LOG.info("maintenance of {}: {}", host, failed == null ? done : failure.get());
+        });
+    }
+
+    private static String rootMessage(Throwable failed) {
+        Throwable cause = failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
+                ? failed.getCause() : failed;
+        return cause.getMessage();
     }
 
     /**
