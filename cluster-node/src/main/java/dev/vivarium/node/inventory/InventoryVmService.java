@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -105,9 +104,10 @@ public final class InventoryVmService implements VmService {
             case PAUSE -> running.pause(name, CALLER);
             case UNPAUSE -> running.unpause(name, CALLER);
             case SNAPSHOT -> snapshots.take(name, argument, "");
-            case MIGRATE -> CompletableFuture.failedFuture(ApiException.notBuilt("migrate is not built yet: VMotion comes with "
-                    + "a later issue; to move a VM now, suspend it and resume it (the reconciler places it), or put its host "
-                    + "in maintenance mode"));
+            case MIGRATE -> inventory.vm(name).thenApply(vm -> {
+                throw ApiException.notBuilt("migrate is not built yet: VMotion comes with a later issue; to move a VM now, "
+                        + "suspend it and resume it (the reconciler places it), or put its host in maintenance mode");
+            });
             case POWER_ON, RESUME -> inventory.vm(name).thenCompose(vm -> vm.desired() == PowerState.PAUSED
                     ? running.unpause(name, CALLER) : requestPower(name, operation, PowerState.POWERED_ON));
             case POWER_OFF -> requestPower(name, operation, PowerState.POWERED_OFF);
