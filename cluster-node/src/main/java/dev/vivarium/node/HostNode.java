@@ -85,7 +85,8 @@ public final class HostNode implements AutoCloseable {
             ApiMetrics metrics = new ApiMetrics(membership::hosts);
             Materializer materializer = Materializer.createMaterializer(system);
             var router = ApiRoutes.router(new ApiRoutes.Parts(membership::hosts, events,
-                    new TaskRegistry(s.name(), KEPT_TASKS, Clock.systemUTC()), services.vms(), metrics, materializer));
+                    new TaskRegistry(s.name(), KEPT_TASKS, Clock.systemUTC()), services.vms(), metrics, materializer,
+                    services.maintenance()));
             // A console request asks the Receptionist, then the agents, then the VM: all within the request's time.
             ConsoleRoutes.addTo(router, new Consoles(system, services.vms(), materializer, s.requestTimeout().dividedBy(3),
                     loaded.config().getDuration("vivarium.api.console-reattach")));

@@ -2,6 +2,7 @@ package dev.vivarium.node;
 
 import dev.vivarium.node.cluster.HostResources;
 import dev.vivarium.node.events.EventPublisher;
+import dev.vivarium.node.hosts.HostMaintenance;
 import org.apache.pekko.actor.typed.ActorSystem;
 import dev.vivarium.node.vm.NotBuiltVmService;
 import dev.vivarium.node.vm.VmService;
@@ -13,8 +14,14 @@ import dev.vivarium.node.vm.VmService;
  *
  * @param vms           what the API does with VMs
  * @param hostResources each host's capacity and use
+ * @param maintenance   hosts' maintenance mode
  */
-public record NodeServices(VmService vms, HostResources hostResources) {
+public record NodeServices(VmService vms, HostResources hostResources, HostMaintenance maintenance) {
+
+    /** Services without maintenance mode (it answers 501). */
+    public NodeServices(VmService vms, HostResources hostResources) {
+        this(vms, hostResources, HostMaintenance.NOT_BUILT);
+    }
 
     /** Builds a node's services on its ActorSystem; {@code events} is the node's event log, to add to. */
     @FunctionalInterface

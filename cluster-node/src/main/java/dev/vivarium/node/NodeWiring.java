@@ -11,7 +11,12 @@ import dev.vivarium.node.hosts.HostFigures;
 import dev.vivarium.node.hosts.HostRegistration;
 import dev.vivarium.node.events.EventPublisher;
 import dev.vivarium.node.inventory.InventoryEventFeed;
+import dev.vivarium.node.hosts.VmActors;
+import dev.vivarium.node.inventory.InventoryAsk;
+import dev.vivarium.node.inventory.InventoryMaintenance;
 import dev.vivarium.node.inventory.InventoryVmService;
+import dev.vivarium.node.inventory.RunningVmOperations;
+import dev.vivarium.node.inventory.VmSnapshots;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
 import dev.vivarium.vcenter.singleton.InventorySingleton;
@@ -97,6 +102,14 @@ public final class NodeWiring {
                 w.getInt("memory-mib")), inventory), "host-registration", Props.empty());
         system.systemActorOf(InventoryEventFeed.create(inventory, events, w.getDuration("event-poll")), "inventory-events",
                 Props.empty());
-        return new NodeServices(new InventoryVmService(inventory, figures, system, w.getDuration("task-timeout")), figures);
+        Duration taskTimeout = w.getDuration("task-timeout");
+        InventoryAsk ask = new InventoryAsk(inventory, system);
+        VmActors actors = new VmActors(system);
+        RunningVmOperations running = new RunningVmOperations(ask, actors, figures, taskTimeout,
+                w.getDuration("guest-shutdown-timeout"));
+        VmSnapshots snapshots = new VmSnapshots(new VmSnapshots.Parts(ask, actors, figures, datastore, session, io, taskTimeout,
+                InventoryVmService.CALLER));
+        return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout), figures,
+                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER));
     }
 }

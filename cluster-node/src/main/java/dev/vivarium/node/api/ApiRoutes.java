@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.vivarium.node.cluster.HostView;
 import dev.vivarium.node.events.EventLog;
+import dev.vivarium.node.hosts.HostMaintenance;
 import dev.vivarium.node.vm.VmOperation;
 import dev.vivarium.node.vm.VmService;
 import dev.vivarium.node.vm.VmSpec;
@@ -24,7 +25,13 @@ public final class ApiRoutes {
 
     /** The parts of a node the API reads and drives. */
     public record Parts(Supplier<List<HostView>> hosts, EventLog events, TaskRegistry tasks, VmService vms,
-                        ApiMetrics metrics, Materializer materializer) {
+                        ApiMetrics metrics, Materializer materializer, HostMaintenance maintenance) {
+
+        /** Parts without maintenance mode (it answers 501). */
+        public Parts(Supplier<List<HostView>> hosts, EventLog events, TaskRegistry tasks, VmService vms,
+                     ApiMetrics metrics, Materializer materializer) {
+            this(hosts, events, tasks, vms, metrics, materializer, HostMaintenance.NOT_BUILT);
+        }
     }
 
     public static Router router(Parts parts) {
@@ -61,11 +68,10 @@ public final class ApiRoutes {
         router.add("POST", "/api/v1/vms/{name}/{operation}", r -> {
             VmOperation op = VmOperation.fromUrl(r.param("operation"));
             String argument = r.body().isBlank() ? null : Json.readBody(r.body(), OperationBody.class).argument();
-            return vms.submit(r.param("name"), op, argument).thenApply(task -> {
-                TaskView view = parts.tasks().start(task.description(), task.outcome());
-                return new ApiResponse.JsonBody(202, view, Map.of("Location", "/api/v1/tasks/" + view.id()));
-            });
+            return OperationRoutes.accepted(parts, vms.submit(r.param("name"), op, argument));
         });
+
+        OperationRoutes.addTo(router, parts);
 
         router.add("GET", "/metrics", r -> done(new ApiResponse.Text(200, ApiMetrics.CONTENT_TYPE, parts.metrics().scrape())));
         return router;

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** Maps method and path to an endpoint; {placeholders} in a template match one path segment. */
+/**
+ * Maps method and path to an endpoint; {placeholders} in a template match one path segment, and
+ * of several matching templates the one with the fewest placeholders wins.
+ */
 public final class Router {
 
     private record Route(String method, String template, List<String> segments, Endpoint endpoint) {

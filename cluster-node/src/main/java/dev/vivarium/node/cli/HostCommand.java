@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vivarium host ...}: the cluster's hosts. */
 @Command(name = "host", mixinStandardHelpOptions = true, description = "The hosts of a lab's cluster.",
-        subcommands = HostCommand.ListHosts.class)
+        subcommands = {HostCommand.ListHosts.class, MaintenanceCommand.class})
 public final class HostCommand implements Runnable {
 
     @CommandLine.Spec
@@ -30,9 +30,9 @@ public final class HostCommand implements Runnable {
         @Override
         public Integer call() {
             return ApiCall.list("host list", dir, json, "/api/v1/hosts",
-                    new Table("NAME", "STATE", "ADDRESS", "CAPACITY MIPS", "USED MIPS", "MEMORY MIB", "VMS"),
+                    new Table("NAME", "STATE", "ADDRESS", "CAPACITY MIPS", "USED MIPS", "MEMORY MIB", "VMS", "MAINTENANCE"),
                     h -> new Object[] {h.get("name"), h.get("state"), h.get("address"), h.get("capacityMips"),
-                            h.get("usedMips"), h.get("memoryMiB"), h.get("vms")});
+                            h.get("usedMips"), h.get("memoryMiB"), h.get("vms"), h.get("inMaintenanceMode")});
         }
     }
 }

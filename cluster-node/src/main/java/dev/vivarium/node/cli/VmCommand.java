@@ -9,7 +9,11 @@ import picocli.CommandLine.Option;
 
 /** {@code vivarium vm ...}: the cluster's virtual machines. */
 @Command(name = "vm", mixinStandardHelpOptions = true, description = "The virtual machines of a lab's cluster.",
-        subcommands = VmCommand.ListVms.class)
+        subcommands = {VmCommand.ListVms.class, VmManageCommands.Get.class, VmManageCommands.Create.class,
+                VmManageCommands.Reconfigure.class, VmManageCommands.Delete.class, VmPowerCommands.PowerOn.class,
+                VmPowerCommands.PowerOff.class, VmPowerCommands.Reset.class, VmPowerCommands.Shutdown.class,
+                VmPowerCommands.Pause.class, VmPowerCommands.Unpause.class, VmPowerCommands.Suspend.class,
+                VmPowerCommands.Resume.class, VmPowerCommands.Migrate.class, SnapshotCommand.class})
 public final class VmCommand implements Runnable {
 
     @CommandLine.Spec

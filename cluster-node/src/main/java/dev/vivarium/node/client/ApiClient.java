@@ -46,16 +46,50 @@ public final class ApiClient {
     }
 
     public Answer send(String method, String path, String jsonBody) throws ApiError {
-        return onFirstAnsweringNode(node -> {
-            HttpRequest request = request(node, path, "application/json", REQUEST_TIMEOUT)
-                    .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody))
-                    .build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw refusal(response.statusCode(), response.body(), node);
+        return onFirstAnsweringNode(node -> exchange(node, method, path, jsonBody));
+    }
+
+    private Answer exchange(URI node, String method, String path, String jsonBody)
+            throws IOException, InterruptedException, ApiError {
+        HttpRequest request = request(node, path, "application/json", REQUEST_TIMEOUT)
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw refusal(response.statusCode(), response.body(), node);
+        }
+        return new Answer(response.statusCode(), response.body(), node);
+    }
+
+    /** GET from one node: a task lives on the node that accepted it. */
+    public Answer getFrom(URI node, String path) throws ApiError {
+        try {
+            return exchange(node, "GET", path, null);
+        } catch (IOException e) {
+            throw new ApiError(0, node + " does not answer (" + describe(e) + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(0, "interrupted");
+        }
+    }
+
+    /**
+     * GET from the first node that has it: a node that answers 404 (a task another node keeps)
+     * or does not answer is passed over; the last 404 is reported when no node has it.
+     */
+    public Answer getFromAny(String path) throws ApiError {
+        ApiError notFound = null;
+        for (URI node : nodes) {
+            try {
+                return getFrom(node, path);
+            } catch (ApiError e) {
+                if (e.status() != 404 && e.status() != 0) {
+                    throw e;
+                }
+                notFound = e.status() == 404 || notFound == null ? e : notFound;
             }
-            return new Answer(response.statusCode(), response.body(), node);
-        });
+        }
+        throw notFound;
     }
 
     /**

@@ -35,7 +35,8 @@ public final class ClusterMembership {
                     capacity.map(HostResources.Capacity::capacityMips).orElse(null),
                     capacity.map(HostResources.Capacity::usedMips).orElse(null),
                     capacity.map(HostResources.Capacity::memoryMiB).orElse(null),
-                    capacity.map(HostResources.Capacity::vms).orElse(null)));
+                    capacity.map(HostResources.Capacity::vms).orElse(null),
+                    resources.inMaintenanceMode(name).orElse(null)));
         }
         hosts.sort(Comparator.comparing(HostView::name));
         return hosts;

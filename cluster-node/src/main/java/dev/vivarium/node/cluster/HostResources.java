@@ -11,6 +11,11 @@ public interface HostResources {
     /** The figures for the host of that name, if known. */
     Optional<Capacity> of(String hostName);
 
+    /** Whether the inventory has the host in maintenance mode, if known. */
+    default Optional<Boolean> inMaintenanceMode(String hostName) {
+        return Optional.empty();
+    }
+
     /** No host's figures are known. */
     HostResources UNKNOWN = name -> Optional.empty();
 

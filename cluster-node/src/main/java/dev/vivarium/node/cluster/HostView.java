@@ -11,7 +11,8 @@ package dev.vivarium.node.cluster;
  * @param usedMips    what its VMs use, null until a HostAgent reports it
  * @param memoryMiB   its memory budget for VMs, null until a HostAgent reports it
  * @param vms         how many VMs run there, null until a HostAgent reports it
+ * @param inMaintenanceMode whether it is in maintenance mode (takes no VMs), null until the inventory says
  */
 public record HostView(String name, String state, String address,
-                       Long capacityMips, Long usedMips, Long memoryMiB, Integer vms) {
+                       Long capacityMips, Long usedMips, Long memoryMiB, Integer vms, Boolean inMaintenanceMode) {
 }

@@ -3,6 +3,7 @@ package dev.vivarium.node.hosts;
 import dev.vivarium.datastore.Datastore;
 import dev.vivarium.vcenter.host.HostDirective;
 import dev.vivarium.vcenter.inventory.HostRecord;
+import dev.vivarium.vcenter.inventory.HostState;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.protocol.Answers.HostList;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
@@ -133,6 +134,7 @@ public final class HostDirectory {
                 .onMessage(Hosts.class, h -> {
                     for (HostRecord host : h.hosts().hosts()) {
                         parts.figures().memoryBudget(host.name(), host.memoryMiB());
+                        parts.figures().inMaintenanceMode(host.name(), host.state() == HostState.MAINTENANCE);
                     }
                     return Behaviors.same();
                 })

@@ -2,6 +2,7 @@ package dev.vivarium.node.hosts;
 
 import dev.vivarium.node.cluster.HostResources;
 import dev.vivarium.vm.host.HostReply;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ public final class HostFigures implements HostResources {
 
     private final Map<String, HostReply.HostStats> stats = new ConcurrentHashMap<>();
     private final Map<String, Integer> memoryBudgets = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> maintenance = new ConcurrentHashMap<>();
 
     void update(HostReply.HostStats host) {
         stats.put(host.host(), host);
@@ -32,6 +34,16 @@ public final class HostFigures implements HostResources {
         memoryBudgets.put(host, memoryMiB);
     }
 
+    /** Whether the inventory has the host in maintenance mode. */
+    void inMaintenanceMode(String host, boolean inMaintenance) {
+        maintenance.put(host, inMaintenance);
+    }
+
+    @Override
+    public Optional<Boolean> inMaintenanceMode(String hostName) {
+        return Optional.ofNullable(maintenance.get(hostName));
+    }
+
     @Override
     public Optional<Capacity> of(String hostName) {
         HostReply.HostStats s = stats.get(hostName);
@@ -40,6 +52,12 @@ public final class HostFigures implements HostResources {
         }
         long memory = memoryBudgets.getOrDefault(hostName, (int) (s.committedMemoryBytes() >> 20));
         return Optional.of(new Capacity(s.capacityMips(), Math.round(s.usedMips()), memory, s.vmCount()));
+    }
+
+    /** The VMs the host reports running, by name (none when it has not reported). */
+    public List<String> vmsOn(String host) {
+        HostReply.HostStats s = stats.get(host);
+        return s == null ? List.of() : s.vms().stream().map(HostReply.VmStats::vm).toList();
     }
 
     /** Where the VM runs and its figures, if a host reports it. */

@@ -2,6 +2,7 @@ package dev.vivarium.node.inventory;
 
 import dev.vivarium.node.api.ApiException;
 import dev.vivarium.node.hosts.HostFigures;
+import dev.vivarium.node.vm.SnapshotView;
 import dev.vivarium.node.vm.VmOperation;
 import dev.vivarium.node.vm.VmService;
 import dev.vivarium.node.vm.VmSpec;
@@ -9,60 +10,55 @@ import dev.vivarium.node.vm.VmTask;
 import dev.vivarium.node.vm.VmView;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.PowerState;
-import dev.vivarium.vcenter.inventory.Rejection;
 import dev.vivarium.vcenter.inventory.RestartPriority;
 import dev.vivarium.vcenter.inventory.VmConfig;
 import dev.vivarium.vcenter.inventory.VmRecord;
 import dev.vivarium.vcenter.inventory.VmValidation;
 import dev.vivarium.vcenter.protocol.Answers.VmList;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
-import dev.vivarium.vcenter.protocol.Reply;
-import dev.vivarium.vcenter.protocol.VmLookup;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * The API's VMs over the inventory: what should be (configuration, desired power state, epoch)
  * from the inventory, what is (host, metrics) from the hosts' figures. Power operations record
  * the desired state; the reconciler makes it so, and the task completes when the hosts' figures
- * show the VM running (or no longer running).
+ * show the VM running (or no longer running). Operations that the running VM's actor carries
+ * out are {@link RunningVmOperations}' and {@link VmSnapshots}'; migration waits for VMotion (501).
  */
 public final class InventoryVmService implements VmService {
 
-    private static final Initiator CALLER = Initiator.api("api");
-    private static final Duration ASK = Duration.ofSeconds(10);
+    public static final Initiator CALLER = Initiator.api("api");
 
-    private final ActorRef<InventoryCommand> inventory;
+    private final InventoryAsk inventory;
     private final HostFigures figures;
-    private final ActorSystem<?> system;
+    private final RunningVmOperations running;
+    private final VmSnapshots snapshots;
     private final Duration taskTimeout;
 
-    public InventoryVmService(ActorRef<InventoryCommand> inventory, HostFigures figures, ActorSystem<?> system,
-                              Duration taskTimeout) {
+    public InventoryVmService(InventoryAsk inventory, HostFigures figures, RunningVmOperations running,
+                              VmSnapshots snapshots, Duration taskTimeout) {
         this.inventory = inventory;
         this.figures = figures;
-        this.system = system;
+        this.running = running;
+        this.snapshots = snapshots;
         this.taskTimeout = taskTimeout;
     }
 
     @Override
     public CompletionStage<List<VmView>> list() {
-        return AskPattern.<InventoryCommand, VmList>ask(inventory, InventoryCommand.ListVms::new, ASK, system.scheduler())
+        return inventory.<VmList>query(InventoryCommand.ListVms::new)
                 .thenApply(list -> list.vms().stream().map(this::view).toList());
     }
 
     @Override
     public CompletionStage<VmView> get(String name) {
-        return record(name).thenApply(this::view);
+        return inventory.vm(name).thenApply(this::view);
     }
 
     @Override
@@ -70,12 +66,12 @@ public final class InventoryVmService implements VmService {
         VmSpec s = spec.validated();
         VmConfig config = new VmConfig(s.name(), Math.toIntExact(s.memoryMiB()), s.image(), words(s.commandLine()),
                 s.shares() == null ? VmValidation.NORMAL_SHARES : s.shares(), 0, 0, priority(s.restartPriority()));
-        return change(r -> new InventoryCommand.CreateVm(config, CALLER, r)).thenCompose(ok -> get(s.name()));
+        return inventory.change(r -> new InventoryCommand.CreateVm(config, CALLER, r)).thenCompose(ok -> get(s.name()));
     }
 
     @Override
     public CompletionStage<VmView> reconfigure(String name, Map<String, Object> changes) {
-        return record(name).thenCompose(vm -> {
+        return inventory.vm(name).thenCompose(vm -> {
             VmConfig c = vm.config();
             for (Map.Entry<String, Object> e : changes.entrySet()) {
                 Object v = e.getValue();
@@ -91,70 +87,68 @@ public final class InventoryVmService implements VmService {
                 };
             }
             VmConfig changed = c;
-            return change(r -> new InventoryCommand.ReconfigureVm(changed, CALLER, r));
+            return inventory.change(r -> new InventoryCommand.ReconfigureVm(changed, CALLER, r));
         }).thenCompose(ok -> get(name));
     }
 
     @Override
     public CompletionStage<Void> delete(String name) {
-        return change(r -> new InventoryCommand.DeleteVm(name, CALLER, r)).thenApply(ok -> null);
+        return inventory.change(r -> new InventoryCommand.DeleteVm(name, CALLER, r)).thenApply(ok -> null);
     }
 
     @Override
     public CompletionStage<VmTask> submit(String name, VmOperation operation, String argument) {
-        PowerState desired = switch (operation) {
-            case POWER_ON, RESUME -> PowerState.POWERED_ON;
-            case POWER_OFF -> PowerState.POWERED_OFF;
-            case SUSPEND -> PowerState.SUSPENDED;
-            default -> null;
+        return switch (operation) {
+            case RESET -> running.reset(name, CALLER);
+            case SHUTDOWN -> running.shutdown(name, CALLER);
+            case PAUSE -> running.pause(name, CALLER);
+            case UNPAUSE -> running.unpause(name, CALLER);
+            case SNAPSHOT -> snapshots.take(name, argument, "");
+            case MIGRATE -> inventory.vm(name).thenApply(vm -> {
+                throw ApiException.notBuilt("migrate is not built yet: VMotion comes with a later issue; to move a VM now, "
+                        + "suspend it and resume it (the reconciler places it), or put its host in maintenance mode");
+            });
+            case POWER_ON, RESUME -> inventory.vm(name).thenCompose(vm -> vm.desired() == PowerState.PAUSED
+                    ? running.unpause(name, CALLER) : requestPower(name, operation, PowerState.POWERED_ON));
+            case POWER_OFF -> requestPower(name, operation, PowerState.POWERED_OFF);
+            case SUSPEND -> requestPower(name, operation, PowerState.SUSPENDED);
         };
-        if (desired == null) {
-            return CompletableFuture.failedFuture(ApiException.notBuilt(operation.urlName()
-                    + " is not wired to the hosts yet (power-on, power-off, suspend and resume are)"));
-        }
+    }
+
+    @Override
+    public CompletionStage<List<SnapshotView>> snapshots(String name) {
+        return snapshots.list(name);
+    }
+
+    @Override
+    public CompletionStage<VmTask> takeSnapshot(String name, String snapshot, String description) {
+        return snapshots.take(name, snapshot, description);
+    }
+
+    @Override
+    public CompletionStage<VmTask> revertToSnapshot(String name, String snapshot) {
+        return snapshots.revert(name, snapshot);
+    }
+
+    @Override
+    public CompletionStage<VmTask> deleteSnapshot(String name, String snapshot) {
+        return snapshots.delete(name, snapshot);
+    }
+
+    /** Records the desired state; the reconciler makes it so, and the task ends when the figures show it. */
+    private CompletionStage<VmTask> requestPower(String name, VmOperation operation, PowerState desired) {
         boolean wantRunning = desired.resident();
-        return change(r -> new InventoryCommand.RequestPowerState(name, desired, CALLER, r))
+        return inventory.change(r -> new InventoryCommand.RequestPowerState(name, desired, CALLER, r))
                 .thenApply(ok -> new VmTask(operation.urlName() + " " + name, awaitRunning(name, wantRunning)));
     }
 
-    /** Completes when the hosts' figures show the VM running (or not), polling them; fails after the task timeout. */
+    /** Completes when the hosts' figures show the VM running (or not); fails after the task timeout. */
     private CompletionStage<String> awaitRunning(String name, boolean running) {
-        CompletableFuture<String> done = new CompletableFuture<>();
-        long deadline = System.nanoTime() + taskTimeout.toNanos();
-        Runnable[] poll = new Runnable[1];
-        poll[0] = () -> {
-            var where = figures.running(name);
-            if (where.isPresent() == running) {
-                done.complete(running ? name + " runs on " + where.get().host() : name + " runs nowhere");
-            } else if (System.nanoTime() - deadline > 0) {
-                done.completeExceptionally(new IllegalStateException(name + " was not " + (running ? "running" : "stopped")
-                        + " within " + taskTimeout.toSeconds() + " s"));
-            } else {
-                system.scheduler().scheduleOnce(Duration.ofMillis(250), poll[0], system.executionContext());
-            }
-        };
-        poll[0].run();
-        return done;
-    }
-
-    private CompletionStage<VmRecord> record(String name) {
-        return AskPattern.<InventoryCommand, VmLookup>ask(inventory, r -> new InventoryCommand.GetVm(name, r), ASK,
-                        system.scheduler())
-                .thenApply(lookup -> {
-                    if (lookup instanceof VmLookup.Found found) {
-                        return found.vm();
-                    }
-                    throw rejected(((Reply.Rejected) lookup).rejection());
-                });
-    }
-
-    private CompletionStage<Reply.Accepted> change(Function<ActorRef<Reply>, InventoryCommand> command) {
-        return AskPattern.<InventoryCommand, Reply>ask(inventory, command::apply, ASK, system.scheduler())
-                .thenApply(reply -> {
-                    if (reply instanceof Reply.Accepted ok) {
-                        return ok;
-                    }
-                    throw rejected(((Reply.Rejected) reply).rejection());
+        return FiguresPoll.until(inventory.system(), taskTimeout, name + " was not " + (running ? "running" : "stopped"),
+                () -> {
+                    var where = figures.running(name);
+                    return where.isPresent() != running ? Optional.empty()
+                            : Optional.of(running ? name + " runs on " + where.get().host() : name + " runs nowhere");
                 });
     }
 
@@ -166,14 +160,6 @@ public final class InventoryVmService implements VmService {
                 w.stats().demandMips() * 1e6, w.stats().readyPercent(), w.stats().dirtyPagesPerSecond())).orElse(null);
         return new VmView(vm.name(), power, vm.desired().apiName(), where.map(HostFigures.RunningVm::host).orElse(null),
                 where.map(w -> w.stats().epoch()).orElse(vm.epoch()), vm.config().memoryMiB(), vm.config().image(), metrics);
-    }
-
-    private static ApiException rejected(Rejection r) {
-        return switch (r.reason()) {
-            case NOT_FOUND -> ApiException.notFound(r.message());
-            case CONFLICT -> ApiException.conflict(r.message());
-            case BAD_REQUEST -> ApiException.badRequest(r.message());
-        };
     }
 
     private static List<String> words(String commandLine) {

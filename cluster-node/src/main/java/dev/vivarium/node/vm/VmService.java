@@ -1,7 +1,9 @@
 package dev.vivarium.node.vm;
 
+import dev.vivarium.node.api.ApiException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -30,4 +32,28 @@ public interface VmService {
      * @param argument the operation's argument (a snapshot's name, a target host), may be null
      */
     CompletionStage<VmTask> submit(String name, VmOperation operation, String argument);
+
+    /** The VM's snapshots, oldest first (they live on the datastore, so a powered-off VM has them too). */
+    default CompletionStage<List<SnapshotView>> snapshots(String name) {
+        return snapshotsNotBuilt();
+    }
+
+    /** Takes a snapshot of the running VM: 409 when it does not run, or has a snapshot of that name. */
+    default CompletionStage<VmTask> takeSnapshot(String name, String snapshot, String description) {
+        return snapshotsNotBuilt();
+    }
+
+    /** Returns the VM to a snapshot; 404 when it has no snapshot of that name. */
+    default CompletionStage<VmTask> revertToSnapshot(String name, String snapshot) {
+        return snapshotsNotBuilt();
+    }
+
+    /** Deletes a snapshot; 404 when the VM has no snapshot of that name. */
+    default CompletionStage<VmTask> deleteSnapshot(String name, String snapshot) {
+        return snapshotsNotBuilt();
+    }
+
+    private static <T> CompletionStage<T> snapshotsNotBuilt() {
+        return CompletableFuture.failedFuture(ApiException.notBuilt("snapshots are not built on this node"));
+    }
 }

@@ -310,4 +310,14 @@ class ApiServerTest {
         assertThat(r.body()).contains("vivarium_cluster_members{state=\"Up\"} 1.0");
         assertThat(r.body()).containsPattern("vivarium_api_requests_seconds_count\\{method=\"GET\",route=\"/api/v1/hosts\",status=\"200\"\\} \\d+");
     }
+
+    @Test
+    void snapshotsAndMaintenanceAnswer501WithoutTheInventory() throws Exception {
+        assertError(get(bare, "/api/v1/vms/vm-1/snapshots"), 501, "snapshots are not built");
+        assertError(send(bare, "POST", "/api/v1/vms/vm-1/snapshots", "{\"name\":\"s1\"}", TestNodes.TOKEN), 501, "snapshots are not built");
+        assertError(send(bare, "POST", "/api/v1/vms/vm-1/snapshots/s1/revert", null, TestNodes.TOKEN), 501, "snapshots are not built");
+        assertError(send(bare, "DELETE", "/api/v1/vms/vm-1/snapshots/s1", null, TestNodes.TOKEN), 501, "snapshots are not built");
+        assertError(send(bare, "POST", "/api/v1/hosts/host-2/maintenance", "{\"enabled\":true}", TestNodes.TOKEN), 501,
+                "maintenance mode is not built");
+    }
 }

@@ -43,4 +43,13 @@ class RouterTest {
                     assertThat(e.getMessage()).endsWith("allowed: DELETE, GET");
                 });
     }
+
+    @Test
+    void theMostSpecificTemplateWinsWhateverTheOrderOfAdding() {
+        router.add("POST", "/api/v1/vms/{name}/snapshots", nothing).add("GET", "/api/v1/vms/{name}/snapshots", nothing);
+        assertThat(router.route("POST", "/api/v1/vms/vm-1/snapshots").template()).isEqualTo("/api/v1/vms/{name}/snapshots");
+        assertThat(router.route("POST", "/api/v1/vms/vm-1/pause").template()).isEqualTo("/api/v1/vms/{name}/{operation}");
+        assertThatThrownBy(() -> router.route("DELETE", "/api/v1/vms/vm-1/snapshots"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).endsWith("allowed: GET, POST"));
+    }
 }

@@ -98,6 +98,8 @@ class LabEndToEndTest {
         }
         assertThat(hosted).as(hostFigures.out()).isEqualTo(6);
 
+        operateOnAVmAndAHost();
+
         Cli.Result again = cli.run("lab", "up", "--nodes", "5", "--dir", lab.toString());
         assertThat(again.exit()).isZero();
         assertThat(again.out()).contains("already running").doesNotContain("host-4");
@@ -164,5 +166,27 @@ class LabEndToEndTest {
 
         assertThat(cli.run("lab", "destroy", "--dir", lab.toString()).exit()).isZero();
         assertThat(lab).doesNotExist();
+    }
+
+    /** Pause, unpause, reset and a snapshot of a demo VM, and maintenance mode of its host, through the CLI. */
+    private void operateOnAVmAndAHost() throws Exception {
+        String d = lab.toString();
+        assertThat(cli.run("vm", "pause", "counter-1", "--dir", d).out()).isEqualTo("counter-1: paused\n");
+        Cli.Result list = cli.run("vm", "list", "--dir", d);
+        assertThat(list.out()).containsPattern("counter-1 +paused +paused");
+        assertThat(cli.run("vm", "unpause", "counter-1", "--dir", d).out()).isEqualTo("counter-1: running\n");
+        assertThat(cli.run("vm", "reset", "counter-1", "--dir", d).out()).isEqualTo("counter-1: reset\n");
+        assertThat(cli.run("vm", "snapshot", "create", "counter-1", "s1", "--dir", d).out()).isEqualTo("counter-1: snapshot s1 taken\n");
+        assertThat(cli.run("vm", "snapshot", "list", "counter-1", "--dir", d).out()).contains("s1");
+
+        String host = Json.MAPPER.readTree(cli.run("vm", "get", "counter-1", "--json", "--dir", d).out()).path("host").asText();
+        Cli.Result entered = cli.run("host", "maintenance", "enter", host, "--dir", d);
+        assertThat(entered.exit()).as(entered.err()).isZero();
+        assertThat(entered.out()).startsWith(host + " is in maintenance mode; moved").contains("counter-1");
+        JsonNode moved = Json.MAPPER.readTree(cli.run("vm", "get", "counter-1", "--json", "--dir", d).out());
+        assertThat(moved.path("host").asText()).isNotEqualTo(host);
+        assertThat(moved.path("powerState").asText()).isEqualTo("poweredOn");
+        Cli.Result exited = cli.run("host", "maintenance", "exit", host, "--dir", d);
+        assertThat(exited.exit()).as(exited.err()).isZero();
     }
 }

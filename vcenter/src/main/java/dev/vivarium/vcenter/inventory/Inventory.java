@@ -109,6 +109,8 @@ public record Inventory(
       return withVm(m.vm(), v -> v.startedOn(m.toHost(), m.epoch()));
     } else if (e instanceof VmStopped s) {
       return withVm(s.vm(), VmRecord::stopped);
+    } else if (e instanceof InventoryEvent.VmOperated) {
+      return this; // only the log line
     } else if (e instanceof RuleAdded r) {
       return new Inventory(hosts, vms, putting(rules, r.rule().name(), r.rule()), alarms,
           recentLog, lastLogSeq);

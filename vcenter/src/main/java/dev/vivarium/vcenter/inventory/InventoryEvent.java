@@ -103,6 +103,19 @@ public sealed interface InventoryEvent extends InventorySerializable {
     }
   }
 
+  /**
+   * A VM's actor carried out an operation that changes nothing the inventory keeps (a reset, a
+   * snapshot taken, reverted or deleted): recorded so the event log says who did it.
+   *
+   * @param kind    the event's name in the log, e.g. VmReset, VmSnapshotTaken
+   * @param message the log's sentence
+   */
+  record VmOperated(String vm, String kind, String message, Instant at, Initiator by)
+      implements InventoryEvent {
+    public String entity() { return vm; }
+    public String describe() { return message; }
+  }
+
   record VmRestartedByHa(String vm, String host, long epoch, Instant at, Initiator by)
       implements InventoryEvent {
     public String entity() { return vm; }

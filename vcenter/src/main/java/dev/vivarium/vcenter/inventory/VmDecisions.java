@@ -114,6 +114,16 @@ public final class VmDecisions {
     return Decision.accept(new VmStopped(name, host, epoch, at, by));
   }
 
+  /** A VM's actor did {@code kind} (a reset, a snapshot operation); only a known VM's is logged. */
+  public static Decision operated(Inventory s, String name, String kind, String message, Instant at,
+      Initiator by) {
+    if (!s.vms().containsKey(name)) return Decision.notFound("no VM named " + name);
+    if (kind == null || !kind.matches("Vm[A-Za-z]+")) {
+      return Decision.badRequest("event kind '" + kind + "' is not Vm followed by letters");
+    }
+    return Decision.accept(new InventoryEvent.VmOperated(name, kind, message, at, by));
+  }
+
   /** A migration handed the VM's lease from {@code from} to {@code to} at a newer epoch. */
   public static Decision migrated(Inventory s, String name, String from, String to, long epoch,
       Instant at, Initiator by) {

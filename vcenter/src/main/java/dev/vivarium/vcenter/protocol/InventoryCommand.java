@@ -123,6 +123,14 @@ public sealed interface InventoryCommand extends InventorySerializable {
     }
   }
 
+  /** A VM's actor did something the log should show with who asked (a reset, a snapshot). */
+  record RecordVmOperation(String vm, String kind, String message, Initiator by,
+      ActorRef<Reply> replyTo) implements Change {
+    public Decision decide(Inventory s, Instant now) {
+      return VmDecisions.operated(s, vm, kind, message, now, by);
+    }
+  }
+
   // ---- rules and alarms ----
 
   record AddRule(Rule rule, Initiator by, ActorRef<Reply> replyTo) implements Change {

@@ -199,4 +199,17 @@ class DecisionsTest {
     assertThat(s.recentLog()).extracting(LogEntry::seq).containsExactly(7L, 8L, 9L, 10L);
     assertThat(s.lastLogSeq()).isEqualTo(10);
   }
+
+  @Test
+  void anOperationOfAVmsActorIsLoggedWithWhoAskedAndChangesNothingElse() {
+    Inventory s = withVm(Inventory.empty(), vm("web", 64), PowerState.POWERED_ON);
+    assertThat(rejected(VmDecisions.operated(s, "nope", "VmReset", "VM nope reset", T0, ALICE))).isEqualTo(Reason.NOT_FOUND);
+    assertThat(rejected(VmDecisions.operated(s, "web", "reset", "VM web reset", T0, ALICE))).isEqualTo(Reason.BAD_REQUEST);
+    Inventory after = accept(s, VmDecisions.operated(s, "web", "VmSnapshotTaken", "VM web: snapshot s1 taken", T0, ALICE));
+    assertThat(after.vms()).isEqualTo(s.vms());
+    LogEntry line = after.recentLog().get(after.recentLog().size() - 1);
+    assertThat(line.kind()).isEqualTo("VmSnapshotTaken");
+    assertThat(line.message()).isEqualTo("VM web: snapshot s1 taken");
+    assertThat(line.by()).isEqualTo(ALICE);
+  }
 }

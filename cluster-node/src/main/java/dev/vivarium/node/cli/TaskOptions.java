@@ -1,0 +1,72 @@
+package dev.vivarium.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vivarium.node.api.Json;
+import dev.vivarium.node.client.ApiClient;
+import dev.vivarium.node.client.ApiError;
+import java.io.IOException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * What the commands that start a task share: the lab, {@code --no-wait} and {@code --json}. They
+ * wait for the task on the node that accepted it (tasks live there), print its outcome and exit
+ * 1 when it failed.
+ */
+public final class TaskOptions {
+
+    private static final long POLL_MILLIS = 250;
+
+    @Mixin LabDirOption dir;
+
+    @Option(names = "--no-wait", description = "Print the task's id and return at once instead of waiting for it.")
+    boolean noWait;
+
+    @Option(names = "--json", description = "Print the API's JSON (the task as it ended, or as accepted with --no-wait).")
+    boolean json;
+
+    /** Sends the request that starts a task, then waits for it (unless --no-wait); the exit status. */
+    int run(String command, String method, String path, String body) {
+        int[] status = {0};
+        int called = ApiCall.run(command, dir, api -> status[0] = startAndWait(command, api, method, path, body));
+        return called != 0 ? called : status[0];
+    }
+
+    private int startAndWait(String command, ApiClient api, String method, String path, String body)
+            throws ApiError, IOException {
+        ApiClient.Answer accepted = api.send(method, path, body);
+        JsonNode task = Json.MAPPER.readTree(accepted.body());
+        if (noWait) {
+            System.out.println(json ? accepted.body() : task.path("id").asText());
+            return 0;
+        }
+        String id = task.path("id").asText();
+        String answer = accepted.body();
+        while ("running".equals(task.path("state").asText())) {
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiError(0, "interrupted while waiting for task " + id);
+            }
+            answer = api.getFrom(accepted.node(), "/api/v1/tasks/" + id).body();
+            task = Json.MAPPER.readTree(answer);
+        }
+        return printOutcome(command, task, answer, json);
+    }
+
+    /** Prints a finished task (its result, or its reason on stderr); 1 when it failed. */
+    static int printOutcome(String command, JsonNode task, String answer, boolean json) {
+        if (json) {
+            System.out.println(answer);
+        } else if ("succeeded".equals(task.path("state").asText())) {
+            System.out.println(task.path("result").asText());
+        }
+        if ("failed".equals(task.path("state").asText())) {
+            System.err.println("vivarium " + command + ": task " + task.path("id").asText() + " ("
+                    + task.path("description").asText() + ") failed: " + task.path("reason").asText());
+            return 1;
+        }
+        return 0;
+    }
+}

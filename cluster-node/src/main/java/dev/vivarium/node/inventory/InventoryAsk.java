@@ -1,0 +1,90 @@
+package dev.vivarium.node.inventory;
+
+import dev.vivarium.node.api.ApiException;
+import dev.vivarium.vcenter.inventory.Initiator;
+import dev.vivarium.vcenter.inventory.Inventory;
+import dev.vivarium.vcenter.inventory.Rejection;
+import dev.vivarium.vcenter.inventory.VmRecord;
+import dev.vivarium.vcenter.protocol.Answers.InventorySnapshot;
+import dev.vivarium.vcenter.protocol.InventoryCommand;
+import dev.vivarium.vcenter.protocol.Reply;
+import dev.vivarium.vcenter.protocol.VmLookup;
+import java.time.Duration;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Asks the inventory (a cluster singleton) on behalf of the API: its rejections become the
+ * API's 404, 409 and 400, so every caller maps them the same way.
+ */
+public final class InventoryAsk {
+
+    private static final Duration ASK = Duration.ofSeconds(10);
+
+    private final ActorRef<InventoryCommand> inventory;
+    private final ActorSystem<?> system;
+
+    public InventoryAsk(ActorRef<InventoryCommand> inventory, ActorSystem<?> system) {
+        this.inventory = inventory;
+        this.system = system;
+    }
+
+    public ActorRef<InventoryCommand> ref() {
+        return inventory;
+    }
+
+    public ActorSystem<?> system() {
+        return system;
+    }
+
+    /** A query answered by a record of type {@code T}. */
+    public <T> CompletionStage<T> query(Function<ActorRef<T>, InventoryCommand> command) {
+        return AskPattern.ask(inventory, command::apply, ASK, system.scheduler());
+    }
+
+    /** The VM's record; 404 when the inventory has no such VM. */
+    public CompletionStage<VmRecord> vm(String name) {
+        return this.<VmLookup>query(r -> new InventoryCommand.GetVm(name, r)).thenApply(lookup -> {
+            if (lookup instanceof VmLookup.Found found) {
+                return found.vm();
+            }
+            throw rejected(((Reply.Rejected) lookup).rejection());
+        });
+    }
+
+    /** The whole inventory as it is now. */
+    public CompletionStage<Inventory> snapshot() {
+        return this.<InventorySnapshot>query(InventoryCommand.GetInventory::new).thenApply(InventorySnapshot::inventory);
+    }
+
+    /** A change; fails with the API's status for the inventory's rejection. */
+    public CompletionStage<Reply.Accepted> change(Function<ActorRef<Reply>, InventoryCommand> command) {
+        return this.<Reply>query(command).thenApply(reply -> {
+            if (reply instanceof Reply.Accepted ok) {
+                return ok;
+            }
+            throw rejected(((Reply.Rejected) reply).rejection());
+        });
+    }
+
+    /**
+     * Logs what a VM's actor did (the inventory keeps no state for it) with who asked: the log
+     * line is "VM " and the outcome. The outcome passes through whether or not the log took it.
+     */
+    public CompletionStage<String> logged(CompletionStage<String> outcome, String vm, String kind, Initiator by) {
+        return outcome.thenCompose(result -> change(r -> new InventoryCommand.RecordVmOperation(vm, kind, "VM " + result, by, r))
+                .handle((ok, notLogged) -> result));
+    }
+
+    static ApiException rejected(Rejection r) {
+        return switch (r.reason()) {
+            case NOT_FOUND -> ApiException.notFound(r.message());
+            case CONFLICT -> ApiException.conflict(r.message());
+            case BAD_REQUEST -> ApiException.badRequest(r.message());
+        };
+    }
+}

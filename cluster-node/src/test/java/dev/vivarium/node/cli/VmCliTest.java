@@ -1,0 +1,111 @@
+package dev.vivarium.node.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vivarium.node.Cli;
+import dev.vivarium.node.WiredCluster;
+import dev.vivarium.node.api.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The VM, snapshot, maintenance and task commands as processes against two real nodes, through a
+ * lab.json whose first node is down (the CLI passes over it).
+ */
+class VmCliTest {
+
+    @TempDir
+    static Path dir;
+
+    static WiredCluster cluster;
+    static Path lab;
+    static Cli cli;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new WiredCluster(dir, List.of("host-1", "host-2"), 256);
+        lab = cluster.labDir();
+        cli = new Cli(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    static Cli.Result run(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--dir", lab.toString()));
+        return cli.run(all.toArray(String[]::new));
+    }
+
+    static Cli.Result ok(String... args) throws Exception {
+        Cli.Result r = run(args);
+        assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+        return r;
+    }
+
+    static Cli.Result fails(String... args) throws Exception {
+        Cli.Result r = run(args);
+        assertThat(r.exit()).as(String.join(" ", args) + ": " + r.out()).isEqualTo(1);
+        return r;
+    }
+
+    @Test
+    void aVmsLifeThroughTheCli() throws Exception {
+        Cli.Result created = ok("vm", "create", "cli-1", "--image", "counter", "--memory", "16", "--shares", "2000",
+                "--restart-priority", "high");
+        assertThat(created.out()).startsWith("FIELD").contains("name", "cli-1", "powerState", "poweredOff");
+        assertThat(fails("vm", "create", "cli-1", "--image", "counter").err())
+                .isEqualTo("vivarium vm create: a VM named cli-1 already exists\n");
+        JsonNode reconfigured = Json.MAPPER.readTree(ok("vm", "reconfigure", "cli-1", "--memory", "24", "--json").out());
+        assertThat(reconfigured.path("memoryMiB").asLong()).isEqualTo(24);
+        assertThat(fails("vm", "reconfigure", "cli-1").err()).contains("no change given");
+
+        assertThat(ok("vm", "power-on", "cli-1").out()).startsWith("cli-1 runs on host-");
+        assertThat(ok("vm", "pause", "cli-1").out()).isEqualTo("cli-1: paused\n");
+        assertThat(ok("vm", "get", "cli-1").out()).containsPattern("powerState +paused");
+        assertThat(fails("vm", "pause", "cli-1").err()).isEqualTo("vivarium vm pause: VM cli-1 is already paused\n");
+
+        String id = ok("vm", "unpause", "cli-1", "--no-wait").out().strip();
+        assertThat(id).matches("host-[12]-\\d+");
+        await().atMost(Duration.ofSeconds(30)).until(() -> run("task", "get", id).out().equals("cli-1: running\n"));
+        JsonNode task = Json.MAPPER.readTree(ok("task", "get", id, "--json").out());
+        assertThat(task.path("state").asText()).isEqualTo("succeeded");
+        assertThat(fails("task", "get", "host-1-99999").err()).contains("no task host-1-99999");
+
+        assertThat(ok("vm", "snapshot", "create", "cli-1", "s1", "--description", "first one").out())
+                .isEqualTo("cli-1: snapshot s1 taken\n");
+        assertThat(ok("vm", "snapshot", "list", "cli-1").out()).startsWith("NAME").contains("s1", "first one");
+        assertThat(ok("vm", "snapshot", "revert", "cli-1", "s1").out()).isEqualTo("cli-1: reverted to snapshot s1\n");
+        assertThat(fails("vm", "snapshot", "revert", "cli-1", "s7").err()).contains("no snapshot named 's7'");
+        assertThat(ok("vm", "snapshot", "delete", "cli-1", "s1").out()).isEqualTo("cli-1: snapshot s1 deleted\n");
+        assertThat(ok("vm", "reset", "cli-1").out()).isEqualTo("cli-1: reset\n");
+        assertThat(fails("vm", "migrate", "cli-1", "--to", "host-2").err()).contains("vivarium vm migrate: migrate is not built yet", "VMotion");
+        assertThat(fails("vm", "pause", "nobody").err()).isEqualTo("vivarium vm pause: no VM named nobody\n");
+
+        // Maintenance: the VM's host empties; with the other host in maintenance too, nothing can take it (the task fails).
+        String host = Json.MAPPER.readTree(ok("vm", "get", "cli-1", "--json").out()).path("host").asText();
+        String other = host.equals("host-1") ? "host-2" : "host-1";
+        assertThat(ok("host", "maintenance", "enter", host).out()).startsWith(host + " is in maintenance mode; moved cli-1");
+        assertThat(ok("host", "list").out()).containsPattern(host + " .* true\n");
+        Cli.Result refused = fails("host", "maintenance", "enter", other);
+        assertThat(refused.err()).startsWith("vivarium host maintenance enter: task host-").contains("failed: no host can take these VMs");
+        assertThat(ok("host", "maintenance", "exit", host).out()).contains(host + " exited maintenance mode");
+        assertThat(fails("host", "maintenance", "exit", host).err()).contains("not in maintenance mode");
+
+        assertThat(ok("vm", "shutdown", "cli-1").out()).startsWith("cli-1: guest shut down");
+        assertThat(ok("vm", "delete", "cli-1").out()).isEqualTo("Deleted VM cli-1.\n");
+        assertThat(ok("task", "list").out()).startsWith("ID").contains("pause cli-1");
+    }
+}
