@@ -171,7 +171,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         HostCommand.PreparedVm vm = prepared.vm();
         String name = vm.config().name();
         starting.remove(name);
-        VmActor.Setup setup = new VmActor.Setup(vm.config(), vm.loaded().machine(), vm.loaded().restoredSeq(), vm.lease(),
+        VmActor.Setup setup = new VmActor.Setup(vm.config(), vm.loaded().machine(), vm.loaded().restoredSeq(), vm.loaded().disk(), vm.lease(),
                 session, datastore.vm(name), settings.vm(), io);
         ActorRef<VmCommand> ref = getContext().spawn(VmActor.create(setup), "vm-" + name + "-e" + vm.lease().epoch(),
                 DispatcherSelector.fromConfig(VM_DISPATCHER));
