@@ -103,12 +103,7 @@ public final class CheckpointStore {
 
     /** All checkpoints that belong to the VM's history (stale-epoch files left out), by sequence. */
     public List<CheckpointInfo> list() throws IOException {
-        List<CheckpointInfo> all = listAll();
-        if (all.isEmpty()) {
-            return all;
-        }
-        EpochValidity validity = EpochValidity.load(leases, all.stream().mapToLong(CheckpointInfo::epoch).min().orElseThrow());
-        return all.stream().filter(c -> validity.accepts(new StampedName(c.seq(), c.epoch()))).toList();
+        return EpochValidity.keepValid(leases, listAll(), c -> new StampedName(c.seq(), c.epoch()));
     }
 
     /** Opens a checkpoint's payload after verifying the file (see {@link SealedFile}). */

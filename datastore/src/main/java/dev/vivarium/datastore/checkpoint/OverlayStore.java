@@ -96,12 +96,7 @@ public final class OverlayStore {
 
     /** Every overlay of the VM's history (stale-epoch files left out), by sequence. */
     public List<OverlayInfo> list() throws IOException {
-        List<OverlayInfo> all = listAll();
-        if (all.isEmpty()) {
-            return all;
-        }
-        EpochValidity validity = EpochValidity.load(leases, all.stream().mapToLong(OverlayInfo::epoch).min().orElseThrow());
-        return all.stream().filter(o -> validity.accepts(new StampedName(o.seq(), o.epoch()))).toList();
+        return EpochValidity.keepValid(leases, listAll(), o -> new StampedName(o.seq(), o.epoch()));
     }
 
     /**
