@@ -58,9 +58,7 @@ public final class OverlayStore {
 
     /** Stores an overlay under {@code seq}, which the caller took from the VM's sequence and holds the lock of. */
     OverlayInfo write(Lease lease, long seq, DiskOverlay overlay) throws IOException {
-        if (!lease.vm().equals(vm)) {
-            throw new IllegalArgumentException("lease of VM " + lease.vm() + " cannot write disk overlays of VM " + vm);
-        }
+        requireOwnVm(lease);
         if (overlay.parentSeq() >= seq) {
             throw new IllegalArgumentException("overlay " + seq + " cannot lie on overlay " + overlay.parentSeq());
         }
@@ -109,6 +107,7 @@ public final class OverlayStore {
      */
     public List<Path> retain(Lease lease, long foldAt, Collection<Long> roots, OverlayMerger merger) throws IOException {
         synchronized (sequence) {
+            requireOwnVm(lease);
             lease.checkWritable();
             List<Path> removed = new ArrayList<>();
             Map<Long, List<OverlayInfo>> bySeq = bySeq(list());
@@ -149,6 +148,12 @@ public final class OverlayStore {
                 AtomicFiles.syncDirectory(directory);
             }
             return removed;
+        }
+    }
+
+    private void requireOwnVm(Lease lease) {
+        if (!lease.vm().equals(vm)) {
+            throw new IllegalArgumentException("lease of VM " + lease.vm() + " cannot write disk overlays of VM " + vm);
         }
     }
 
