@@ -1,6 +1,7 @@
 package dev.vivarium.vm.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.vivarium.datastore.checkpoint.OverlayInfo;
@@ -103,6 +104,15 @@ class VmDiskTest {
         assertThat(lab.ask(booted.ref(), VmCommand.PowerOff::new)).isInstanceOf(VmReply.Done.class);
 
         assertThat(Files.readAllBytes(base)).as("the shared base image is never written").containsOnly(0);
+
+        // A damaged overlay is refused with the reason, and the VM is not started on a wrong disk.
+        Path overlay = lab.datastore.vm("dl").overlays().latest().orElseThrow().file();
+        byte[] bytes = Files.readAllBytes(overlay);
+        bytes[bytes.length / 2] ^= 0x20;
+        Files.write(overlay, bytes);
+        assertThatThrownBy(() -> lab.powerOn("dl", WAIT)).hasMessageContaining(overlay.toString())
+                .hasMessageContaining("checksum mismatch");
+        assertThat(lab.datastore.vm("dl").currentLease().orElseThrow().isHeld()).as("the lease is given back").isFalse();
     }
 
     private static int periods(String text) {
