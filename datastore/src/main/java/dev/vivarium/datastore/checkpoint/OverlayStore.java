@@ -26,13 +26,16 @@ import java.util.Set;
  * carry the writer's epoch, and files of stale epochs (a fenced owner's late writes) are
  * ignored by every reader and pruned by the next owner.
  *
- * <p>Retention folds a chain into one file stored under the stamp of its newest member (so
+ * <p>Retention folds a chain (once the overlays above its bottom one are a quarter of its size,
+ * or {@link #MAX_UNFOLDED} files) into one file stored under the stamp of its newest member (so
  * every chain through it still resolves) with parent 0, then removes the folded files nobody
  * else needs; the base image is never touched. While both the folded file and the file it
  * replaces exist, a reader takes the folded one: they hold the same disk.
  */
 public final class OverlayStore {
     private static final String LABEL = "ovl-";
+    /** At most this many overlays lie on the bottom one of a kept chain before they are folded. */
+    static final int MAX_UNFOLDED = 8;
 
     private final String vm;
     private final Path directory;
@@ -113,7 +116,7 @@ public final class OverlayStore {
             Map<Long, List<OverlayInfo>> bySeq = bySeq(list());
             if (bySeq.containsKey(foldAt)) {
                 List<OverlayInfo> chain = chain(foldAt, bySeq);
-                if (chain.size() > 1) {
+                if (worthFolding(chain)) {
                     OverlayInfo tip = chain.get(chain.size() - 1);
                     Path target = directory.resolve(StampedFile.name(LABEL + 0, new StampedName(tip.seq(), tip.epoch()),
                             VmSequence.OVERLAY_SUFFIX));
@@ -149,6 +152,24 @@ public final class OverlayStore {
             }
             return removed;
         }
+    }
+
+    /**
+     * Folding rewrites the bottom overlay, which grows to the disk's whole written set, so it
+     * waits until the overlays above it are a quarter of its size or {@link #MAX_UNFOLDED}
+     * files: the rewrites cost a bounded multiple of what the guest wrote, and a chain stays
+     * short (each read looks through it).
+     */
+    private static boolean worthFolding(List<OverlayInfo> chain) throws IOException {
+        if (chain.size() < 2) {
+            return false;
+        }
+        long bottom = Files.size(chain.get(0).file());
+        long above = 0;
+        for (OverlayInfo o : chain.subList(1, chain.size())) {
+            above += Files.size(o.file());
+        }
+        return chain.size() - 1 >= MAX_UNFOLDED || above * 4 >= bottom;
     }
 
     private void requireOwnVm(Lease lease) {

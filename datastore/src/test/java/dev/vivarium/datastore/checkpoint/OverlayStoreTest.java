@@ -102,6 +102,28 @@ class OverlayStoreTest {
     }
 
     @Test
+    void smallOverlaysOnABigFoldedOneWaitUntilFoldingIsWorthIt() throws IOException {
+        StringBuilder big = new StringBuilder("0=big");
+        for (int lba = 1; lba < 200; lba++) {
+            big.append(' ').append(lba).append("=big");
+        }
+        CheckpointInfo tip = checkpoints.writeFull(lease, payload("m1"), disk(0, big.toString()));
+        for (int n = 2; n <= OverlayStore.MAX_UNFOLDED; n++) {
+            tip = checkpoints.writeFull(lease, payload("m" + n), disk(n - 1, n + "=s" + n));
+            checkpoints.prune(lease, RetentionPolicy.LATEST_ONLY, OverlayStoreTest::merge);
+            assertThat(overlays.chain(tip.seq())).as("not worth rewriting the big one yet").hasSize(n);
+        }
+        Map<Long, String> before = diskOf(tip.seq());
+        tip = checkpoints.writeFull(lease, payload("last"), disk(tip.seq(), "0=new"));
+        checkpoints.prune(lease, RetentionPolicy.LATEST_ONLY, OverlayStoreTest::merge);
+        assertThat(overlays.chain(tip.seq())).as("folded once the small ones are many").hasSize(1);
+        assertThat(overlays.list()).hasSize(1);
+        Map<Long, String> expected = new TreeMap<>(before);
+        expected.put(0L, "new");
+        assertThat(diskOf(tip.seq())).isEqualTo(expected);
+    }
+
+    @Test
     void aSnapshotPinsTheOverlaysOfItsInstant() throws IOException {
         CheckpointInfo f1 = checkpoints.writeFull(lease, payload("m1"), disk(0, "0=a"));
         SnapshotInfo snap = snapshots.take(lease, "before-upgrade", "", payload("s2"), disk(f1.seq(), "1=b"));
@@ -119,7 +141,8 @@ class OverlayStoreTest {
         snapshots.delete(lease, "before-upgrade");
         CheckpointInfo f6 = checkpoints.writeFull(lease, payload("m6"), disk(f5.seq(), "4=f"));
         checkpoints.prune(lease, RetentionPolicy.LATEST_ONLY, OverlayStoreTest::merge);
-        assertThat(overlays.list()).extracting(OverlayInfo::seq).as("unpinned overlays go").containsExactly(6L);
+        assertThat(overlays.list()).extracting(OverlayInfo::seq)
+                .as("unpinned overlays go; 6 is small beside the folded 5, so it stays on it").containsExactly(5L, 6L);
         assertThat(diskOf(f6.seq())).isEqualTo(Map.of(0L, "c", 1L, "b", 2L, "d", 3L, "e", 4L, "f"));
     }
 
