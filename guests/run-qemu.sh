@@ -5,6 +5,7 @@
 #   TIMEOUT   seconds before the run is killed (default 120; exit status 124 then)
 #   DEBUGCON  file for the port 0xE9 debug console (default: discarded)
 #   MEMORY    guest RAM in MiB (default 64)
+#   DISK      a raw image for the primary ATA master (default: no disk)
 # -nodefaults -display none -serial stdio is the issue's -nographic without the VGA card and
 # NIC, so SeaBIOS and iPXE print nothing and stdout holds exactly the guest's serial bytes.
 set -u
@@ -22,7 +23,11 @@ if ! command -v qemu-system-i386 >/dev/null; then
     echo "$0: qemu-system-i386 not found (apt-get install -y qemu-system-x86)" >&2
     exit 2
 fi
-timeout "${TIMEOUT:-120}" qemu-system-i386 -kernel "$image" -append "$cmdline" \
+disk=()
+if [ -n "${DISK:-}" ]; then
+    disk=(-drive "file=$DISK,format=raw,if=ide,index=0,media=disk")
+fi
+timeout "${TIMEOUT:-120}" qemu-system-i386 -kernel "$image" -append "$cmdline" "${disk[@]}" \
     -nodefaults -display none -serial stdio -no-reboot -m "${MEMORY:-64}" \
     -device isa-debug-exit,iobase=0xf4,iosize=4 -debugcon "file:${DEBUGCON:-/dev/null}" </dev/null
 rc=$?

@@ -49,7 +49,9 @@ while IFS='|' read -r name workload cmdline rc where; do
         check "$name (native)" "tests/$name.out" "$out/$name.native" "$rc" "$native_rc"
     fi
     if [ $qemu = 1 ]; then
-        TIMEOUT=60 ./run-qemu.sh "images/$workload.elf" "$cmdline" >"$out/$name.qemu"
+        # Every run gets a fresh zeroed 1 MiB disk, as the native build's in-memory one.
+        truncate -s 0 "$out/disk.img" && truncate -s 1M "$out/disk.img"
+        DISK="$out/disk.img" TIMEOUT=60 ./run-qemu.sh "images/$workload.elf" "$cmdline" >"$out/$name.qemu"
         check "$name (qemu)" "tests/$name.out" "$out/$name.qemu" "$rc" "$?"
     fi
 done <tests/cases.txt

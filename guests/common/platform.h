@@ -41,6 +41,13 @@ int plat_shutdown_requested(void);
  * Call it once: in a guest every call returns the same RAM, right after the image. */
 void *plat_ram(uint32_t bytes);
 
+/* The primary ATA disk in 512-byte sectors, for the disk workload only (rt/disk.c in a guest,
+ * native/disk.c natively: a zeroed 1 MiB disk in memory). plat_disk_sectors() is 0 when there
+ * is no disk; read and write return 0, or -1 when the device reports an error. */
+uint32_t plat_disk_sectors(void);
+int plat_disk_read(uint32_t lba, void *sector);
+int plat_disk_write(uint32_t lba, const void *sector);
+
 /* ---- provided by common/ ---- */
 
 int vformat(void (*out)(char c, void *ctx), void *ctx, const char *fmt, va_list ap);

@@ -1,6 +1,7 @@
 package dev.vivarium.datastore;
 
 import dev.vivarium.datastore.checkpoint.CheckpointStore;
+import dev.vivarium.datastore.checkpoint.OverlayStore;
 import dev.vivarium.datastore.checkpoint.SnapshotStore;
 import dev.vivarium.datastore.checkpoint.VmSequence;
 import dev.vivarium.datastore.config.VmConfig;
@@ -28,6 +29,7 @@ import java.util.Optional;
  *   vms/&lt;name&gt;/lease/          one file per lease epoch
  *   vms/&lt;name&gt;/checkpoints/    full and incremental checkpoints, stamped with seq and epoch
  *   vms/&lt;name&gt;/snapshots/      named snapshots, stamped likewise
+ *   vms/&lt;name&gt;/disk/           disk overlays, one per checkpoint and snapshot, stamped likewise
  * </pre>
  */
 public final class VmFiles {
@@ -42,7 +44,8 @@ public final class VmFiles {
         this.directory = directory;
         this.files = files;
         this.leases = new LeaseFiles(directory.resolve("lease"), files);
-        this.sequence = VmSequence.of(directory.resolve("checkpoints"), directory.resolve("snapshots"));
+        this.sequence = VmSequence.of(directory.resolve("checkpoints"), directory.resolve("snapshots"),
+                directory.resolve("disk"));
     }
 
     public String name() {
@@ -92,11 +95,15 @@ public final class VmFiles {
     }
 
     public CheckpointStore checkpoints() {
-        return new CheckpointStore(name, directory.resolve("checkpoints"), leases, files, sequence);
+        return new CheckpointStore(name, directory.resolve("checkpoints"), leases, files, sequence, snapshots());
     }
 
     public SnapshotStore snapshots() {
-        return new SnapshotStore(name, directory.resolve("snapshots"), leases, files, sequence);
+        return new SnapshotStore(name, directory.resolve("snapshots"), leases, files, sequence, overlays());
+    }
+
+    public OverlayStore overlays() {
+        return new OverlayStore(name, directory.resolve("disk"), leases, files, sequence);
     }
 
     /** The lease as the datastore shows it now (empty if the VM was never powered on). */

@@ -35,30 +35,48 @@ public final class CheckpointStore {
     private final LeaseFiles leases;
     private final AtomicFiles files;
     private final VmSequence sequence;
+    private final SnapshotStore snapshots;
+    private final OverlayStore overlays;
 
-    public CheckpointStore(String vm, Path directory, LeaseFiles leases, AtomicFiles files, VmSequence sequence) {
+    public CheckpointStore(String vm, Path directory, LeaseFiles leases, AtomicFiles files, VmSequence sequence,
+                           SnapshotStore snapshots) {
         this.vm = vm;
         this.directory = directory;
         this.leases = leases;
         this.files = files;
         this.sequence = sequence;
+        this.snapshots = snapshots;
+        this.overlays = snapshots.overlays();
     }
 
     public CheckpointInfo writeFull(Lease lease, PayloadWriter payload) throws IOException {
+        return writeFull(lease, payload, null);
+    }
+
+    /**
+     * Stores a full checkpoint; {@code disk} (null for a VM without a disk) is the disk overlay
+     * frozen with the capture, stored first under the same sequence number.
+     */
+    public CheckpointInfo writeFull(Lease lease, PayloadWriter payload, DiskOverlay disk) throws IOException {
         synchronized (sequence) {
-            return write(lease, CheckpointKind.FULL, -1, payload);
+            return write(lease, CheckpointKind.FULL, -1, payload, disk);
         }
     }
 
-    /** Stores the changes since {@code base}, which must be the tip of the latest chain. */
     public CheckpointInfo writeIncremental(Lease lease, CheckpointInfo base, PayloadWriter payload) throws IOException {
+        return writeIncremental(lease, base, payload, null);
+    }
+
+    /** Stores the changes since {@code base}, which must be the tip of the latest chain, with the disk overlay frozen with them. */
+    public CheckpointInfo writeIncremental(Lease lease, CheckpointInfo base, PayloadWriter payload, DiskOverlay disk)
+            throws IOException {
         synchronized (sequence) {
             List<CheckpointInfo> chain = latestChain();
             if (chain.isEmpty() || chain.get(chain.size() - 1).seq() != base.seq()) {
                 throw new IllegalArgumentException("VM " + vm + ": an incremental checkpoint must follow the tip of the latest chain ("
                         + (chain.isEmpty() ? "there is none" : "seq " + chain.get(chain.size() - 1).seq()) + "), not seq " + base.seq());
             }
-            return write(lease, CheckpointKind.INCREMENTAL, base.seq(), payload);
+            return write(lease, CheckpointKind.INCREMENTAL, base.seq(), payload, disk);
         }
     }
 
@@ -85,12 +103,7 @@ public final class CheckpointStore {
 
     /** All checkpoints that belong to the VM's history (stale-epoch files left out), by sequence. */
     public List<CheckpointInfo> list() throws IOException {
-        List<CheckpointInfo> all = listAll();
-        if (all.isEmpty()) {
-            return all;
-        }
-        EpochValidity validity = EpochValidity.load(leases, all.stream().mapToLong(CheckpointInfo::epoch).min().orElseThrow());
-        return all.stream().filter(c -> validity.accepts(new StampedName(c.seq(), c.epoch()))).toList();
+        return EpochValidity.keepValid(leases, listAll(), c -> new StampedName(c.seq(), c.epoch()));
     }
 
     /** Opens a checkpoint's payload after verifying the file (see {@link SealedFile}). */
@@ -140,7 +153,26 @@ public final class CheckpointStore {
         }
     }
 
-    private CheckpointInfo write(Lease lease, CheckpointKind kind, long parent, PayloadWriter payload) throws IOException {
+    /**
+     * {@link #prune(Lease, RetentionPolicy)}, then the same for the disk: the overlays under the
+     * oldest checkpoint kept are folded into one with {@code merger}, and overlays that neither
+     * a kept checkpoint nor a snapshot needs any more are removed.
+     */
+    public List<CheckpointInfo> prune(Lease lease, RetentionPolicy policy, OverlayMerger merger) throws IOException {
+        synchronized (sequence) {
+            List<CheckpointInfo> removed = prune(lease, policy);
+            List<CheckpointInfo> kept = list();
+            if (!kept.isEmpty()) {
+                List<Long> roots = new ArrayList<>(kept.stream().map(CheckpointInfo::seq).toList());
+                snapshots.list().forEach(s -> roots.add(s.seq()));
+                overlays.retain(lease, kept.get(0).seq(), roots, merger);
+            }
+            return removed;
+        }
+    }
+
+    private CheckpointInfo write(Lease lease, CheckpointKind kind, long parent, PayloadWriter payload, DiskOverlay disk)
+            throws IOException {
         requireOwnVm(lease);
         lease.check(); // before streaming tens of MiB for nothing
         Files.createDirectories(directory);
@@ -148,6 +180,9 @@ public final class CheckpointStore {
         String label = kind == CheckpointKind.FULL ? FULL : INCREMENTAL + parent;
         Path target = directory.resolve(StampedFile.name(label, stamp, VmSequence.CHECKPOINT_SUFFIX));
         SealedHeader header = new SealedHeader(FileKind.CHECKPOINT, lease.epoch(), meta(stamp.seq(), parent));
+        if (disk != null) {
+            overlays.write(lease, stamp.seq(), disk); // first: a checkpoint never exists without its disk
+        }
         if (!files.createExclusive(target, header, payload, lease.guard())) {
             throw new IOException("VM " + vm + ": checkpoint " + target.getFileName() + " already exists (two writers at once?)");
         }

@@ -4,6 +4,7 @@ import dev.vivarium.datastore.lease.LeaseFiles;
 import dev.vivarium.datastore.lease.LeaseRecord;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Decides whether a file stamped (seq, epoch) belongs to the VM's history or is a late write
@@ -27,6 +28,15 @@ final class EpochValidity {
         List<LeaseRecord> records = leases.after(Math.max(0, oldestEpoch));
         long latest = records.isEmpty() ? oldestEpoch : records.get(records.size() - 1).epoch();
         return new EpochValidity(records, latest);
+    }
+
+    /** The files of {@code all} that belong to the VM's history, in their order; {@code stamp} reads a file's stamp. */
+    static <T> List<T> keepValid(LeaseFiles leases, List<T> all, Function<T, StampedName> stamp) throws IOException {
+        if (all.isEmpty()) {
+            return all;
+        }
+        EpochValidity validity = load(leases, all.stream().mapToLong(f -> stamp.apply(f).epoch()).min().orElseThrow());
+        return all.stream().filter(f -> validity.accepts(stamp.apply(f))).toList();
     }
 
     boolean accepts(StampedName stamp) {

@@ -29,16 +29,28 @@ public final class SnapshotStore {
     private final LeaseFiles leases;
     private final AtomicFiles files;
     private final VmSequence sequence;
+    private final OverlayStore overlays;
 
-    public SnapshotStore(String vm, Path directory, LeaseFiles leases, AtomicFiles files, VmSequence sequence) {
+    public SnapshotStore(String vm, Path directory, LeaseFiles leases, AtomicFiles files, VmSequence sequence,
+                         OverlayStore overlays) {
         this.vm = vm;
         this.directory = directory;
         this.leases = leases;
         this.files = files;
         this.sequence = sequence;
+        this.overlays = overlays;
     }
 
     public SnapshotInfo take(Lease lease, String name, String description, PayloadWriter payload) throws IOException {
+        return take(lease, name, description, payload, null);
+    }
+
+    /**
+     * Takes a snapshot; {@code disk} (null for a VM without a disk) is stored first under the
+     * same sequence number, so the snapshot pins the disk of its instant until it is deleted.
+     */
+    public SnapshotInfo take(Lease lease, String name, String description, PayloadWriter payload, DiskOverlay disk)
+            throws IOException {
         synchronized (sequence) {
             Names.require("snapshot", name);
             requireOwnVm(lease);
@@ -50,6 +62,9 @@ public final class SnapshotStore {
             StampedName stamp = new StampedName(sequence.maxSequence() + 1, lease.epoch());
             Path target = directory.resolve(StampedFile.name(name, stamp, VmSequence.SNAPSHOT_SUFFIX));
             byte[] meta = new SnapshotMetadata(name, description, System.currentTimeMillis()).encode(stamp.seq());
+            if (disk != null) {
+                overlays.write(lease, stamp.seq(), disk);
+            }
             if (!files.createExclusive(target, new SealedHeader(FileKind.SNAPSHOT, lease.epoch(), meta), payload, lease.guard())) {
                 throw new IOException("VM " + vm + ": snapshot file " + target.getFileName() + " already exists (two writers at once?)");
             }
@@ -108,6 +123,10 @@ public final class SnapshotStore {
             Files.deleteIfExists(snapshot.file());
             AtomicFiles.syncDirectory(directory);
         }
+    }
+
+    OverlayStore overlays() {
+        return overlays;
     }
 
     private void requireOwnVm(Lease lease) {

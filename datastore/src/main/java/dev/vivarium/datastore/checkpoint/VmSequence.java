@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * One sequence for everything a VM's owners write (checkpoints and snapshots), so one cutoff
+ * One sequence for everything a VM's owners write (checkpoints, snapshots, disk overlays), so one cutoff
  * per lease epoch can judge them all. Numbers are taken from what is on the datastore, never
  * from memory, so a new owner continues above whatever its predecessors left.
  *
@@ -21,18 +21,22 @@ public final class VmSequence implements SequenceProbe {
 
     static final String CHECKPOINT_SUFFIX = ".ckpt";
     static final String SNAPSHOT_SUFFIX = ".snap";
+    static final String OVERLAY_SUFFIX = ".ovl";
 
     private final Path checkpoints;
     private final Path snapshots;
+    private final Path overlays;
 
-    private VmSequence(Path checkpoints, Path snapshots) {
+    private VmSequence(Path checkpoints, Path snapshots, Path overlays) {
         this.checkpoints = checkpoints;
         this.snapshots = snapshots;
+        this.overlays = overlays;
     }
 
     /** The one sequence (and write lock) of the VM whose stamped files live in these directories. */
-    public static VmSequence of(Path checkpoints, Path snapshots) {
-        return BY_DIRECTORY.computeIfAbsent(checkpoints.toAbsolutePath().normalize(), key -> new VmSequence(checkpoints, snapshots));
+    public static VmSequence of(Path checkpoints, Path snapshots, Path overlays) {
+        return BY_DIRECTORY.computeIfAbsent(checkpoints.toAbsolutePath().normalize(),
+                key -> new VmSequence(checkpoints, snapshots, overlays));
     }
 
     @Override
@@ -43,6 +47,9 @@ public final class VmSequence implements SequenceProbe {
         }
         for (StampedFile file : StampedFile.list(snapshots, SNAPSHOT_SUFFIX)) {
             max = Math.max(max, file.stamp().seq());
+        }
+        for (StampedFile file : StampedFile.list(overlays, OVERLAY_SUFFIX)) {
+            max = Math.max(max, file.stamp().seq()); // a power off's overlay has no checkpoint beside it
         }
         return max;
     }

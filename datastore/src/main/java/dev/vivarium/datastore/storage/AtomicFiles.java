@@ -52,7 +52,42 @@ public final class AtomicFiles {
 
     /** {@link #createExclusive(Path, SealedHeader, byte[])} for streamed payloads, checked by {@code guard} first. */
     public boolean createExclusive(Path target, SealedHeader header, PayloadWriter payload, CommitGuard guard) throws IOException {
-        Path temp = writeTemp(target, header, payload);
+        return publishExclusive(writeTemp(target, header, payload), target, guard);
+    }
+
+    /**
+     * Creates {@code target} from a file in a format of its own (a disk overlay, with its own
+     * checksum) that {@code writer} writes at the temporary path it is given (a new file),
+     * with the same guarantees as {@link #createExclusive(Path, SealedHeader, PayloadWriter, CommitGuard)}:
+     * fsync, {@code guard}, link(2) into place, fsync of the directory.
+     *
+     * @return false if the file already existed
+     */
+    public boolean createExclusive(Path target, ForeignFileWriter writer, CommitGuard guard) throws IOException {
+        Path temp = temporaryFor(target);
+        try {
+            writer.writeTo(temp);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp, e);
+            if (e instanceof IOException io && DatastoreFullException.isNoSpace(io)) {
+                throw new DatastoreFullException(target, io);
+            }
+            throw e;
+        }
+        return publishExclusive(temp, target, guard);
+    }
+
+    /** Writes a whole file at a path that does not exist yet. */
+    @FunctionalInterface
+    public interface ForeignFileWriter {
+        void writeTo(Path newFile) throws IOException;
+    }
+
+    /** Links a complete, synced temporary file to {@code target} unless that exists, then removes the temporary. */
+    private static boolean publishExclusive(Path temp, Path target, CommitGuard guard) throws IOException {
         try {
             guard.beforeCommit();
             Files.createLink(target, temp);
@@ -63,6 +98,18 @@ public final class AtomicFiles {
         }
         syncDirectory(target.getParent());
         return true;
+    }
+
+    private static Path temporaryFor(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+    }
+
+    private static void deleteQuietly(Path temp, Exception failure) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
     }
 
     /** Temporary files start with a dot so directory listings of the datastore skip them. */
@@ -77,7 +124,7 @@ public final class AtomicFiles {
     }
 
     private Path writeTemp(Path target, SealedHeader header, PayloadWriter payload) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        Path temp = temporaryFor(target);
         try (WritableFile file = creator.createNew(temp)) {
             SealedOutputStream out = new SealedOutputStream(file);
             DataOutputStream data = new DataOutputStream(out);
@@ -97,11 +144,7 @@ public final class AtomicFiles {
             out.drain();
             file.sync();
         } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+            deleteQuietly(temp, e);
             if (e instanceof IOException io && DatastoreFullException.isNoSpace(io)) {
                 throw new DatastoreFullException(target, io);
             }

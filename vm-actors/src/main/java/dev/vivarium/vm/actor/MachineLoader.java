@@ -3,6 +3,7 @@ package dev.vivarium.vm.actor;
 import dev.vivarium.datastore.VmFiles;
 import dev.vivarium.datastore.checkpoint.CheckpointInfo;
 import dev.vivarium.datastore.checkpoint.CheckpointStore;
+import dev.vivarium.datastore.checkpoint.OverlayInfo;
 import dev.vivarium.datastore.config.VmConfig;
 import dev.vivarium.datastore.storage.SealedFile;
 import dev.vivarium.x86.boot.BootImageException;
@@ -17,9 +18,10 @@ import java.util.List;
  * Builds a VM's machine from its configuration: a cold boot of its image, or the restore of
  * a checkpoint chain (the full checkpoint, then each incremental in order).
  *
- * <p>Disks: VMs with a disk are refused for now (see the module README); the guests of our
- * workloads have none, and a checkpoint of a disked VM would need the disk's copy-on-write
- * overlay to be captured at the same instant.
+ * <p>A VM with a disk gets a {@link VmDisk}: its base image (read-only, possibly shared with
+ * other VMs) under the overlays of the checkpoint restored, so memory and disk come back to
+ * the same instant; a cold boot takes the newest whole overlay chain (the disk as the last
+ * power off left it) or the bare base.
  */
 public final class MachineLoader {
     private final Path imageDirectory;
@@ -28,8 +30,8 @@ public final class MachineLoader {
         this.imageDirectory = imageDirectory;
     }
 
-    /** A machine and the checkpoint it was restored from (-1 for a cold boot). */
-    public record Loaded(PcMachine machine, long restoredSeq) {
+    /** A machine, the checkpoint it was restored from (-1 for a cold boot) and its disk (null for none). */
+    public record Loaded(PcMachine machine, long restoredSeq, VmDisk disk) {
     }
 
     /** Restores the latest checkpoint chain when there is one, else boots the image. */
@@ -37,37 +39,67 @@ public final class MachineLoader {
         CheckpointStore checkpoints = files.checkpoints();
         List<CheckpointInfo> chain = checkpoints.latestChain();
         if (chain.isEmpty()) {
-            return new Loaded(coldBoot(config), -1);
+            VmDisk disk = openDisk(config, files, files.overlays().latest().map(OverlayInfo::seq).orElse(0L));
+            try {
+                return new Loaded(coldBoot(config, disk), -1, disk);
+            } catch (IOException | BootImageException | RuntimeException e) {
+                closeQuietly(disk, e);
+                throw e;
+            }
         }
-        PcMachine machine = PcMachine.createForRestore(machineConfig(config, new byte[0]));
+        long tip = chain.get(chain.size() - 1).seq();
+        VmDisk disk = null;
+        PcMachine machine = null;
         try {
+            disk = openDisk(config, files, tip);
+            machine = forRestore(config, disk);
             for (CheckpointInfo checkpoint : chain) {
                 try (SealedFile file = checkpoints.open(checkpoint)) {
                     machine.restore(file.readPayload());
                 }
             }
         } catch (IOException | RuntimeException e) {
-            machine.close();
+            closeQuietly(machine, e);
+            closeQuietly(disk, e);
             throw new IOException("VM " + config.name() + ": cannot restore checkpoint chain " + chain.stream()
                     .map(c -> Long.toString(c.seq())).toList() + ": " + e.getMessage(), e);
         }
-        return new Loaded(machine, chain.get(chain.size() - 1).seq());
+        return new Loaded(machine, tip, disk);
     }
 
-    public PcMachine coldBoot(VmConfig config) throws IOException, BootImageException {
-        return PcMachine.create(machineConfig(config, Files.readAllBytes(resolveImage(config))));
+    /** Boots the image on {@code disk} (null for a VM without one), which outlives the machine. */
+    public PcMachine coldBoot(VmConfig config, VmDisk disk) throws IOException, BootImageException {
+        return PcMachine.create(machineConfig(config, Files.readAllBytes(resolveImage(config))), backend(disk));
     }
 
-    /** Builds an empty machine of the VM's configuration for {@link PcMachine#restore}. */
-    public PcMachine forRestore(VmConfig config) throws IOException {
-        return PcMachine.createForRestore(machineConfig(config, new byte[0]));
+    /** Builds an empty machine of the VM's configuration on {@code disk} for {@link PcMachine#restore}. */
+    public PcMachine forRestore(VmConfig config, VmDisk disk) {
+        return PcMachine.createForRestore(machineConfig(config, new byte[0]), backend(disk));
+    }
+
+    /** The VM's disk as checkpoint or snapshot {@code seq} left it (0: the bare base), or null when it has none. */
+    public VmDisk openDisk(VmConfig config, VmFiles files, long seq) throws IOException {
+        if (config.disk().isEmpty()) {
+            return null;
+        }
+        return VmDisk.open(resolve(config.name(), "disk image", config.disk(), List.of()), files.overlays(), seq);
+    }
+
+    private static dev.vivarium.x86.devices.ata.DiskBackend backend(VmDisk disk) {
+        return disk == null ? null : disk.backend();
+    }
+
+    private static void closeQuietly(AutoCloseable c, Exception failure) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private MachineConfig machineConfig(VmConfig config, byte[] image) {
-        if (!config.disk().isEmpty()) {
-            throw new IllegalArgumentException("VM " + config.name() + " has disk '" + config.disk()
-                    + "': VMs with disks cannot run on vm-actors yet (their checkpoints would not cover the disk)");
-        }
         // Deterministic clock: guest time follows instructions, paced to real time by the VM actor.
         return new MachineConfig((long) config.memoryMiB() << 20, new MachineConfig.MultibootKernel(image, config.commandLine()),
                 null, false, System.currentTimeMillis() * 1_000_000L);
@@ -75,14 +107,20 @@ public final class MachineLoader {
 
     /** An absolute path as it is; a name is looked up in the image directory, with or without ".elf". */
     Path resolveImage(VmConfig config) throws IOException {
-        Path given = Path.of(config.image());
-        for (Path candidate : given.isAbsolute() ? List.of(given)
-                : List.of(imageDirectory.resolve(config.image()), imageDirectory.resolve(config.image() + ".elf"))) {
+        return resolve(config.name(), "image", config.image(), List.of(".elf"));
+    }
+
+    private Path resolve(String vm, String what, String name, List<String> suffixes) throws IOException {
+        Path given = Path.of(name);
+        List<Path> candidates = new java.util.ArrayList<>(List.of(given.isAbsolute() ? given : imageDirectory.resolve(name)));
+        if (!given.isAbsolute()) {
+            suffixes.forEach(suffix -> candidates.add(imageDirectory.resolve(name + suffix)));
+        }
+        for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
         }
-        throw new IOException("VM " + config.name() + ": image '" + config.image() + "' not found"
-                + (given.isAbsolute() ? "" : " in " + imageDirectory));
+        throw new IOException("VM " + vm + ": " + what + " '" + name + "' not found" + (given.isAbsolute() ? "" : " in " + imageDirectory));
     }
 }

@@ -4,6 +4,8 @@ import dev.vivarium.datastore.HostSession;
 import dev.vivarium.datastore.VmFiles;
 import dev.vivarium.datastore.checkpoint.CheckpointInfo;
 import dev.vivarium.datastore.checkpoint.CheckpointStore;
+import dev.vivarium.datastore.checkpoint.DiskOverlay;
+import dev.vivarium.datastore.checkpoint.OverlayInfo;
 import dev.vivarium.datastore.checkpoint.SnapshotInfo;
 import dev.vivarium.datastore.checkpoint.SnapshotStore;
 import dev.vivarium.datastore.config.VmConfig;
@@ -12,6 +14,8 @@ import dev.vivarium.datastore.lease.Lease;
 import dev.vivarium.datastore.lease.LeaseLostException;
 import dev.vivarium.datastore.storage.PayloadWriter;
 import dev.vivarium.datastore.storage.SealedFile;
+import dev.vivarium.x86.devices.ata.overlay.MemoryOverlay;
+import dev.vivarium.x86.devices.ata.overlay.OverlayFile;
 import dev.vivarium.x86.machine.PcMachine;
 import dev.vivarium.x86.machine.RunResult;
 import dev.vivarium.x86.memory.GuestMemory;
@@ -49,7 +53,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 public final class VmActor extends AbstractBehavior<VmCommand> {
 
     /** What a VM actor is started with; the machine is already booted or restored. */
-    public record Setup(VmConfig config, PcMachine machine, long restoredSeq, Lease lease, HostSession session,
+    public record Setup(VmConfig config, PcMachine machine, long restoredSeq, VmDisk disk, Lease lease, HostSession session,
                         VmFiles files, VmSettings settings, Executor io) {
     }
 
@@ -69,6 +73,10 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     private long consoleInputBytes;
 
     private PcMachine machine;
+    /** The machine's disk (null for none): it outlives machines across resets, a revert replaces it. */
+    private VmDisk disk;
+    /** This VM's datastore tasks, one at a time in submission order: each disk overlay names the one before it. */
+    private final Executor io;
     private VmState state = VmState.RUNNING;
     private String detail;
     /** A RunSlice is in the mailbox: at most one, so a VM takes one turn at a time on the dispatcher. */
@@ -97,6 +105,8 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         this.setup = setup;
         this.name = setup.config().name();
         this.loader = new MachineLoader(setup.settings().imageDirectory());
+        this.io = new SerialExecutor(setup.io());
+        this.disk = setup.disk();
         this.lastCheckpointSeq = setup.restoredSeq();
         this.detail = setup.restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + setup.restoredSeq();
         install(setup.machine());
@@ -176,6 +186,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 .onMessage(VmCommand.Replying.class, this::onManagement)
                 .onSignal(PostStop.class, s -> {
                     closeMachine();
+                    closeDisk(disk);
                     return this;
                 })
                 .build();
@@ -377,7 +388,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     private void reboot(String why) {
         try {
-            PcMachine fresh = loader.coldBoot(setup.config());
+            PcMachine fresh = loader.coldBoot(setup.config(), disk); // the disk keeps what the guest wrote
             closeMachine();
             install(fresh);
             pacer.restart(machine.clock().nanos());
@@ -399,13 +410,20 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     private void powerOff(ActorRef<VmReply> replyTo, String why) {
         stopRunning();
         Lease lease = setup.lease();
+        VmDisk vmDisk = disk;
+        MemoryOverlay frozen = vmDisk == null ? null : vmDisk.freeze();
         storage(() -> {
             lease.checkWritable();
+            // The disk survives a power cycle: its overlay is the disk the next boot starts with.
+            OverlayInfo off = vmDisk == null ? null : setup.files().overlays().write(lease, vmDisk.overlayUpTo(frozen));
             CheckpointStore checkpoints = setup.files().checkpoints();
             for (CheckpointInfo c : checkpoints.list()) {
                 if (c.epoch() <= lease.epoch()) {
                     Files.deleteIfExists(c.file());
                 }
+            }
+            if (off != null) {
+                setup.files().overlays().retain(lease, off.seq(), snapshotSeqs(), vmDisk::merge);
             }
             setup.session().release(lease);
             return null;
@@ -421,11 +439,16 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     private void suspend(ActorRef<VmReply> replyTo) {
         stopRunning();
         byte[] state = machine.capture();
+        VmDisk vmDisk = disk;
+        MemoryOverlay frozen = vmDisk == null ? null : vmDisk.freeze();
         Lease lease = setup.lease();
         storage(() -> {
             CheckpointStore checkpoints = setup.files().checkpoints();
-            checkpoints.writeFull(lease, PayloadWriter.of(state));
-            checkpoints.prune(lease, setup.settings().retention());
+            CheckpointInfo info = checkpoints.writeFull(lease, PayloadWriter.of(state), vmDisk == null ? null : vmDisk.overlayUpTo(frozen));
+            if (vmDisk != null) {
+                vmDisk.stored(frozen, info.seq());
+            }
+            prune(checkpoints, lease, vmDisk);
             setup.session().release(lease);
             return null;
         }, (ok, error) -> {
@@ -467,6 +490,16 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         }
     }
 
+    private void closeDisk(VmDisk old) {
+        if (old != null) {
+            try {
+                old.close();
+            } catch (IOException e) {
+                getContext().getLog().warn("VM {}: closing its disk failed: {}", name, e.getMessage());
+            }
+        }
+    }
+
     // ---- checkpoints and snapshots ----
 
     private boolean canCheckpoint() {
@@ -482,18 +515,28 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         }
         boolean full = chainTip == null || incrementalsSinceFull >= setup.settings().fullEvery();
         byte[] bytes = full ? machine.capture() : machine.captureIncremental();
+        VmDisk vmDisk = disk;
+        MemoryOverlay frozen = vmDisk == null ? null : vmDisk.freeze(); // the same instant: the guest has not run since
         CheckpointInfo base = chainTip;
         Lease lease = setup.lease();
         checkpointInFlight = true;
         CompletableFuture.supplyAsync(() -> call(() -> {
             CheckpointStore store = setup.files().checkpoints();
-            CheckpointInfo info = full ? store.writeFull(lease, PayloadWriter.of(bytes))
-                    : store.writeIncremental(lease, base, PayloadWriter.of(bytes));
-            if (full) {
-                store.prune(lease, setup.settings().retention()); // the new full one supersedes (merges) older chains
+            DiskOverlay overlay = vmDisk == null ? null : vmDisk.overlayUpTo(frozen);
+            CheckpointInfo info = full ? store.writeFull(lease, PayloadWriter.of(bytes), overlay)
+                    : store.writeIncremental(lease, base, PayloadWriter.of(bytes), overlay);
+            if (vmDisk != null) {
+                vmDisk.stored(frozen, info.seq());
             }
-            return info;
-        }), setup.io()).whenComplete(back((info, error) -> {
+            if (full) {
+                prune(store, lease, vmDisk); // the new full one supersedes (merges) older chains
+            }
+            return new Stored(info, openChain(vmDisk, info.seq()));
+        }), io).whenComplete(back((stored, error) -> {
+            CheckpointInfo info = stored == null ? null : stored.info();
+            if (stored != null) {
+                adoptChain(vmDisk, stored.chain(), frozen);
+            }
             checkpointInFlight = false;
             if (error != null) {
                 chainTip = null; // the dirty pages of a lost incremental are gone: start a new chain
@@ -516,9 +559,55 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     private void takeSnapshot(VmCommand.TakeSnapshot take) {
         byte[] bytes = machine.capture();
+        VmDisk vmDisk = disk;
+        MemoryOverlay frozen = vmDisk == null ? null : vmDisk.freeze();
         chainTip = null; // capture() took the dirty pages an incremental checkpoint would need
-        storage(() -> setup.files().snapshots().take(setup.lease(), take.name(), take.description(), PayloadWriter.of(bytes)),
-                (info, error) -> reply(take.replyTo(), error, "snapshot " + take.name() + " taken"));
+        storage(() -> {
+            SnapshotInfo info = setup.files().snapshots().take(setup.lease(), take.name(), take.description(),
+                    PayloadWriter.of(bytes), vmDisk == null ? null : vmDisk.overlayUpTo(frozen));
+            if (vmDisk != null) {
+                vmDisk.stored(frozen, info.seq());
+            }
+            return openChain(vmDisk, info.seq());
+        }, (chain, error) -> {
+            if (error == null) {
+                adoptChain(vmDisk, chain, frozen);
+            }
+            reply(take.replyTo(), error, "snapshot " + take.name() + " taken");
+        });
+    }
+
+    /** What a checkpoint task hands back: the checkpoint, and the disk's new overlay chain (null without a disk). */
+    private record Stored(CheckpointInfo info, List<OverlayFile> chain) {
+    }
+
+    /** Removes superseded checkpoint chains and, for a VM with a disk, folds and removes the overlays under them. */
+    private void prune(CheckpointStore store, Lease lease, VmDisk vmDisk) throws IOException {
+        if (vmDisk == null) {
+            store.prune(lease, setup.settings().retention());
+        } else {
+            store.prune(lease, setup.settings().retention(), vmDisk::merge);
+        }
+    }
+
+    private List<OverlayFile> openChain(VmDisk vmDisk, long seq) throws IOException {
+        return vmDisk == null ? null : vmDisk.openChain(setup.files().overlays(), seq);
+    }
+
+    /** On the VM's thread: reads of what {@code frozen} held now come from the stored chain. */
+    private void adoptChain(VmDisk vmDisk, List<OverlayFile> chain, MemoryOverlay frozen) {
+        if (vmDisk == null || vmDisk != disk) {
+            return; // no disk, or a revert replaced it meanwhile (closing the old one closed these files)
+        }
+        try {
+            vmDisk.adopt(chain, frozen);
+        } catch (IOException | RuntimeException e) {
+            getContext().getLog().warn("VM {}: swapping in the stored disk overlays failed: {}", name, e.getMessage());
+        }
+    }
+
+    private List<Long> snapshotSeqs() throws IOException {
+        return setup.files().snapshots().list().stream().map(SnapshotInfo::seq).toList();
     }
 
     private void listSnapshots(ActorRef<VmReply> replyTo) {
@@ -545,18 +634,24 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             try (SealedFile file = store.open(info)) {
                 bytes = file.readPayload();
             }
-            PcMachine fresh = loader.forRestore(setup.config());
+            VmDisk snapshotDisk = loader.openDisk(setup.config(), setup.files(), info.seq());
+            PcMachine fresh = loader.forRestore(setup.config(), snapshotDisk);
             try {
                 fresh.restore(bytes);
             } catch (RuntimeException e) {
                 fresh.close();
+                if (snapshotDisk != null) {
+                    snapshotDisk.close();
+                }
                 throw e;
             }
-            return fresh;
-        }, (fresh, error) -> {
+            return new Reverted(fresh, snapshotDisk);
+        }, (reverted, error) -> {
             if (error == null) {
                 closeMachine();
-                install(fresh);
+                closeDisk(disk); // what the guest wrote since the snapshot goes with it
+                disk = reverted.disk();
+                install(reverted.machine());
                 pacer.restart(machine.clock().nanos());
                 state = VmState.RUNNING;
                 detail = "reverted to snapshot " + revert.name();
@@ -564,6 +659,9 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             }
             reply(revert.replyTo(), error, "reverted to snapshot " + revert.name());
         });
+    }
+
+    private record Reverted(PcMachine machine, VmDisk disk) {
     }
 
     // ---- datastore operations off the VM's thread ----
@@ -586,7 +684,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     /** Runs {@code io} on the I/O executor; {@code then} runs on this actor's thread. Management waits meanwhile. */
     private <T> void storage(IoCall<T> io, BiConsumer<T, Throwable> then) {
         busyWithStorage = true;
-        CompletableFuture.supplyAsync(() -> call(io), setup.io()).whenComplete(back((value, error) -> {
+        CompletableFuture.supplyAsync(() -> call(io), this.io).whenComplete(back((value, error) -> {
             busyWithStorage = false;
             then.accept(value, error);
         }));

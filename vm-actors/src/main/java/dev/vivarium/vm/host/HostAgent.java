@@ -212,7 +212,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
             prepared.request().replyTo().tell(new HostReply.Refused(name, "host " + session.host() + " is shutting down"));
             return evacuationProgress();
         }
-        VmActor.Setup setup = new VmActor.Setup(vm.config(), vm.loaded().machine(), vm.loaded().restoredSeq(), vm.lease(),
+        VmActor.Setup setup = new VmActor.Setup(vm.config(), vm.loaded().machine(), vm.loaded().restoredSeq(), vm.loaded().disk(), vm.lease(),
                 session, datastore.vm(name), settings.vm(), io);
         ActorRef<VmCommand> ref = getContext().spawn(VmActor.create(setup), "vm-" + name + "-e" + vm.lease().epoch(),
                 DispatcherSelector.fromConfig(VM_DISPATCHER));
@@ -253,6 +253,9 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         CompletableFuture.runAsync(() -> {
             try {
                 vm.loaded().machine().close();
+                if (vm.loaded().disk() != null) {
+                    vm.loaded().disk().close(); // the machine does not own its disk
+                }
                 session.release(vm.lease());
             } catch (IOException e) {
                 getContext().getSystem().log().warn("host {}: giving back VM {} failed: {}", session.host(), vm.config().name(),

@@ -84,6 +84,12 @@ final class ProcessHost implements AutoCloseable {
         return values;
     }
 
+    /** Every console line the VM printed, in order. */
+    synchronized List<String> console(String vm) {
+        String prefix = "console " + vm + " ";
+        return lines.stream().map(Line::text).filter(t -> t.startsWith(prefix)).map(t -> t.substring(prefix.length())).toList();
+    }
+
     long lastCounter(String vm) {
         List<Long> values = counter(vm);
         return values.isEmpty() ? 0 : values.get(values.size() - 1);

@@ -35,13 +35,16 @@ public final class PcMachine implements Closeable {
     private final PcChipset chipset;
     private final Cpu cpu;
     private final DiskBackend disk;
+    /** Whether {@link #close()} closes the disk: true when the machine opened it from {@link MachineConfig#disk()}. */
+    private final boolean ownsDisk;
     /** CPU instruction count at the clock's last advance, so RDTSC can interpolate within a slice. */
     private long instructionsAtClock;
     private String resetCause;
 
-    private PcMachine(MachineConfig config, DiskBackend disk) {
+    private PcMachine(MachineConfig config, DiskBackend disk, boolean ownsDisk) {
         this.config = config;
         this.disk = disk;
+        this.ownsDisk = ownsDisk;
         this.memory = new GuestMemory(config.memoryBytes());
         this.clock = config.realtime()
                 ? VirtualClock.realtime(config.startEpochNanos())
@@ -61,8 +64,22 @@ public final class PcMachine implements Closeable {
         if (config.boot() instanceof MachineConfig.BiosRom bios) {
             checkBios(bios.rom());
         }
-        DiskBackend disk = config.disk() == null ? null : FileDiskBackend.open(config.disk(), false);
-        PcMachine machine = new PcMachine(config, disk);
+        return booted(new PcMachine(config, openConfiguredDisk(config), true));
+    }
+
+    /**
+     * Builds a machine on a disk the caller owns (a copy-on-write overlay disk, say) and loads
+     * its boot image; {@link MachineConfig#disk()} must be null. The disk outlives the machine:
+     * {@link #close()} leaves it open, so a reset can boot a new machine on the same disk.
+     */
+    public static PcMachine create(MachineConfig config, DiskBackend disk) throws BootImageException, IOException {
+        if (config.boot() instanceof MachineConfig.BiosRom bios) {
+            checkBios(bios.rom());
+        }
+        return booted(new PcMachine(config, callerDisk(config, disk), false));
+    }
+
+    private static PcMachine booted(PcMachine machine) throws BootImageException, IOException {
         try {
             machine.boot();
         } catch (BootImageException | RuntimeException e) {
@@ -74,8 +91,23 @@ public final class PcMachine implements Closeable {
 
     /** Builds an empty machine of the same configuration, for {@link #restore}: no image is loaded. */
     public static PcMachine createForRestore(MachineConfig config) throws IOException {
-        DiskBackend disk = config.disk() == null ? null : FileDiskBackend.open(config.disk(), false);
-        return new PcMachine(config, disk);
+        return new PcMachine(config, openConfiguredDisk(config), true);
+    }
+
+    /** {@link #createForRestore(MachineConfig)} on a disk the caller owns and that holds the capture's disk content. */
+    public static PcMachine createForRestore(MachineConfig config, DiskBackend disk) {
+        return new PcMachine(config, callerDisk(config, disk), false);
+    }
+
+    private static DiskBackend openConfiguredDisk(MachineConfig config) throws IOException {
+        return config.disk() == null ? null : FileDiskBackend.open(config.disk(), false);
+    }
+
+    private static DiskBackend callerDisk(MachineConfig config, DiskBackend disk) {
+        if (config.disk() != null) {
+            throw new IllegalArgumentException("the configuration names disk " + config.disk() + " and a disk backend was given too");
+        }
+        return disk;
     }
 
     private void boot() throws BootImageException {
@@ -299,7 +331,7 @@ public final class PcMachine implements Closeable {
 
     @Override
     public void close() throws IOException {
-        if (disk != null) {
+        if (disk != null && ownsDisk) {
             disk.close();
         }
     }

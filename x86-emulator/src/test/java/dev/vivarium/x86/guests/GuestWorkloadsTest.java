@@ -4,6 +4,7 @@ import dev.vivarium.x86.machine.MachineConfig;
 import dev.vivarium.x86.machine.PcMachine;
 import dev.vivarium.x86.machine.RunResult;
 import dev.vivarium.x86.machine.TestImages;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,10 +31,12 @@ class GuestWorkloadsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void runsAsNativeAndQemuDo(GuestCase c) throws Exception {
+    void runsAsNativeAndQemuDo(GuestCase c, @TempDir Path temp) throws Exception {
         byte[] image = Files.readAllBytes(guests().resolve("images/" + c.workload() + ".elf"));
+        // Every case gets a fresh zeroed 1 MiB disk, as guests/test.sh gives QEMU and the native build has.
+        Path disk = Files.write(temp.resolve("disk.img"), new byte[1 << 20]);
         MachineConfig config = new MachineConfig(64 << 20, new MachineConfig.MultibootKernel(image, c.cmdline()),
-                null, false, MachineConfig.DEFAULT_START_EPOCH_NANOS);
+                disk, false, MachineConfig.DEFAULT_START_EPOCH_NANOS);
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         int exit;
         try (PcMachine machine = PcMachine.create(config)) {

@@ -6,12 +6,15 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** A raw disk image file: sector n at byte n * 512. */
+/** A raw disk image file: sector n at byte n * 512. Used by one thread at a time (the machine's). */
 public final class FileDiskBackend implements DiskBackend {
 
     private final FileChannel channel;
     private final long sectors;
     private final boolean readOnly;
+    /** The caller's buffer wrapped once: the drive passes the same one every time, so a transfer allocates nothing. */
+    private byte[] wrappedArray;
+    private ByteBuffer wrapped;
 
     private FileDiskBackend(FileChannel channel, long sectors, boolean readOnly) {
         this.channel = channel;
@@ -45,7 +48,7 @@ public final class FileDiskBackend implements DiskBackend {
 
     @Override
     public void read(long lba, byte[] buffer, int offset, int count) throws IOException {
-        ByteBuffer target = ByteBuffer.wrap(buffer, offset, count * SECTOR_SIZE);
+        ByteBuffer target = wrap(buffer, offset, count);
         long position = lba * SECTOR_SIZE;
         while (target.hasRemaining()) {
             int n = channel.read(target, position);
@@ -61,11 +64,20 @@ public final class FileDiskBackend implements DiskBackend {
         if (readOnly) {
             throw new IOException("disk is read-only");
         }
-        ByteBuffer source = ByteBuffer.wrap(buffer, offset, count * SECTOR_SIZE);
+        ByteBuffer source = wrap(buffer, offset, count);
         long position = lba * SECTOR_SIZE;
         while (source.hasRemaining()) {
             position += channel.write(source, position);
         }
+    }
+
+    private ByteBuffer wrap(byte[] buffer, int offset, int count) {
+        if (buffer != wrappedArray) {
+            wrappedArray = buffer;
+            wrapped = ByteBuffer.wrap(buffer);
+        }
+        wrapped.limit(offset + count * SECTOR_SIZE).position(offset);
+        return wrapped;
     }
 
     @Override
