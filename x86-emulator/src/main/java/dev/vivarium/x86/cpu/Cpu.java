@@ -113,21 +113,25 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     /** Executes up to {@code maxInstructions} instructions (a REP iteration counts as one). */
     public Exit run(long maxInstructions) {
         sliceEnd = icount + maxInstructions;
-        fetchLen = 0; // the board may have restored or remapped memory since the last slice
+        flushFetch(); // the board may have restored or remapped memory since the last slice
+        if (shutdown) {
+            return Exit.SHUTDOWN;
+        }
         while (icount < sliceEnd) {
-            if (shutdown) {
-                return Exit.SHUTDOWN;
-            }
             if (!interruptShadow && (flags & IF) != 0 && interrupts.pending()) {
                 halted = false;
                 deliverExternal(interrupts.acknowledge());
+                if (shutdown) {
+                    return Exit.SHUTDOWN;
+                }
                 continue;
             }
             if (halted) {
                 return Exit.HALT;
             }
             step();
-            if (halted) {
+            // Only an instruction (HLT, or a fault that escalates to shutdown) stops the CPU.
+            if (halted || shutdown) {
                 return shutdown ? Exit.SHUTDOWN : Exit.HALT;
             }
         }
@@ -195,7 +199,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         segAttr[seg] = ATTR_P | ATTR_S | ATTR_RW | ATTR_ACCESSED | (seg == CS ? ATTR_CODE : 0);
         updateSegCheck(seg);
         if (seg == CS) {
-            fetchLen = 0;
+            flushFetch();
         }
     }
 
@@ -206,7 +210,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         segLimit[seg] = limit;
         segAttr[seg] = attributes & 0xF0FF;
         if (seg == CS) {
-            fetchLen = 0;
+            flushFetch();
             cpl = protectedMode() ? selector & 3 : 0;
         }
         updateSegCheck(seg);
@@ -372,7 +376,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
 
     /** Executes one instruction, or delivers the exception it raised. */
     private void step() {
-        instrStart = eip;
+        beginInstruction();
         int espAtStart = reg[ESP];
         boolean trap = (flags & TF) != 0;
         interruptShadow = false;
@@ -394,29 +398,22 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     }
 
     private void execute() {
-        boolean cs32 = (segAttr[CS] & ATTR_DB) != 0;
+        boolean cs32 = codeSize32;
         o32 = cs32;
         a32 = cs32;
         segOverride = -1;
         rep = 0;
         lock = false;
-        int op = fetch8();
-        if (PREFIX[op]) {
-            op = prefixes(op, cs32);
-        }
+        execute1(fetch8());
+    }
+
+    /** An instruction with prefixes: they set the decoder state, then the opcode after them runs. */
+    private void executePrefixed(int prefix) {
+        int op = prefixes(prefix, codeSize32);
         if (op == 0x0F) {
             execute0F(fetch8());
         } else {
             execute1(op);
-        }
-    }
-
-    /** Opcode bytes that are prefixes; most instructions have none, so one table read decides. */
-    private static final boolean[] PREFIX = new boolean[256];
-
-    static {
-        for (int p : new int[]{0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3}) {
-            PREFIX[p] = true;
         }
     }
 
@@ -852,7 +849,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     private void portOut(int port, int size, int v) {
         checkIo(port, size);
         io.out(port & 0xFFFF, size, v);
-        fetchLen = 0; // a port write may remap memory (the A20 gate, say)
+        flushFetch(); // a port write may remap memory (the A20 gate, say)
     }
 
     // ---- LOCK ----
@@ -1180,8 +1177,11 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     // One-byte opcodes
     // ======================================================================================
 
+    /** One-byte opcodes; prefixes and the 0F escape are cases too, so one table jump decodes the first byte. */
     private void execute1(int op) {
         switch (op) {
+            case 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3 -> executePrefixed(op);
+            case 0x0F -> execute0F(fetch8());
             case 0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x38 -> aluRm8Reg8(op);
             case 0x01, 0x09, 0x11, 0x19, 0x21, 0x29, 0x31, 0x39 -> aluRmReg(op);
             case 0x02, 0x0A, 0x12, 0x1A, 0x22, 0x2A, 0x32, 0x3A -> aluReg8Rm8(op);

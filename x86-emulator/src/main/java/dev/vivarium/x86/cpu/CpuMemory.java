@@ -29,6 +29,8 @@ abstract class CpuMemory extends CpuState {
      */
     private final int[] segReadEnd = new int[6];
     private final int[] segWriteEnd = new int[6];
+    /** CS's D bit, the default operand and address size, derived (like segCheck) whenever CS's cache is loaded. */
+    boolean codeSize32;
 
     CpuMemory(PhysicalMemory mem) {
         this.mem = mem;
@@ -67,6 +69,9 @@ abstract class CpuMemory extends CpuState {
             check = SEG_READ | ((a & ATTR_RW) != 0 ? SEG_WRITE : 0) | ((a & ATTR_DC) != 0 ? SEG_EXPAND_DOWN : 0);
         }
         segCheck[seg] = check;
+        if (seg == CS) {
+            codeSize32 = (a & ATTR_DB) != 0;
+        }
         // The fast paths take an access of up to four bytes at off < end without further checks.
         long fast = (check & SEG_EXPAND_DOWN) != 0 ? 0 : Math.max(0, (segLimit[seg] & 0xFFFFFFFFL) - 2);
         segReadEnd[seg] = (check & SEG_READ) != 0 ? (int) fast : 0;
@@ -114,7 +119,7 @@ abstract class CpuMemory extends CpuState {
 
     final void flushTlb() {
         java.util.Arrays.fill(tlbTag, 0);
-        fetchLen = 0;
+        flushFetch();
     }
 
     final void invalidatePage(int la) {
@@ -122,7 +127,7 @@ abstract class CpuMemory extends CpuState {
         if (tlbTag[i] == (la >>> 12) + 1) {
             tlbTag[i] = 0;
         }
-        fetchLen = 0;
+        flushFetch();
     }
 
     /** Called when CR0, CR3, CR4 or the CPL change what a translation may yield. */
@@ -316,20 +321,43 @@ abstract class CpuMemory extends CpuState {
 
     /**
      * The fetch window: the EIP values [fetchLo, fetchLo + fetchLen) lie within CS's limit and on
-     * one page of plain RAM, whose array is fetchArray, with fetchLo at index fetchIdx. Most
-     * fetches are then a compare and an array read. Emptied (fetchLen = 0) whenever a
-     * translation, the CPL, CS, the A20 gate or the memory itself may have changed.
+     * one page of plain RAM, whose array is fetchArray, with fetchLo at index fetchIdx. Emptied
+     * (see {@link #flushFetch}) whenever a translation, the CPL, CS, the A20 gate or the memory
+     * itself may have changed.
+     *
+     * <p>fetchLimit narrows the window for the instruction being decoded: EIP - fetchLo below it
+     * is inside the window and within the 15-byte instruction limit counted from instrStart. So
+     * the common fetch is one unsigned compare and an array read; anything else (the window's
+     * end, the limit, an empty window) takes the fully checked path.
      */
     int fetchLen;
-    private int fetchLo, fetchIdx;
+    private int fetchLo, fetchIdx, fetchLimit;
     private byte[] fetchArray;
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Empties the fetch window: the next fetch takes the checked path and refills it. */
+    final void flushFetch() {
+        fetchLen = 0;
+        fetchLimit = 0;
+    }
+
+    /** Starts decoding an instruction at EIP: sets instrStart and narrows the window to 15 bytes from it. */
+    final void beginInstruction() {
+        int start = eip;
+        instrStart = start;
+        fetchLimit = limitFor(start);
+    }
+
+    private int limitFor(int start) {
+        // start - fetchLo + 15 overflows only for an EIP far outside the window: clamped to 0, the checked path.
+        return Math.max(0, Math.min(fetchLen, start - fetchLo + 15));
+    }
+
     final int fetch8() {
         int off = eip;
         int d = off - fetchLo;
-        if (d >= 0 && d < fetchLen && off - instrStart < 15) {
+        if (Integer.compareUnsigned(d, fetchLimit) < 0) {
             eip = off + 1;
             return fetchArray[fetchIdx + d] & 0xFF;
         }
@@ -349,7 +377,7 @@ abstract class CpuMemory extends CpuState {
         int pa = translate(la, false, userAccess()); // la itself: CR2 must name it
         byte[] page = mem.codePage(pa & ~0xFFF);
         if (page == null) {
-            fetchLen = 0;
+            flushFetch();
             return mem.readByte(pa);
         }
         long pageStart = (off & 0xFFFFFFFFL) - (la & 0xFFF); // the EIP of the page's first byte
@@ -359,13 +387,14 @@ abstract class CpuMemory extends CpuState {
         fetchLo = (int) lo;
         fetchIdx = (int) (lo - pageStart);
         fetchLen = (int) (hi - lo);
+        fetchLimit = limitFor(instrStart);
         return page[la & 0xFFF] & 0xFF;
     }
 
     final int fetch16() {
         int off = eip;
         int d = off - fetchLo;
-        if (d >= 0 && d < fetchLen - 1 && off - instrStart < 14) {
+        if (d >= 0 && d < fetchLimit - 1) {
             eip = off + 2;
             return (short) SHORT_LE.get(fetchArray, fetchIdx + d) & 0xFFFF;
         }
@@ -375,7 +404,7 @@ abstract class CpuMemory extends CpuState {
     final int fetch32() {
         int off = eip;
         int d = off - fetchLo;
-        if (d >= 0 && d < fetchLen - 3 && off - instrStart < 12) {
+        if (d >= 0 && d < fetchLimit - 3) {
             eip = off + 4;
             return (int) INT_LE.get(fetchArray, fetchIdx + d);
         }

@@ -79,7 +79,7 @@ abstract class CpuSystem extends CpuMemory {
         segAttr[seg] = descAttr(hi);
         updateSegCheck(seg);
         if (seg == CS) {
-            fetchLen = 0;
+            flushFetch();
         }
     }
 
@@ -89,14 +89,14 @@ abstract class CpuSystem extends CpuMemory {
         segBase[seg] = (sel & 0xFFFF) << 4;
         updateSegCheck(seg);
         if (seg == CS) {
-            fetchLen = 0;
+            flushFetch();
         }
     }
 
     final void setCpl(int newCpl) {
         if (newCpl != cpl) {
             cpl = newCpl;
-            fetchLen = 0;
+            flushFetch();
         }
     }
 
