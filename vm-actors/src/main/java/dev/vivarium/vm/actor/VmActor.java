@@ -100,7 +100,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         this.detail = setup.restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + setup.restoredSeq();
         install(setup.machine());
         this.pacer = new RealTimePacer(machine.clock().instructionsPerSecond(), setup.settings().paceGuestTime());
-        pacer.restart(machine.clock().nanos());
+        pacer.restart(machine.clock().nanos(), System.nanoTime());
         Duration period = setup.settings().checkpointPeriod();
         timers.startTimerWithFixedDelay(CHECKPOINT, VmCommand.CheckpointTick.INSTANCE, period, period);
         queueSlice();
@@ -202,7 +202,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         } else if (command instanceof VmCommand.Unpause u) {
             if (state == VmState.PAUSED) {
                 state = VmState.RUNNING;
-                pacer.restart(machine.clock().nanos()); // the pause is not guest time to catch up on
+                pacer.restart(machine.clock().nanos(), System.nanoTime()); // the pause is not guest time to catch up on
                 queueSlice();
             }
             u.replyTo().tell(new VmReply.Done(name, "running"));
@@ -250,41 +250,40 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             fence(e.getMessage());
             return;
         }
+        // Host time is read once per run, not per decision: a limit from an earlier reading is
+        // never later than the true one, and an idle guest's wake is a few runs at most.
         long start = System.nanoTime();
+        long now = start;
         long deadline = start + setup.settings().maxSliceTime().toNanos();
         long executed = 0;
         boolean goOn = true;
-        while (goOn && executed < setup.settings().sliceInstructions() && System.nanoTime() - deadline < 0) {
+        while (goOn && executed < setup.settings().sliceInstructions()) {
             if (credit <= 0) {
-                readySince = System.nanoTime(); // runnable, held back by the host's budget until the next grant
+                readySince = now; // runnable, held back by the host's budget until the next grant
                 goOn = false;
                 break;
             }
-            long allowance = pacer.allowance(machine.clock().nanos());
+            long guest = machine.clock().nanos();
+            long allowance = pacer.allowance(guest, now);
+            long limit = pacer.guestLimit(now);
             if (allowance <= 0) {
-                wakeIn(machine.clock().nanos() - pacer.guestLimit());
+                wakeIn(guest - limit);
                 goOn = false;
                 break;
             }
             // Small runs, so the slice's time limit holds however slow the emulator is on this machine.
             long budget = Math.min(Math.min(Math.min(setup.settings().sliceInstructions() - executed, credit), allowance), RUN_CHUNK);
             long before = machine.cpu().instructions();
-            RunResult result = machine.run(budget);
+            // A halted guest takes every timer interrupt due up to the limit inside this one run.
+            RunResult result = machine.run(budget, limit);
             long ran = machine.cpu().instructions() - before;
             executed += ran;
             credit -= ran;
             if (result instanceof RunResult.Halted h) {
-                if (h.untilNanos() == Long.MAX_VALUE) {
-                    goOn = false; // only console input can wake it; ConsoleInput queues a slice
-                } else {
-                    long ahead = h.untilNanos() - pacer.guestLimit();
-                    if (ahead <= 0) {
-                        machine.idleUntil(h.untilNanos());
-                    } else {
-                        wakeIn(ahead); // costs nothing until the guest's next timer is due in host time
-                        goOn = false;
-                    }
-                }
+                if (h.untilNanos() != Long.MAX_VALUE) {
+                    wakeIn(h.untilNanos() - limit); // costs nothing until the guest's next timer is due in host time
+                } // else only console input can wake it; ConsoleInput queues a slice
+                goOn = false;
             } else if (result instanceof RunResult.HaltedForever) {
                 state = VmState.HALTED_FOREVER;
                 detail = "the guest halted with interrupts off";
@@ -299,17 +298,29 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 flushConsole();
                 reboot("the guest reset (" + r.cause() + ")");
                 return;
+            } else {
+                now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    break;
+                }
             }
         }
-        usage.ran(executed, System.nanoTime() - start);
+        usage.ran(executed, (goOn ? now : System.nanoTime()) - start);
         flushConsole();
         if (goOn) {
             queueSlice();
         }
     }
 
+    /**
+     * Sleeps until the guest's next timer event is due in host time, but at least the wake
+     * granularity: a guest ticking faster is woken less often and takes the ticks due meanwhile
+     * in one go (as a hypervisor delivers a descheduled VM's timer interrupts when it runs
+     * again), so a host full of idle 1 kHz guests pays for a wake per granularity, not per tick.
+     */
     private void wakeIn(long nanos) {
-        timers.startSingleTimer(WAKE, VmCommand.Wake.INSTANCE, Duration.ofNanos(Math.max(nanos, 1_000_000)));
+        long granularity = setup.settings().wakeGranularity().toNanos();
+        timers.startSingleTimer(WAKE, VmCommand.Wake.INSTANCE, Duration.ofNanos(Math.max(nanos, granularity)));
         wakePending = true;
     }
 
@@ -371,7 +382,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             PcMachine fresh = loader.coldBoot(setup.config());
             closeMachine();
             install(fresh);
-            pacer.restart(machine.clock().nanos());
+            pacer.restart(machine.clock().nanos(), System.nanoTime());
             state = VmState.RUNNING;
             detail = why + "; booted again";
             queueSlice();
@@ -427,7 +438,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             } else {
                 this.state = VmState.RUNNING; // nothing was freed: the VM goes on here
                 chainTip = null;
-                pacer.restart(machine.clock().nanos());
+                pacer.restart(machine.clock().nanos(), System.nanoTime());
                 queueSlice();
                 replyTo.tell(new VmReply.Failed(name, "suspend failed, still running: " + error.getMessage()));
             }
@@ -548,7 +559,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             if (error == null) {
                 closeMachine();
                 install(fresh);
-                pacer.restart(machine.clock().nanos());
+                pacer.restart(machine.clock().nanos(), System.nanoTime());
                 state = VmState.RUNNING;
                 detail = "reverted to snapshot " + revert.name();
                 queueSlice();
