@@ -4,6 +4,7 @@ import dev.vivarium.datastore.config.CpuAllocation;
 import dev.vivarium.datastore.config.VmConfig;
 import dev.vivarium.vm.Lab;
 import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmReply;
 import dev.vivarium.vm.actor.VmStatus;
 import dev.vivarium.vm.host.HostCommand;
 import dev.vivarium.vm.host.HostReply;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +26,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * Scale and speed figures for the issue (a benchmark, not a test; figures depend on the machine):
  * <pre>
- *   idle N    N idle 16 MiB counter VMs on one host: heap per VM and the host's CPU while idle
+ *   idle N [COMMAND-LINE [SECONDS]]
+ *             N idle 16 MiB counter VMs on one host (command line default "period_ms=100"; add
+ *             "hz=100" for a 100 Hz guest): heap per VM, the host's CPU while idle, and whether
+ *             the guests keep pace with host time over a window (default 10 s)
  *   single    MIPS of one busy VM alone (unpaced) against the raw emulator on the same guest
  *   ten       the spread between 10 busy VMs with equal shares
  *   mixed     100 VMs of mixed workloads on one host: consoles checked against guests/tests, shares of the busy ones
@@ -35,16 +41,23 @@ public final class VmScaleBenchmark {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "idle" -> idle(Integer.parseInt(args[1]));
+            case "idle" -> idle(Integer.parseInt(args[1]), args.length > 2 ? args[2] : "period_ms=100",
+                    args.length > 3 ? Duration.ofSeconds(Integer.parseInt(args[3])) : Duration.ofSeconds(10));
             case "single" -> single();
             case "ten" -> ten();
             case "mixed" -> mixed();
-            default -> throw new IllegalArgumentException("idle N | single | ten | mixed");
+            default -> throw new IllegalArgumentException("idle N [COMMAND-LINE [SECONDS]] | single | ten | mixed");
         }
         System.exit(0);
     }
 
-    private static void idle(int count) throws Exception {
+    /**
+     * Idle counters: heap per VM, then over a window the host's CPU and whether the guests keep
+     * pace with host time. Lag is host time since the power-on request minus guest time, so it
+     * includes the boot; what must stay small and flat is its growth over the window (a host
+     * that cannot keep up lets it grow until the pacer rebases the guest, a second behind).
+     */
+    private static void idle(int count, String commandLine, Duration window) throws Exception {
         long before = usedHeapAfterGc();
         Path root = Files.createTempDirectory("vivarium-bench");
         try (Lab lab = new Lab(root, "bench", Map.of("vivarium.host.capacity-mips", 100_000, "vivarium.vm.checkpoint-period", "1h"))) {
@@ -53,32 +66,72 @@ public final class VmScaleBenchmark {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 poweredOnAt[i] = System.nanoTime();
-                vms.add(lab.powerOn(Lab.counter("idle" + i, 100)).ref());
+                vms.add(lab.powerOn(Lab.vm("idle" + i, "counter", commandLine, CpuAllocation.NORMAL)).ref());
             }
-            System.out.printf(Locale.ROOT, "powered on %d VMs in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+            System.out.printf(Locale.ROOT, "powered on %d VMs (counter %s) in %.1f s%n", count, commandLine,
+                    (System.nanoTime() - start) / 1e9);
             Thread.sleep(3000); // let every guest boot and settle into its timer loop
             long heap = usedHeapAfterGc() - before;
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long[][] first = statuses(lab, vms);
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
-            Thread.sleep(WINDOW.toMillis());
+            Thread.sleep(window.toMillis());
             double cpuCores = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
-            long behind = 0;
+            long[][] last = statuses(lab, vms);
+            double[] lag = new double[count];
+            double[] growth = new double[count];
+            double[] pace = new double[count];
             long mostAhead = Long.MIN_VALUE;
-            long slowestAsk = 0;
             for (int i = 0; i < count; i++) {
-                long asked = System.nanoTime();
-                VmStatus s = status(lab, vms.get(i));
-                long now = System.nanoTime();
-                slowestAsk = Math.max(slowestAsk, now - asked);
-                behind += (now - poweredOnAt[i]) - s.guestNanos();
-                mostAhead = Math.max(mostAhead, s.guestNanos() - (now - poweredOnAt[i]));
+                long lagFirst = first[1][i] - poweredOnAt[i] - first[0][i];
+                long lagLast = last[1][i] - poweredOnAt[i] - last[0][i];
+                lag[i] = lagLast / 1e6;
+                growth[i] = (lagLast - lagFirst) / 1e6;
+                pace[i] = (last[0][i] - first[0][i]) / (double) (last[1][i] - first[1][i]);
+                mostAhead = Math.max(mostAhead, last[0][i] - (last[1][i] - poweredOnAt[i]));
             }
-            System.out.printf(Locale.ROOT, "idle VMs: %d, heap %.1f MiB (%.1f KiB per VM), host CPU while idle %.2f cores%n",
-                    count, heap / 1048576.0, heap / 1024.0 / count, cpuCores);
-            System.out.printf(Locale.ROOT, "guest time behind host time since power on: mean %.3f s; most ahead %.3f s (must be <= 0); slowest status answer %.0f ms%n",
-                    behind / 1e9 / count, mostAhead / 1e9, slowestAsk / 1e6);
+            Arrays.sort(lag);
+            Arrays.sort(growth);
+            Arrays.sort(pace);
+            System.out.printf(Locale.ROOT, "idle VMs: %d, heap %.1f MiB (%.1f KiB per VM), host CPU over %d s: %.2f cores, load average %.2f%n",
+                    count, heap / 1048576.0, heap / 1024.0 / count, window.toSeconds(), cpuCores, os.getSystemLoadAverage());
+            double guestSeconds = 0;
+            for (double p : pace) {
+                guestSeconds += p;
+            }
+            // What the host spends per guest second: the figure that does not depend on how many cores the JVM got.
+            System.out.printf(Locale.ROOT, "guest time per host second over the window: min %.4f median %.4f (1 = keeps pace); host CPU per guest second %.3f ms%n",
+                    pace[0], pace[count / 2], cpuCores / guestSeconds * 1e3);
+            System.out.printf(Locale.ROOT, "lag behind host time at the end: median %.1f ms, max %.1f ms; its growth over the window: median %.1f ms, max %.1f ms%n",
+                    lag[count / 2], lag[count - 1], growth[count / 2], growth[count - 1]);
+            System.out.printf(Locale.ROOT, "most ahead of host time: %.1f ms (must be <= 0); slowest status answer %.0f ms%n",
+                    mostAhead / 1e6, last[2][0] / 1e6);
         }
+    }
+
+    /**
+     * Asks every VM at once: [0] guest nanos and [1] host nanos when its answer arrived, per VM;
+     * [2][0] the slowest answer.
+     */
+    private static long[][] statuses(Lab lab, List<ActorRef<VmCommand>> vms) {
+        TestProbe<VmReply> probe = lab.kit.createTestProbe();
+        Map<String, Integer> index = new HashMap<>();
+        long asked = System.nanoTime();
+        for (int i = 0; i < vms.size(); i++) {
+            index.put("idle" + i, i);
+            vms.get(i).tell(new VmCommand.GetStatus(probe.ref()));
+        }
+        long[][] result = new long[3][vms.size()];
+        for (int n = 0; n < vms.size(); n++) {
+            VmStatus s = (VmStatus) probe.receiveMessage(Duration.ofSeconds(30));
+            long now = System.nanoTime();
+            int i = index.get(s.vm());
+            result[0][i] = s.guestNanos();
+            result[1][i] = now;
+            result[2][0] = Math.max(result[2][0], now - asked);
+        }
+        return result;
     }
 
     private static void single() throws Exception {
