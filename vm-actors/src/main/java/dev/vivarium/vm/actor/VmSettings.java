@@ -27,6 +27,7 @@ public record VmSettings(long sliceInstructions, Duration maxSliceTime, Duration
         if (sliceInstructions <= 0 || fullEvery < 0 || checkpointPeriod.isNegative() || checkpointPeriod.isZero()) {
             throw new IllegalArgumentException("slice-instructions and checkpoint-period must be positive, full-every not negative");
         }
+        // Beyond a second the pacer would rebase a sleeping guest at every wake, losing its time.
         if (wakeGranularity.isNegative() || wakeGranularity.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new IllegalArgumentException("wake-granularity must be between 0 and 1 s: " + wakeGranularity);
         }
