@@ -24,6 +24,11 @@ final class RealTimePacer {
         this.enabled = enabled;
     }
 
+    /** Guest time {@code guestNanos} stands for host time now. */
+    void restart(long guestNanos) {
+        restart(guestNanos, System.nanoTime());
+    }
+
     /** Guest time {@code guestNanos} stands for host time {@code hostNanos}. */
     void restart(long guestNanos, long hostNanos) {
         guestOrigin = guestNanos;

@@ -100,7 +100,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         this.detail = setup.restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + setup.restoredSeq();
         install(setup.machine());
         this.pacer = new RealTimePacer(machine.clock().instructionsPerSecond(), setup.settings().paceGuestTime());
-        pacer.restart(machine.clock().nanos(), System.nanoTime());
+        pacer.restart(machine.clock().nanos());
         Duration period = setup.settings().checkpointPeriod();
         timers.startTimerWithFixedDelay(CHECKPOINT, VmCommand.CheckpointTick.INSTANCE, period, period);
         queueSlice();
@@ -202,7 +202,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         } else if (command instanceof VmCommand.Unpause u) {
             if (state == VmState.PAUSED) {
                 state = VmState.RUNNING;
-                pacer.restart(machine.clock().nanos(), System.nanoTime()); // the pause is not guest time to catch up on
+                pacer.restart(machine.clock().nanos()); // the pause is not guest time to catch up on
                 queueSlice();
             }
             u.replyTo().tell(new VmReply.Done(name, "running"));
@@ -382,7 +382,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             PcMachine fresh = loader.coldBoot(setup.config());
             closeMachine();
             install(fresh);
-            pacer.restart(machine.clock().nanos(), System.nanoTime());
+            pacer.restart(machine.clock().nanos());
             state = VmState.RUNNING;
             detail = why + "; booted again";
             queueSlice();
@@ -438,7 +438,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             } else {
                 this.state = VmState.RUNNING; // nothing was freed: the VM goes on here
                 chainTip = null;
-                pacer.restart(machine.clock().nanos(), System.nanoTime());
+                pacer.restart(machine.clock().nanos());
                 queueSlice();
                 replyTo.tell(new VmReply.Failed(name, "suspend failed, still running: " + error.getMessage()));
             }
@@ -559,7 +559,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             if (error == null) {
                 closeMachine();
                 install(fresh);
-                pacer.restart(machine.clock().nanos(), System.nanoTime());
+                pacer.restart(machine.clock().nanos());
                 state = VmState.RUNNING;
                 detail = "reverted to snapshot " + revert.name();
                 queueSlice();
