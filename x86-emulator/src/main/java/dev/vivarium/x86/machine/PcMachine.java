@@ -121,7 +121,8 @@ public final class PcMachine implements Closeable {
      * returning: an idle guest runs every timer interrupt due up to the limit (a host's pacing
      * bound) in one call. The result is the same as the caller's own loop of {@code run} and
      * {@code idleUntil}, instruction for instruction; only the trips out and back in are saved.
-     * A realtime clock never skips.
+     * A realtime clock never skips, and a guest halted with no timer armed is returned as
+     * halted whatever the limit (only host input can wake it).
      */
     public RunResult run(long budget, long idleLimitNanos) {
         var stopped = chipset.debugExit().exitRequest();
@@ -154,7 +155,7 @@ public final class PcMachine implements Closeable {
                 }
                 if (!chipset.interrupts().pending()) {
                     long next = chipset.nextEventTime();
-                    if (next > idleLimitNanos || clock.isRealtime()) {
+                    if (next == Timer.NEVER || next > idleLimitNanos || clock.isRealtime()) {
                         return new RunResult.Halted(next);
                     }
                     idleUntil(next);

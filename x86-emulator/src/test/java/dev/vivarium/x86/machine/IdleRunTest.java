@@ -2,6 +2,8 @@ package dev.vivarium.x86.machine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,6 +53,21 @@ class IdleRunTest {
             assertThat(inside.clock().nanos()).isGreaterThanOrEqualTo(150_000_000L); // it ran all its periods
             // The host loop comes back out at least once per tick; the machine took the ticks inside.
             assertThat(hostLoopCalls).isGreaterThanOrEqualTo(insideCalls + (int) ticks);
+        }
+    }
+
+    @Test
+    @Timeout(10) // the bug this guards against spins forever at the end of time
+    void aGuestHaltedWithNoTimerArmedStaysHaltedEvenWithoutALimit() throws Exception {
+        // sti; hlt; jmp back to the hlt: nothing armed a timer, so only host input could wake it,
+        // and an unpaced host (no limit at all) must not skip the clock to the end of time.
+        byte[] idle = {(byte) 0xFB, (byte) 0xF4, (byte) 0xEB, (byte) 0xFD};
+        MachineConfig config = new MachineConfig(1 << 20, new MachineConfig.FlatBinary(idle, 0x10000, 0x10000),
+                null, false, MachineConfig.DEFAULT_START_EPOCH_NANOS);
+        try (PcMachine machine = PcMachine.create(config)) {
+            RunResult r = machine.run(1_000, Long.MAX_VALUE);
+            assertThat(r).isEqualTo(new RunResult.Halted(Long.MAX_VALUE));
+            assertThat(machine.clock().nanos()).isLessThan(1_000_000L);
         }
     }
 }
