@@ -10,7 +10,12 @@ uint32_t periodic_run(const char *name, uint32_t period_ms, uint32_t limit,
         kprintf("error: %s: period_ms must be at least 1\n", name);
         plat_exit(2);
     }
-    plat_timer_start();
+    uint32_t hz = param_u32("hz", 1000);
+    if (hz < 20 || hz > 1000 || 1000 % hz != 0) {
+        kprintf("error: %s: hz must divide 1000 and be at least 20\n", name);
+        plat_exit(2);
+    }
+    plat_timer_start(hz);
     uint32_t start = plat_ticks(), beats = 0, last_beat = start;
     uint32_t seq = 0;
     while (limit == 0 || seq < limit) {

@@ -28,8 +28,9 @@ void plat_putc(char c);
 __attribute__((noreturn)) void plat_exit(int code);
 /* The command line: the multiboot one in a guest (copied at boot), argv joined natively. */
 const char *plat_cmdline(void);
-/* Starts the 1 kHz tick (PIT channel 0 in a guest, the monotonic clock natively). */
-void plat_timer_start(void);
+/* Starts the tick at hz interrupts per second (PIT channel 0 in a guest; natively the monotonic
+ * clock, which needs no tick). hz divides 1000, so each tick is a whole number of milliseconds. */
+void plat_timer_start(uint32_t hz);
 /* Milliseconds of guest time since plat_timer_start(). */
 uint32_t plat_ticks(void);
 /* Idles (HLT in a guest) until plat_ticks() >= target. */
@@ -62,7 +63,9 @@ const char *param_str(const char *key, char *buf, size_t size, const char *def);
 
 /* Runs body(seq) every period_ms of guest time for seq = 1..limit (forever when limit is 0),
  * sending a heartbeat each guest second and stopping early when the host asks for a shutdown.
- * Returns the number of periods completed. */
+ * The tick rate is the command line's hz (default 1000; 100 or 250 as server kernels of the
+ * time ran, so an idle guest costs its host fewer interrupts); a period shorter than a tick
+ * lasts a tick. Returns the number of periods completed. */
 uint32_t periodic_run(const char *name, uint32_t period_ms, uint32_t limit,
                       void (*body)(uint32_t seq, void *ctx), void *ctx);
 

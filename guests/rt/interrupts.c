@@ -1,4 +1,4 @@
-/* IDT, 8259A PIC remap, 8254 PIT channel 0 at 1 kHz, and the trap dispatcher. */
+/* IDT, 8259A PIC remap, 8254 PIT channel 0 at the workload's tick rate, and the trap dispatcher. */
 #include "../common/platform.h"
 #include "console.h"
 #include "io.h"
@@ -13,7 +13,6 @@
 #define PIT_CH0 0x40
 #define PIT_MODE 0x43
 #define PIT_HZ 1193182u
-#define TICK_HZ 1000u
 
 struct trap_frame {
     uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax; /* pushal */
@@ -29,6 +28,8 @@ struct idt_entry {
 
 static struct idt_entry idt[48];
 static volatile uint32_t ticks;
+/* Milliseconds each timer interrupt stands for: plat_ticks() counts milliseconds at any rate. */
+static uint32_t tick_ms = 1;
 
 extern void isr0(void), isr1(void), isr2(void), isr3(void), isr4(void), isr5(void),
     isr6(void), isr7(void), isr8(void), isr9(void), isr10(void), isr11(void), isr12(void),
@@ -77,9 +78,10 @@ void interrupts_init(void)
     pic_remap();
 }
 
-void plat_timer_start(void)
+void plat_timer_start(uint32_t hz)
 {
-    uint32_t divisor = (PIT_HZ + TICK_HZ / 2) / TICK_HZ; /* 1193: 1000.15 Hz */
+    uint32_t divisor = (PIT_HZ + hz / 2) / hz; /* 1000 Hz: 1193, 1000.15 Hz; 100 Hz: 11932 */
+    tick_ms = 1000u / hz;
     cli();
     outb(PIT_MODE, 0x34); /* channel 0, lobyte/hibyte, mode 2 (rate generator), binary */
     outb(PIT_CH0, (uint8_t)divisor);
@@ -119,7 +121,7 @@ void isr_dispatch(struct trap_frame *f)
     if (f->vector >= IRQ_BASE) {
         unsigned irq = f->vector - IRQ_BASE;
         if (irq == 0)
-            ticks++;
+            ticks += tick_ms;
         if (irq >= 8)
             outb(PIC2_CMD, PIC_EOI);
         outb(PIC1_CMD, PIC_EOI);

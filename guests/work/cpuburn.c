@@ -5,6 +5,7 @@
  *   period_ms=P  the period (default 100)
  *   periods=N    stop after N periods (0, the default, runs forever)
  *   report=M     print a line every M periods (default 10)
+ *   hz=H         timer interrupts per second (default 1000)
  */
 #include "../common/platform.h"
 

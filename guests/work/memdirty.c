@@ -7,6 +7,7 @@
  *   period_ms=P   the period (default 10)
  *   periods=N     stop after N periods (0, the default, runs forever)
  *   report=M      print a line every M periods (default 100)
+ *   hz=H          timer interrupts per second (default 1000)
  */
 #include "../common/platform.h"
 

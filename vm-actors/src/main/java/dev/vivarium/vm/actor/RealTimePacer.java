@@ -6,6 +6,9 @@ package dev.vivarium.vm.actor;
  * an idle guest would live in the future; the pacer lets guest time since power-on (or resume)
  * reach at most the host time since then. A guest that falls far behind (an overloaded host)
  * is rebased rather than let race to catch up, so it never bursts.
+ *
+ * <p>Host time is passed in ({@code System.nanoTime()} in the VM), so a slice reads the host
+ * clock once for many decisions: a limit computed earlier is never later than the true one.
  */
 final class RealTimePacer {
     private static final long MAX_LAG_NANOS = 1_000_000_000L;
@@ -23,24 +26,32 @@ final class RealTimePacer {
 
     /** Guest time {@code guestNanos} stands for host time now. */
     void restart(long guestNanos) {
+        restart(guestNanos, System.nanoTime());
+    }
+
+    /** Guest time {@code guestNanos} stands for host time {@code hostNanos}. */
+    void restart(long guestNanos, long hostNanos) {
         guestOrigin = guestNanos;
-        hostOrigin = System.nanoTime();
+        hostOrigin = hostNanos;
     }
 
-    /** The guest time the guest may have reached by now. */
-    long guestLimit() {
+    /** The guest time the guest may have reached at host time {@code hostNanos}. */
+    long guestLimit(long hostNanos) {
         if (!enabled) {
             return Long.MAX_VALUE;
         }
-        return guestOrigin + (System.nanoTime() - hostOrigin);
+        return guestOrigin + (hostNanos - hostOrigin);
     }
 
-    /** How many instructions the guest, now at {@code guestNanos}, may run before it would be ahead. */
-    long allowance(long guestNanos) {
+    /**
+     * How many instructions the guest, now at {@code guestNanos}, may run before it would be
+     * ahead of host time {@code hostNanos}. A guest more than a second behind is rebased first.
+     */
+    long allowance(long guestNanos, long hostNanos) {
         if (!enabled) {
             return Long.MAX_VALUE;
         }
-        long lag = guestLimit() - guestNanos;
+        long lag = guestLimit(hostNanos) - guestNanos;
         if (lag > MAX_LAG_NANOS) {
             guestOrigin -= lag - MAX_LAG_NANOS; // fell behind: let go of the lost time
             lag = MAX_LAG_NANOS;

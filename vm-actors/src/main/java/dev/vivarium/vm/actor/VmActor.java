@@ -270,41 +270,40 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             fence(e.getMessage());
             return;
         }
+        // Host time is read once per run, not per decision: a limit from an earlier reading is
+        // never later than the true one, and an idle guest's wake is a few runs at most.
         long start = System.nanoTime();
+        long now = start;
         long deadline = start + setup.settings().maxSliceTime().toNanos();
         long executed = 0;
         boolean goOn = true;
-        while (goOn && executed < setup.settings().sliceInstructions() && System.nanoTime() - deadline < 0) {
+        while (goOn && executed < setup.settings().sliceInstructions()) {
             if (credit <= 0) {
-                readySince = System.nanoTime(); // runnable, held back by the host's budget until the next grant
+                readySince = now; // runnable, held back by the host's budget until the next grant
                 goOn = false;
                 break;
             }
-            long allowance = pacer.allowance(machine.clock().nanos());
+            long guest = machine.clock().nanos();
+            long allowance = pacer.allowance(guest, now);
+            long limit = pacer.guestLimit(now);
             if (allowance <= 0) {
-                wakeIn(machine.clock().nanos() - pacer.guestLimit());
+                wakeIn(guest - limit);
                 goOn = false;
                 break;
             }
             // Small runs, so the slice's time limit holds however slow the emulator is on this machine.
             long budget = Math.min(Math.min(Math.min(setup.settings().sliceInstructions() - executed, credit), allowance), RUN_CHUNK);
             long before = machine.cpu().instructions();
-            RunResult result = machine.run(budget);
+            // A halted guest takes every timer interrupt due up to the limit inside this one run.
+            RunResult result = machine.run(budget, limit);
             long ran = machine.cpu().instructions() - before;
             executed += ran;
             credit -= ran;
             if (result instanceof RunResult.Halted h) {
-                if (h.untilNanos() == Long.MAX_VALUE) {
-                    goOn = false; // only console input can wake it; ConsoleInput queues a slice
-                } else {
-                    long ahead = h.untilNanos() - pacer.guestLimit();
-                    if (ahead <= 0) {
-                        machine.idleUntil(h.untilNanos());
-                    } else {
-                        wakeIn(ahead); // costs nothing until the guest's next timer is due in host time
-                        goOn = false;
-                    }
-                }
+                if (h.untilNanos() != Long.MAX_VALUE) {
+                    wakeIn(h.untilNanos() - limit); // costs nothing until the guest's next timer is due in host time
+                } // else only console input can wake it; ConsoleInput queues a slice
+                goOn = false;
             } else if (result instanceof RunResult.HaltedForever) {
                 state = VmState.HALTED_FOREVER;
                 detail = "the guest halted with interrupts off";
@@ -319,17 +318,29 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 flushConsole();
                 reboot("the guest reset (" + r.cause() + ")");
                 return;
+            } else {
+                now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    break;
+                }
             }
         }
-        usage.ran(executed, System.nanoTime() - start);
+        usage.ran(executed, (goOn ? now : System.nanoTime()) - start);
         flushConsole();
         if (goOn) {
             queueSlice();
         }
     }
 
+    /**
+     * Sleeps until the guest's next timer event is due in host time, but at least the wake
+     * granularity: a guest ticking faster is woken less often and takes the ticks due meanwhile
+     * in one go (as a hypervisor delivers a descheduled VM's timer interrupts when it runs
+     * again), so a host full of idle 1 kHz guests pays for a wake per granularity, not per tick.
+     */
     private void wakeIn(long nanos) {
-        timers.startSingleTimer(WAKE, VmCommand.Wake.INSTANCE, Duration.ofNanos(Math.max(nanos, 1_000_000)));
+        long granularity = setup.settings().wakeGranularity().toNanos();
+        timers.startSingleTimer(WAKE, VmCommand.Wake.INSTANCE, Duration.ofNanos(Math.max(nanos, granularity)));
         wakePending = true;
     }
 

@@ -17,13 +17,19 @@ import java.time.Duration;
  * @param paceGuestTime      keep guest time from running ahead of host time; off only for benchmarks that
  *                           measure the scheduler's overhead against the raw emulator
  * @param consoleHistoryBytes how much recent console output a VM keeps for new subscribers
+ * @param wakeGranularity    a halted guest sleeps at least this long before its due timer
+ *                           interrupts run, in a batch; guest time then lags host time by about this much
  */
 public record VmSettings(long sliceInstructions, Duration maxSliceTime, Duration checkpointPeriod, int fullEvery,
                          RetentionPolicy retention, Path imageDirectory, boolean paceGuestTime,
-                         int consoleHistoryBytes) {
+                         int consoleHistoryBytes, Duration wakeGranularity) {
     public VmSettings {
         if (sliceInstructions <= 0 || fullEvery < 0 || checkpointPeriod.isNegative() || checkpointPeriod.isZero()) {
             throw new IllegalArgumentException("slice-instructions and checkpoint-period must be positive, full-every not negative");
+        }
+        // Beyond a second the pacer would rebase a sleeping guest at every wake, losing its time.
+        if (wakeGranularity.isNegative() || wakeGranularity.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("wake-granularity must be between 0 and 1 s: " + wakeGranularity);
         }
     }
 
@@ -31,7 +37,7 @@ public record VmSettings(long sliceInstructions, Duration maxSliceTime, Duration
         return new VmSettings(vm.getLong("slice-instructions"), vm.getDuration("max-slice-time"),
                 vm.getDuration("checkpoint-period"), vm.getInt("full-checkpoint-every"),
                 new RetentionPolicy(vm.getInt("keep-full-chains")), Path.of(vm.getString("image-directory")),
-                vm.getBoolean("pace-guest-time"), vm.getBytes("console-history").intValue());
+                vm.getBoolean("pace-guest-time"), vm.getBytes("console-history").intValue(), vm.getDuration("wake-granularity"));
     }
 
 }

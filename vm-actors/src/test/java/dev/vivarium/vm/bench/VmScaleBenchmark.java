@@ -4,6 +4,7 @@ import dev.vivarium.datastore.config.CpuAllocation;
 import dev.vivarium.datastore.config.VmConfig;
 import dev.vivarium.vm.Lab;
 import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmReply;
 import dev.vivarium.vm.actor.VmStatus;
 import dev.vivarium.vm.host.HostCommand;
 import dev.vivarium.vm.host.HostReply;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +26,13 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * Scale and speed figures for the issue (a benchmark, not a test; figures depend on the machine):
  * <pre>
- *   idle N    N idle 16 MiB counter VMs on one host: heap per VM and the host's CPU while idle
+ *   idle N [COMMAND-LINE [SECONDS]]
+ *             N idle 16 MiB counter VMs on one host (command line default "period_ms=100"; add
+ *             "hz=100" for a 100 Hz guest): heap per VM, the host's CPU while idle, and whether
+ *             the guests keep pace with host time over a window (default 10 s)
+ *   machines N COMMAND-LINE WAKE-MS
+ *             the floor under "idle": N counter machines without actors, on this thread, each
+ *             woken every WAKE-MS of guest time to run the timer interrupts due (CPU per guest second)
  *   single    MIPS of one busy VM alone (unpaced) against the raw emulator on the same guest
  *   ten       the spread between 10 busy VMs with equal shares
  *   mixed     100 VMs of mixed workloads on one host: consoles checked against guests/tests, shares of the busy ones
@@ -35,49 +44,136 @@ public final class VmScaleBenchmark {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "idle" -> idle(Integer.parseInt(args[1]));
+            case "idle" -> idle(Integer.parseInt(args[1]), args.length > 2 ? args[2] : "period_ms=100",
+                    args.length > 3 ? Duration.ofSeconds(Integer.parseInt(args[3])) : Duration.ofSeconds(10));
+            case "machines" -> machines(Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3]));
             case "single" -> single();
             case "ten" -> ten();
             case "mixed" -> mixed();
-            default -> throw new IllegalArgumentException("idle N | single | ten | mixed");
+            default -> throw new IllegalArgumentException("idle N [COMMAND-LINE [SECONDS]] | machines N COMMAND-LINE WAKE-MS | single | ten | mixed");
         }
         System.exit(0);
     }
 
-    private static void idle(int count) throws Exception {
+    /**
+     * Idle counters: heap per VM, then over a window the host's CPU and whether the guests keep
+     * pace with host time. Lag is host time since the VM's VmStarted answer minus guest time;
+     * what must stay small and flat is its growth over the window (a host that cannot keep up
+     * lets it grow, and the pacer rebases a guest that falls a second behind).
+     */
+    private static void idle(int count, String commandLine, Duration window) throws Exception {
         long before = usedHeapAfterGc();
         Path root = Files.createTempDirectory("vivarium-bench");
         try (Lab lab = new Lab(root, "bench", Map.of("vivarium.host.capacity-mips", 100_000, "vivarium.vm.checkpoint-period", "1h"))) {
             List<ActorRef<VmCommand>> vms = new ArrayList<>();
             long[] poweredOnAt = new long[count];
+            long[] startedAt = new long[count];
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 poweredOnAt[i] = System.nanoTime();
-                vms.add(lab.powerOn(Lab.counter("idle" + i, 100)).ref());
+                vms.add(lab.powerOn(Lab.vm("idle" + i, "counter", commandLine, CpuAllocation.NORMAL)).ref());
+                startedAt[i] = System.nanoTime();
             }
-            System.out.printf(Locale.ROOT, "powered on %d VMs in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+            System.out.printf(Locale.ROOT, "powered on %d VMs (counter %s) in %.1f s%n", count, commandLine,
+                    (System.nanoTime() - start) / 1e9);
             Thread.sleep(3000); // let every guest boot and settle into its timer loop
             long heap = usedHeapAfterGc() - before;
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long[][] first = statuses(lab, vms);
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
-            Thread.sleep(WINDOW.toMillis());
+            Thread.sleep(window.toMillis());
             double cpuCores = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
-            long behind = 0;
+            long[][] last = statuses(lab, vms);
+            double[] lag = new double[count];
+            double[] growth = new double[count];
+            double[] pace = new double[count];
             long mostAhead = Long.MIN_VALUE;
-            long slowestAsk = 0;
             for (int i = 0; i < count; i++) {
-                long asked = System.nanoTime();
-                VmStatus s = status(lab, vms.get(i));
-                long now = System.nanoTime();
-                slowestAsk = Math.max(slowestAsk, now - asked);
-                behind += (now - poweredOnAt[i]) - s.guestNanos();
-                mostAhead = Math.max(mostAhead, s.guestNanos() - (now - poweredOnAt[i]));
+                // From the VmStarted answer: the machine was booted and its actor spawned by then.
+                long lagFirst = first[1][i] - startedAt[i] - first[0][i];
+                long lagLast = last[1][i] - startedAt[i] - last[0][i];
+                lag[i] = lagLast / 1e6;
+                growth[i] = (lagLast - lagFirst) / 1e6;
+                pace[i] = (last[0][i] - first[0][i]) / (double) (last[1][i] - first[1][i]);
+                // Against the power-on request, which comes before the guest's clock starts: a strict test.
+                mostAhead = Math.max(mostAhead, last[0][i] - (last[1][i] - poweredOnAt[i]));
             }
-            System.out.printf(Locale.ROOT, "idle VMs: %d, heap %.1f MiB (%.1f KiB per VM), host CPU while idle %.2f cores%n",
-                    count, heap / 1048576.0, heap / 1024.0 / count, cpuCores);
-            System.out.printf(Locale.ROOT, "guest time behind host time since power on: mean %.3f s; most ahead %.3f s (must be <= 0); slowest status answer %.0f ms%n",
-                    behind / 1e9 / count, mostAhead / 1e9, slowestAsk / 1e6);
+            Arrays.sort(lag);
+            Arrays.sort(growth);
+            Arrays.sort(pace);
+            System.out.printf(Locale.ROOT, "idle VMs: %d, heap %.1f MiB (%.1f KiB per VM), host CPU over %d s: %.2f cores, load average %.2f%n",
+                    count, heap / 1048576.0, heap / 1024.0 / count, window.toSeconds(), cpuCores, os.getSystemLoadAverage());
+            double guestSeconds = 0;
+            for (double p : pace) {
+                guestSeconds += p;
+            }
+            // What the host spends per guest second: the figure that does not depend on how many cores the JVM got.
+            System.out.printf(Locale.ROOT, "guest time per host second over the window: min %.4f median %.4f (1 = keeps pace); host CPU per guest second %.3f ms%n",
+                    pace[0], pace[count / 2], cpuCores / guestSeconds * 1e3);
+            System.out.printf(Locale.ROOT, "lag behind host time (since VmStarted) at the end: median %.1f ms, p99 %.1f ms, max %.1f ms; its growth over the window: median %.1f ms, max %.1f ms%n",
+                    lag[count / 2], lag[count * 99 / 100], lag[count - 1], growth[count / 2], growth[count - 1]);
+            System.out.printf(Locale.ROOT, "most ahead of host time: %.1f ms (must be <= 0); slowest status answer %.0f ms%n",
+                    mostAhead / 1e6, last[2][0] / 1e6);
+        }
+    }
+
+    /**
+     * Asks every VM at once: [0] guest nanos and [1] host nanos when its answer arrived, per VM;
+     * [2][0] the slowest answer.
+     */
+    private static long[][] statuses(Lab lab, List<ActorRef<VmCommand>> vms) {
+        TestProbe<VmReply> probe = lab.kit.createTestProbe();
+        Map<String, Integer> index = new HashMap<>();
+        long asked = System.nanoTime();
+        for (int i = 0; i < vms.size(); i++) {
+            index.put("idle" + i, i);
+            vms.get(i).tell(new VmCommand.GetStatus(probe.ref()));
+        }
+        long[][] result = new long[3][vms.size()];
+        for (int n = 0; n < vms.size(); n++) {
+            VmStatus s = (VmStatus) probe.receiveMessage(Duration.ofSeconds(30));
+            long now = System.nanoTime();
+            int i = index.get(s.vm());
+            result[0][i] = s.guestNanos();
+            result[1][i] = now;
+            result[2][0] = Math.max(result[2][0], now - asked);
+        }
+        return result;
+    }
+
+    private static void machines(int count, String commandLine, int wakeMillis) throws Exception {
+        byte[] image = Files.readAllBytes(Lab.images().resolve("counter.elf"));
+        MachineConfig config = new MachineConfig(16L << 20, new MachineConfig.MultibootKernel(image, commandLine),
+                null, false, MachineConfig.DEFAULT_START_EPOCH_NANOS);
+        List<PcMachine> machines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            machines.add(PcMachine.create(config));
+        }
+        long step = wakeMillis * 1_000_000L;
+        var threads = ManagementFactory.getThreadMXBean();
+        for (int round = 0; round < 3; round++) { // the first rounds boot the guests and warm the JIT up
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            long guest0 = machines.get(0).clock().nanos();
+            long wakes = 0;
+            while (System.nanoTime() - t0 < WINDOW.toNanos()) {
+                for (PcMachine m : machines) {
+                    long limit = m.clock().nanos() + step;
+                    while (m.run(10_000_000, limit) instanceof dev.vivarium.x86.machine.RunResult.BudgetUsed) {
+                        // a booting guest; an idle one halts past the limit at once
+                    }
+                    wakes++;
+                }
+            }
+            double guestSeconds = (machines.get(0).clock().nanos() - guest0) / 1e9 * count;
+            double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            System.out.printf(Locale.ROOT, "%d machines (counter %s), woken every %d ms of guest time: %.3f ms of CPU per guest second, %.2f us per wake, %.1f guest s per host s%n",
+                    count, commandLine, wakeMillis, cpuSeconds / guestSeconds * 1e3, cpuSeconds / wakes * 1e6,
+                    guestSeconds / ((System.nanoTime() - t0) / 1e9));
+        }
+        for (PcMachine m : machines) {
+            m.close();
         }
     }
 

@@ -144,6 +144,19 @@ public final class PcMachine implements Closeable {
      * waits for, and the caller decides whether to skip ahead ({@link #idleUntil}) or wait.
      */
     public RunResult run(long budget) {
+        return run(budget, Long.MIN_VALUE);
+    }
+
+    /**
+     * Like {@link #run(long)}, but a halted CPU whose next timer event is due at or before guest
+     * time {@code idleLimitNanos} skips ahead to it ({@link #idleUntil}) and goes on instead of
+     * returning: an idle guest runs every timer interrupt due up to the limit (a host's pacing
+     * bound) in one call. The result is the same as the caller's own loop of {@code run} and
+     * {@code idleUntil}, instruction for instruction; only the trips out and back in are saved.
+     * A realtime clock never skips, and a guest halted with no timer armed is returned as
+     * halted whatever the limit (only host input can wake it).
+     */
+    public RunResult run(long budget, long idleLimitNanos) {
         var stopped = chipset.debugExit().exitRequest();
         if (stopped.isPresent()) {
             return new RunResult.Exited(stopped.getAsInt()); // a stopped machine (or its restored capture) stays stopped
@@ -173,7 +186,11 @@ public final class PcMachine implements Closeable {
                     return new RunResult.HaltedForever();
                 }
                 if (!chipset.interrupts().pending()) {
-                    return new RunResult.Halted(chipset.nextEventTime());
+                    long next = chipset.nextEventTime();
+                    if (next == Timer.NEVER || next > idleLimitNanos || clock.isRealtime()) {
+                        return new RunResult.Halted(next);
+                    }
+                    idleUntil(next);
                 }
             }
         }
