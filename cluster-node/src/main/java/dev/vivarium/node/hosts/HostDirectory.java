@@ -197,7 +197,7 @@ public final class HostDirectory {
             CompletableFuture.runAsync(() -> {
                 try {
                     parts.datastore().vm(on.vm()).writeConfig(DatastoreConfigs.of(on.config()));
-                    agent.tell(new HostCommand.PowerOn(on.vm(), timeout, replyTo));
+                    agent.tell(new HostCommand.PowerOn(on.vm(), timeout, on.paused(), replyTo));
                 } catch (Exception e) {
                     LOG.warn("cannot write the configuration of VM {}: {}", on.vm(), e.toString());
                 }

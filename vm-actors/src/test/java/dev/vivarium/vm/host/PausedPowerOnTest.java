@@ -1,0 +1,74 @@
+package dev.vivarium.vm.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vivarium.vm.Lab;
+import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmReply;
+import dev.vivarium.vm.actor.VmState;
+import dev.vivarium.vm.actor.VmStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A VM the management plane wants paused comes back paused when a host powers it on again (after
+ * a suspend, a clean stop of its host or a move): restored, but no guest instruction runs until
+ * it is unpaused, and then it goes on from exactly where it was.
+ */
+class PausedPowerOnTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path datastore;
+    private Lab lab;
+
+    @BeforeEach
+    void start() throws Exception {
+        lab = new Lab(datastore, "host-a", Map.of("vivarium.vm.checkpoint-period", "1h"));
+    }
+
+    @AfterEach
+    void stop() {
+        lab.close();
+    }
+
+    private VmStatus status(HostReply.VmStarted vm) {
+        return (VmStatus) lab.ask(vm.ref(), VmCommand.GetStatus::new);
+    }
+
+    @Test
+    void aPausedPowerOnRestoresTheVmPausedAndUnpauseGoesOnFromThere() throws Exception {
+        HostReply.VmStarted first = lab.powerOn(Lab.counter("held", 10));
+        Lab.Console console = lab.console(first.ref());
+        await().atMost(WAIT).until(() -> console.last() >= 3);
+        assertThat(console.ask(VmCommand.Pause::new)).isEqualTo(new VmReply.Done("held", "paused"));
+        long last = console.last();
+        long instructions = status(first).instructions();
+        assertThat(lab.ask(first.ref(), VmCommand.Suspend::new)).isEqualTo(new VmReply.Done("held", "suspended"));
+        lab.kit.createTestProbe().expectTerminated(first.ref(), WAIT);
+
+        TestProbe<HostReply> replies = lab.kit.createTestProbe();
+        lab.host.tell(new HostCommand.PowerOn("held", 5000, true, replies.ref()));
+        HostReply.VmStarted again = (HostReply.VmStarted) replies.receiveMessage(WAIT);
+        assertThat(again.restoredSeq()).as("restored from the suspend's checkpoint").isNotNegative();
+        VmStatus paused = status(again);
+        assertThat(paused.state()).isEqualTo(VmState.PAUSED);
+        assertThat(paused.instructions()).isEqualTo(instructions);
+        // The host keeps granting it time; a paused guest takes none.
+        await().during(Duration.ofMillis(500)).atMost(WAIT)
+                .until(() -> status(again).instructions() == instructions && status(again).state() == VmState.PAUSED);
+
+        Lab.Console after = lab.console(again.ref());
+        assertThat(after.ask(VmCommand.Unpause::new)).isEqualTo(new VmReply.Done("held", "running"));
+        await().atMost(WAIT).until(() -> after.last() > last + 1);
+        // Nothing lost, nothing repeated: the first number after the restore is the next one.
+        assertThat(after.numbers().stream().filter(n -> n > last).findFirst()).contains(last + 1);
+    }
+}
