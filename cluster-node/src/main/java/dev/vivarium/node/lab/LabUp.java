@@ -120,7 +120,7 @@ public final class LabUp {
                 try {
                     List<Map<String, Object>> hosts = Json.MAPPER.readValue(
                             clients.get(n.name()).get("/api/v1/hosts").body(), new TypeReference<>() { });
-                    long up = hosts.stream().filter(h -> "Up".equals(h.get("state"))).count();
+                    long up = hosts.stream().filter(h -> "Up".equals(h.get("memberStatus"))).count();
                     if (up == manifest.nodes().size()) {
                         ready++;
                     } else {
