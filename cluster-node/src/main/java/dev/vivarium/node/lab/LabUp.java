@@ -60,7 +60,7 @@ public final class LabUp {
         for (int i = 0; i < nodes; i++) {
             String name = "host-" + (i + 1);
             Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(), dir.datastore())
-                    + componentSettings);
+                    + minimumMembers(nodes) + componentSettings);
             Process p = NodeProcesses.start(dir.nodeConfig(name), dir.nodeLog(name));
             started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],
                     seeds.get(i), p.pid(), NodeProcesses.startedOf(p.toHandle())));
@@ -98,6 +98,15 @@ public final class LabUp {
                 + "vivarium.api.token-file = " + Json.write(token.toString()) + "\n"
                 + "vivarium.datastore.path = " + Json.write(datastore.toString()) + "\n"
                 + "vivarium.vm.image-directory = " + Json.write(LabDir.repositoryRoot().resolve("guests/images").toString()) + "\n";
+    }
+
+    /**
+     * The lab's members become Up together, once all of them have joined (see config/lab.conf): the
+     * inventory and the reconciler (singletons) start with every host there, and the VMs of a lab
+     * brought up again spread over all of them instead of landing on the first.
+     */
+    private static String minimumMembers(int nodes) {
+        return "pekko.cluster.min-nr-of-members = " + nodes + "\n";
     }
 
     /** Null when every node reports every node Up; otherwise why not. */
