@@ -95,7 +95,7 @@ public final class NodeWiring {
         AtomicReference<ActorRef<HostDirectory.Msg>> directory = new AtomicReference<>();
         ActorRef<ReconcilerActor.Msg> reconciler = ClusterSingleton.get(system).init(SingletonActor.of(
                 ReconcilerActor.create(inventory, d -> directory.get().tell(new HostDirectory.Directive(d)), period,
-                        w.getDuration("placement-timeout")), "vcenter-reconciler"));
+                        w.getDuration("placement-timeout"), w.getDuration("placement-settle")), "vcenter-reconciler"));
         directory.set(system.systemActorOf(HostDirectory.create(new HostDirectory.Parts(hostName, inventory, reconciler,
                 figures, datastore, io, hostSettings.acquireTimeout(), period)), "host-directory", Props.empty()));
         system.systemActorOf(HostRegistration.create(new HostRegistration.Host(hostName, hostSettings.capacityMips(),

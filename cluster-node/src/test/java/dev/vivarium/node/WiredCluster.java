@@ -56,7 +56,8 @@ public final class WiredCluster implements AutoCloseable {
                 JsonNode hosts = Json.MAPPER.readTree(get(nodes.get(0), "/api/v1/hosts").body());
                 int ready = 0;
                 for (JsonNode h : hosts) {
-                    ready += h.path("state").asText().equals("Up") && h.path("capacityMips").isNumber()
+                    ready += h.path("state").asText().equals("connected") && h.path("memberStatus").asText().equals("Up")
+                            && h.path("capacityMips").isNumber()
                             && h.path("inMaintenanceMode").isBoolean() ? 1 : 0;
                 }
                 return ready == names.size();

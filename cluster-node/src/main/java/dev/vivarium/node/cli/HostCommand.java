@@ -20,7 +20,9 @@ public final class HostCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the hosts with their state.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List every host the inventory knows with its state (connected, maintenance, disconnected, "
+                    + "notResponding), cluster membership and figures.")
     static final class ListHosts implements Callable<Integer> {
         @Mixin LabDirOption dir;
 
@@ -30,8 +32,8 @@ public final class HostCommand implements Runnable {
         @Override
         public Integer call() {
             return ApiCall.list("host list", dir, json, "/api/v1/hosts",
-                    new Table("NAME", "STATE", "ADDRESS", "CAPACITY MIPS", "USED MIPS", "MEMORY MIB", "VMS", "MAINTENANCE"),
-                    h -> new Object[] {h.get("name"), h.get("state"), h.get("address"), h.get("capacityMips"),
+                    new Table("NAME", "STATE", "MEMBER", "ADDRESS", "CAPACITY MIPS", "USED MIPS", "MEMORY MIB", "VMS", "MAINTENANCE"),
+                    h -> new Object[] {h.get("name"), h.get("state"), h.get("memberStatus"), h.get("address"), h.get("capacityMips"),
                             h.get("usedMips"), h.get("memoryMiB"), h.get("vms"), h.get("inMaintenanceMode")});
         }
     }

@@ -1,19 +1,21 @@
 package dev.vivarium.node.cluster;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a host can hold and holds: the seam where the HostAgents' reports come in. Until they are
- * wired, {@link #UNKNOWN} answers for every host and the API shows the fields as null.
+ * What a host can hold and holds, and what the inventory says of it: the seam where the
+ * HostAgents' reports and the inventory's host records come in. Until they are wired,
+ * {@link #UNKNOWN} answers for every host and the API shows the fields as null.
  */
 public interface HostResources {
 
     /** The figures for the host of that name, if known. */
     Optional<Capacity> of(String hostName);
 
-    /** Whether the inventory has the host in maintenance mode, if known. */
-    default Optional<Boolean> inMaintenanceMode(String hostName) {
-        return Optional.empty();
+    /** Every host the inventory knows, by name, with its state as {@link HostView#state()} names it; empty until it says. */
+    default Map<String, String> inventoryStates() {
+        return Map.of();
     }
 
     /** No host's figures are known. */

@@ -2,8 +2,6 @@ package dev.vivarium.node.hosts;
 
 import dev.vivarium.datastore.Datastore;
 import dev.vivarium.vcenter.host.HostDirective;
-import dev.vivarium.vcenter.inventory.HostRecord;
-import dev.vivarium.vcenter.inventory.HostState;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.protocol.Answers.HostList;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
@@ -132,10 +130,7 @@ public final class HostDirectory {
                 })
                 .onMessage(NoFigures.class, f -> Behaviors.same())
                 .onMessage(Hosts.class, h -> {
-                    for (HostRecord host : h.hosts().hosts()) {
-                        parts.figures().memoryBudget(host.name(), host.memoryMiB());
-                        parts.figures().inMaintenanceMode(host.name(), host.state() == HostState.MAINTENANCE);
-                    }
+                    parts.figures().inventory(h.hosts().hosts());
                     return Behaviors.same();
                 })
                 .onMessage(Answer.class, a -> onReply(a.reply()))
@@ -197,7 +192,7 @@ public final class HostDirectory {
             CompletableFuture.runAsync(() -> {
                 try {
                     parts.datastore().vm(on.vm()).writeConfig(DatastoreConfigs.of(on.config()));
-                    agent.tell(new HostCommand.PowerOn(on.vm(), timeout, replyTo));
+                    agent.tell(new HostCommand.PowerOn(on.vm(), timeout, on.paused(), replyTo));
                 } catch (Exception e) {
                     LOG.warn("cannot write the configuration of VM {}: {}", on.vm(), e.toString());
                 }

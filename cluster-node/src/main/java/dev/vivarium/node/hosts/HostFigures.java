@@ -1,7 +1,11 @@
 package dev.vivarium.node.hosts;
 
 import dev.vivarium.node.cluster.HostResources;
+import dev.vivarium.node.cluster.HostView;
+import dev.vivarium.vcenter.inventory.HostRecord;
+import dev.vivarium.vcenter.inventory.HostState;
 import dev.vivarium.vm.host.HostReply;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The latest figures of every host's agent as this node last polled them, read by the API
- * threads: the host list's capacity and use, and each running VM's host, epoch and metrics.
+ * threads: the host list's capacity and use, and each running VM's host, epoch and metrics; and
+ * the inventory's hosts with their states, as its last list said.
  */
 public final class HostFigures implements HostResources {
 
@@ -19,7 +24,7 @@ public final class HostFigures implements HostResources {
 
     private final Map<String, HostReply.HostStats> stats = new ConcurrentHashMap<>();
     private final Map<String, Integer> memoryBudgets = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> maintenance = new ConcurrentHashMap<>();
+    private volatile Map<String, String> inventoryStates = Map.of();
 
     void update(HostReply.HostStats host) {
         stats.put(host.host(), host);
@@ -29,19 +34,30 @@ public final class HostFigures implements HostResources {
         stats.remove(host);
     }
 
-    /** The host's memory budget for VMs, as it joined the inventory with. */
-    void memoryBudget(String host, int memoryMiB) {
-        memoryBudgets.put(host, memoryMiB);
+    /** The inventory's hosts as it last listed them: each one's memory budget for VMs and its state. */
+    void inventory(List<HostRecord> hosts) {
+        Map<String, String> states = new HashMap<>();
+        for (HostRecord h : hosts) {
+            memoryBudgets.put(h.name(), h.memoryMiB());
+            states.put(h.name(), apiName(h.state()));
+        }
+        inventoryStates = Map.copyOf(states);
     }
 
-    /** Whether the inventory has the host in maintenance mode. */
-    void inMaintenanceMode(String host, boolean inMaintenance) {
-        maintenance.put(host, inMaintenance);
+    /** The inventory's host state as the API shows it, in VirtualCenter's words. */
+    static String apiName(HostState state) {
+        return switch (state) {
+            case JOINED -> HostView.CONNECTING;
+            case CONNECTED -> HostView.CONNECTED;
+            case MAINTENANCE -> HostView.MAINTENANCE;
+            case DISCONNECTED -> HostView.DISCONNECTED;
+            case LOST -> HostView.NOT_RESPONDING;
+        };
     }
 
     @Override
-    public Optional<Boolean> inMaintenanceMode(String hostName) {
-        return Optional.ofNullable(maintenance.get(hostName));
+    public Map<String, String> inventoryStates() {
+        return inventoryStates;
     }
 
     @Override

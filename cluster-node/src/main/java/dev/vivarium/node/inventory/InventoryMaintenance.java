@@ -178,20 +178,15 @@ public final class InventoryMaintenance implements HostMaintenance {
     }
 
     /**
-     * Waits until every moved VM runs on another host (the reconciler resumes it there). A paused
-     * VM resumes running wherever it lands; the inventory still wants it paused, so pause it.
+     * Waits until every moved VM runs on another host (the reconciler resumes it there; one the
+     * inventory wants paused, it resumes paused).
      */
     private CompletionStage<?> landed(String host, Evacuation plan) {
         List<CompletableFuture<?>> moves = new ArrayList<>();
         for (VmRecord vm : plan.moving()) {
-            CompletionStage<String> running = FiguresPoll.until(inventory.system(), taskTimeout,
+            moves.add(FiguresPoll.until(inventory.system(), taskTimeout,
                     "VM " + vm.name() + " was not running on another host",
-                    () -> figures.running(vm.name()).map(w -> w.host()).filter(h -> !h.equals(host)));
-            if (vm.desired() == PowerState.PAUSED) {
-                running = running.thenCompose(where -> actors.ask(vm.name(), VmCommand.Pause::new, taskTimeout))
-                        .thenApply(VmActors::outcome);
-            }
-            moves.add(running.toCompletableFuture());
+                    () -> figures.running(vm.name()).map(w -> w.host()).filter(h -> !h.equals(host))).toCompletableFuture());
         }
         return CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new));
     }

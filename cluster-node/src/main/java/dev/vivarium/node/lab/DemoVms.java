@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * The lab's demo VMs: {@code --vms N} VMs of the guest workloads in turn (a counter, a CPU
  * burner, a memory dirtier), 16 MiB each, created and powered on through the API as a user
- * would; waits until every one runs. VMs that exist already (a lab brought up again) are kept,
- * and come back from their checkpoints.
+ * would; waits until every one runs. VMs that exist already (a lab brought up again) are kept as
+ * the inventory wants them: those that should run come back from their checkpoints (paused if
+ * they were paused), those powered off or suspended stay so.
  */
 public final class DemoVms implements LabComponent {
 
@@ -27,6 +28,7 @@ public final class DemoVms implements LabComponent {
             List.of("memdirty", "wss_kb=2048 rate_pages=32 report=500"));
     private static final long MEMORY_MIB = 16;
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
+    private static final java.util.Set<String> RUNNING = java.util.Set.of("poweredOn", "paused");
 
     @Override
     public String name() {
@@ -61,20 +63,24 @@ public final class DemoVms implements LabComponent {
             spec.put("image", workload.get(0));
             spec.put("memoryMiB", MEMORY_MIB);
             spec.put("commandLine", workload.get(1));
-            unlessConflict(api, "/api/v1/vms", Json.write(spec));
-            // A lab brought up again: its VMs exist and may already run again (409).
-            unlessConflict(api, "/api/v1/vms/" + names.get(i) + "/power-on", "{}");
+            // A lab brought up again: its VMs exist (409), and a power-on would undo a pause or power-off.
+            if (created(api, Json.write(spec))) {
+                api.send("POST", "/api/v1/vms/" + names.get(i) + "/power-on", "{}");
+            }
         }
         awaitRunning(api, names);
     }
 
-    private static void unlessConflict(ApiClient api, String path, String body) throws ApiError {
+    /** Whether the VM was created now (false: it exists already). */
+    private static boolean created(ApiClient api, String spec) throws ApiError {
         try {
-            api.send("POST", path, body);
+            api.send("POST", "/api/v1/vms", spec);
+            return true;
         } catch (ApiError e) {
             if (e.status() != 409) {
                 throw e;
             }
+            return false;
         }
     }
 
@@ -88,7 +94,9 @@ public final class DemoVms implements LabComponent {
             } catch (JsonProcessingException e) {
                 throw new ApiError(0, "cannot read the VM list: " + e.getMessage());
             }
-            List<String> on = vms.stream().filter(v -> "poweredOn".equals(v.get("powerState")))
+            // Running as the inventory wants it (poweredOn or paused); one it wants stopped is not waited for.
+            List<String> on = vms.stream().filter(v -> v.get("powerState").equals(v.get("desiredPowerState"))
+                            || !RUNNING.contains(v.get("desiredPowerState")))
                     .map(v -> (String) v.get("name")).toList();
             waiting = names.stream().filter(n -> !on.contains(n)).toList();
             if (waiting.isEmpty()) {

@@ -60,7 +60,7 @@ public final class LabUp {
         for (int i = 0; i < nodes; i++) {
             String name = "host-" + (i + 1);
             Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(), dir.datastore())
-                    + componentSettings);
+                    + minimumMembers(nodes) + componentSettings);
             Process p = NodeProcesses.start(dir.nodeConfig(name), dir.nodeLog(name));
             started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],
                     seeds.get(i), p.pid(), NodeProcesses.startedOf(p.toHandle())));
@@ -100,6 +100,15 @@ public final class LabUp {
                 + "vivarium.vm.image-directory = " + Json.write(LabDir.repositoryRoot().resolve("guests/images").toString()) + "\n";
     }
 
+    /**
+     * The lab's members become Up together, once all of them have joined (see config/lab.conf): the
+     * inventory and the reconciler (singletons) start with every host there, and the VMs of a lab
+     * brought up again spread over all of them instead of landing on the first.
+     */
+    private static String minimumMembers(int nodes) {
+        return "pekko.cluster.min-nr-of-members = " + nodes + "\n";
+    }
+
     /** Null when every node reports every node Up; otherwise why not. */
     private String awaitUp(LabManifest manifest, Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -120,7 +129,7 @@ public final class LabUp {
                 try {
                     List<Map<String, Object>> hosts = Json.MAPPER.readValue(
                             clients.get(n.name()).get("/api/v1/hosts").body(), new TypeReference<>() { });
-                    long up = hosts.stream().filter(h -> "Up".equals(h.get("state"))).count();
+                    long up = hosts.stream().filter(h -> "Up".equals(h.get("memberStatus"))).count();
                     if (up == manifest.nodes().size()) {
                         ready++;
                     } else {

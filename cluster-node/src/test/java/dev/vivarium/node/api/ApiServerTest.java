@@ -100,12 +100,23 @@ class ApiServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        HostResources resources = name -> Optional.of(new HostResources.Capacity(1000, 250, 2048, 1));
+        // The inventory knows host-1, a host that stopped cleanly and one it lost; the agents report figures for any name.
+        HostResources resources = new HostResources() {
+            @Override
+            public Optional<Capacity> of(String name) {
+                return Optional.of(new HostResources.Capacity(1000, 250, 2048, 1));
+            }
+
+            @Override
+            public Map<String, String> inventoryStates() {
+                return Map.of("host-1", "connected", "host-0", "disconnected", "host-7", "notResponding");
+            }
+        };
         node = TestNodes.start(dir, "host-1", new NodeServices(new OneVm(), resources));
         bare = TestNodes.start(dir, "host-2", NodeServices.notBuiltYet());
         TestNodes.join(node, node);
         TestNodes.join(bare, bare);
-        await().atMost(Duration.ofSeconds(30)).until(() -> json(get(node, "/api/v1/hosts")).path(0).path("state").asText().equals("Up"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(get(node, "/api/v1/hosts/host-1")).path("memberStatus").asText().equals("Up"));
     }
 
     @AfterAll
@@ -154,14 +165,26 @@ class ApiServerTest {
     }
 
     @Test
-    void hostsComeFromMembershipWithTheHostAgentsFigures() throws Exception {
+    void hostsAreTheInventorysWithTheirStateMembershipAndTheHostAgentsFigures() throws Exception {
         JsonNode hosts = json(get(node, "/api/v1/hosts"));
-        assertThat(hosts).hasSize(1);
-        assertThat(hosts.get(0).path("name").asText()).isEqualTo("host-1");
-        assertThat(hosts.get(0).path("state").asText()).isEqualTo("Up");
-        assertThat(hosts.get(0).path("address").asText()).startsWith("pekko://vivarium@127.0.0.1:");
-        assertThat(hosts.get(0).path("capacityMips").asLong()).isEqualTo(1000);
-        assertThat(hosts.get(0).path("vms").asInt()).isEqualTo(1);
+        assertThat(hosts.findValuesAsText("name")).containsExactly("host-0", "host-1", "host-7");
+        JsonNode member = hosts.get(1);
+        assertThat(member.path("state").asText()).isEqualTo("connected");
+        assertThat(member.path("memberStatus").asText()).isEqualTo("Up");
+        assertThat(member.path("inMaintenanceMode").asBoolean()).isFalse();
+        assertThat(member.path("address").asText()).startsWith("pekko://vivarium@127.0.0.1:");
+        assertThat(member.path("capacityMips").asLong()).isEqualTo(1000);
+        assertThat(member.path("vms").asInt()).isEqualTo(1);
+        // Hosts that stopped or were lost stay listed with the inventory's state, no membership and no figures.
+        assertThat(hosts.get(0).path("state").asText()).isEqualTo("disconnected");
+        assertThat(hosts.get(2).path("state").asText()).isEqualTo("notResponding");
+        for (JsonNode down : List.of(hosts.get(0), hosts.get(2))) {
+            for (String field : List.of("memberStatus", "address", "capacityMips", "usedMips", "memoryMiB", "vms")) {
+                assertThat(down.get(field).isNull()).as(down + " " + field).isTrue();
+            }
+            assertThat(down.path("inMaintenanceMode").asBoolean()).isFalse();
+        }
+        assertThat(json(get(node, "/api/v1/hosts/host-0")).path("state").asText()).isEqualTo("disconnected");
 
         assertThat(json(get(node, "/api/v1/hosts/host-1")).path("usedMips").asLong()).isEqualTo(250);
         assertError(get(node, "/api/v1/hosts/host-9"), 404, "no host named host-9");
@@ -169,10 +192,10 @@ class ApiServerTest {
 
     @Test
     void withoutHostAgentsTheCapacitiesAreNull() throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(() -> json(get(bare, "/api/v1/hosts")).path(0).path("state").asText().equals("Up"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(get(bare, "/api/v1/hosts")).path(0).path("memberStatus").asText().equals("Up"));
         JsonNode host = json(get(bare, "/api/v1/hosts")).get(0);
         assertThat(host.path("name").asText()).isEqualTo("host-2");
-        for (String field : List.of("capacityMips", "usedMips", "memoryMiB", "vms")) {
+        for (String field : List.of("state", "capacityMips", "usedMips", "memoryMiB", "vms", "inMaintenanceMode")) {
             assertThat(host.has(field)).as(field).isTrue();
             assertThat(host.get(field).isNull()).as(field).isTrue();
         }
@@ -307,7 +330,9 @@ class ApiServerTest {
         HttpResponse<String> r = get(node, "/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-        assertThat(r.body()).contains("vivarium_cluster_members{state=\"Up\"} 1.0");
+        assertThat(r.body()).contains("vivarium_cluster_members{state=\"Up\"} 1.0", "vivarium_hosts{state=\"connected\"} 1.0",
+                "vivarium_hosts{state=\"disconnected\"} 1.0", "vivarium_hosts{state=\"notResponding\"} 1.0",
+                "vivarium_hosts{state=\"maintenance\"} 0.0");
         assertThat(r.body()).containsPattern("vivarium_api_requests_seconds_count\\{method=\"GET\",route=\"/api/v1/hosts\",status=\"200\"\\} \\d+");
     }
 

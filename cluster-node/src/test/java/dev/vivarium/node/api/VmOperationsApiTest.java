@@ -57,18 +57,27 @@ class VmOperationsApiTest {
 
     /** The task a 202 answer started, once it has ended. */
     static JsonNode finished(HttpResponse<String> accepted) throws Exception {
+        return finished(api, accepted);
+    }
+
+    /** The task a 202 answer of {@code node} started, once it has ended (a task is kept by the node that accepted it). */
+    static JsonNode finished(HostNode node, HttpResponse<String> accepted) throws Exception {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String id = json(accepted).path("id").asText();
         JsonNode[] task = new JsonNode[1];
         await().atMost(Duration.ofSeconds(90)).until(() -> {
-            task[0] = json(get(api, "/api/v1/tasks/" + id));
+            task[0] = json(get(node, "/api/v1/tasks/" + id));
             return !task[0].path("state").asText().equals("running");
         });
         return task[0];
     }
 
     static JsonNode succeeded(HttpResponse<String> accepted) throws Exception {
-        JsonNode task = finished(accepted);
+        return succeeded(api, accepted);
+    }
+
+    static JsonNode succeeded(HostNode node, HttpResponse<String> accepted) throws Exception {
+        JsonNode task = finished(node, accepted);
         assertThat(task.path("state").asText()).as(task.toString()).isEqualTo("succeeded");
         return task;
     }

@@ -43,7 +43,7 @@ class ClusterFormationTest {
 
     private static List<String> upHosts(HostNode n) {
         return new ClusterMembership(n.system(), HostResources.UNKNOWN).hosts().stream()
-                .filter(h -> h.state().equals("Up")).map(HostView::name).toList();
+                .filter(h -> "Up".equals(h.memberStatus())).map(HostView::name).toList();
     }
 
     @Test

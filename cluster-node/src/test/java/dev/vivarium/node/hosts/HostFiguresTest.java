@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vivarium.datastore.config.CpuAllocation;
 import dev.vivarium.node.cluster.HostResources;
+import dev.vivarium.vcenter.inventory.HostRecord;
+import dev.vivarium.vcenter.inventory.HostState;
 import dev.vivarium.vcenter.inventory.RestartPriority;
 import dev.vivarium.vcenter.inventory.VmConfig;
 import dev.vivarium.vm.host.HostReply;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HostFiguresTest {
@@ -24,8 +27,10 @@ class HostFiguresTest {
                 List.of(vm("a", 3, 40.0), vm("b", 1, 1.6))));
         // Until the inventory names the host's memory budget, its VMs' committed memory stands in.
         assertThat(figures.of("host-1")).contains(new HostResources.Capacity(1000, 42, 32, 2));
-        figures.memoryBudget("host-1", 1024);
+        figures.inventory(List.of(new HostRecord("host-1", 1000, 1024, HostState.MAINTENANCE),
+                new HostRecord("host-2", 1000, 512, HostState.LOST)));
         assertThat(figures.of("host-1")).contains(new HostResources.Capacity(1000, 42, 1024, 2));
+        assertThat(figures.inventoryStates()).isEqualTo(Map.of("host-1", "maintenance", "host-2", "notResponding"));
 
         assertThat(figures.running("a")).hasValueSatisfying(r -> {
             assertThat(r.host()).isEqualTo("host-1");
@@ -36,6 +41,12 @@ class HostFiguresTest {
         figures.forget("host-1");
         assertThat(figures.running("a")).isEmpty();
         assertThat(figures.of("host-1")).isEmpty();
+    }
+
+    @Test
+    void everyInventoryStateHasTheApisName() {
+        assertThat(java.util.Arrays.stream(HostState.values()).map(HostFigures::apiName))
+                .containsExactly("connecting", "connected", "maintenance", "notResponding", "disconnected");
     }
 
     @Test

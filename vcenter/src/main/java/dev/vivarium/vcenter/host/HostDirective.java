@@ -16,9 +16,18 @@ public sealed interface HostDirective extends InventorySerializable {
   /**
    * Power the VM on. The host must take the VM's datastore lease at an epoch above
    * {@code lastEpoch} (the newest the inventory has seen) before it starts the VM, and report
-   * the start with that new epoch; the inventory refuses reports at or below it.
+   * the start with that new epoch; the inventory refuses reports at or below it. When
+   * {@code paused} (the inventory wants the VM paused) the host starts it paused: it resumes from
+   * its checkpoint without running a guest instruction, as it was when it was stopped.
    */
-  record PowerOn(String host, String vm, VmConfig config, long lastEpoch) implements HostDirective {}
+  record PowerOn(String host, String vm, VmConfig config, long lastEpoch, boolean paused)
+      implements HostDirective {
+
+    /** A placement of a VM that should run (not paused). */
+    public PowerOn(String host, String vm, VmConfig config, long lastEpoch) {
+      this(host, vm, config, lastEpoch, false);
+    }
+  }
 
   /**
    * Stop the VM, which runs on {@code host} under lease {@code epoch}: power it off, or

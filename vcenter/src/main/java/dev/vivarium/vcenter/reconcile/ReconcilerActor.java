@@ -5,6 +5,7 @@ import dev.vivarium.vcenter.host.HostDirective;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.InventorySerializable;
+import dev.vivarium.vcenter.inventory.PowerState;
 import dev.vivarium.vcenter.inventory.VmRecord;
 import dev.vivarium.vcenter.protocol.Answers.InventorySnapshot;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
@@ -16,7 +17,9 @@ import dev.vivarium.vcenter.reconcile.ReconcileAction.Stop;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Unplaceable;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -29,6 +32,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * slow start is not placed twice. A VM that cannot be placed gets the alarm {@value #ALARM},
  * cleared when it is placed. Run one per cluster (as a singleton beside the inventory); hosts send
  * it {@link Report}s.
+ *
+ * <p>When a host comes up (and when the reconciler itself starts, on a new cluster or after its
+ * node was lost) it places nothing new for {@code settle}: hosts that start together (a lab
+ * brought up again) come up a few hundred milliseconds apart, and placing at the first one's
+ * arrival would put every VM on it. Stopping what should not run is never held back.
  */
 public final class ReconcilerActor {
 
@@ -53,21 +61,34 @@ public final class ReconcilerActor {
   private final Duration placementTimeout;
   private final Map<String, HostReport> reports = new HashMap<>();
   private final Map<String, InFlight> inFlight = new HashMap<>();
+  private final Duration settle;
+  /** The hosts that were up at the last reconciliation: one more than these starts a settling. */
+  private Set<String> upHosts = Set.of();
+  private long settledAfterNanos;
 
+  /** A reconciler that places at once, whenever hosts come up. */
   public static Behavior<Msg> create(ActorRef<InventoryCommand> inventory, HostChannel channel,
       Duration period, Duration placementTimeout) {
+    return create(inventory, channel, period, placementTimeout, Duration.ZERO);
+  }
+
+  /** @param settle how long placement waits after a host comes up, for others to come up too */
+  public static Behavior<Msg> create(ActorRef<InventoryCommand> inventory, HostChannel channel,
+      Duration period, Duration placementTimeout, Duration settle) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Tick(), period);
-      return new ReconcilerActor(ctx, inventory, channel, placementTimeout).behavior();
+      return new ReconcilerActor(ctx, inventory, channel, placementTimeout, settle).behavior();
     }));
   }
 
   private ReconcilerActor(ActorContext<Msg> ctx, ActorRef<InventoryCommand> inventory,
-      HostChannel channel, Duration placementTimeout) {
+      HostChannel channel, Duration placementTimeout, Duration settle) {
     this.ctx = ctx;
     this.inventory = inventory;
     this.channel = channel;
     this.placementTimeout = placementTimeout;
+    this.settle = settle;
+    this.settledAfterNanos = System.nanoTime();
   }
 
   private Behavior<Msg> behavior() {
@@ -96,14 +117,19 @@ public final class ReconcilerActor {
 
   private void reconcile(Inventory inv) {
     long now = System.nanoTime();
+    boolean settling = settling(inv, now);
     inFlight.entrySet().removeIf(e -> now - e.getValue().deadlineNanos() > 0
         || reports.values().stream().anyMatch(r -> r.running().containsKey(e.getKey())));
     Map<String, String> pending = new HashMap<>();
     inFlight.forEach((vm, f) -> pending.put(vm, f.host()));
     for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending)) {
+      if (settling && (a instanceof Place || a instanceof Unplaceable)) {
+        continue; // decided once the hosts coming up now are all there
+      }
       if (a instanceof Place p) {
         VmRecord vm = inv.vms().get(p.vm());
-        channel.send(new HostDirective.PowerOn(p.host(), p.vm(), vm.config(), p.lastEpoch()));
+        channel.send(new HostDirective.PowerOn(p.host(), p.vm(), vm.config(), p.lastEpoch(),
+            vm.desired() == PowerState.PAUSED));
         inFlight.put(p.vm(), new InFlight(p.host(), now + placementTimeout.toNanos()));
         if (inv.alarms().containsKey(p.vm() + "/" + ALARM)) {
           inventory.tell(new ClearAlarm(ALARM, p.vm(), Initiator.drs(), ctx.getSystem().ignoreRef()));
@@ -116,5 +142,20 @@ public final class ReconcilerActor {
             ctx.getSystem().ignoreRef()));
       }
     }
+  }
+
+  /** Whether placement waits: a host came up less than {@code settle} ago. */
+  private boolean settling(Inventory inv, long now) {
+    Set<String> up = new HashSet<>();
+    inv.hosts().values().forEach(h -> {
+      if (h.state().up()) up.add(h.name());
+    });
+    if (!upHosts.containsAll(up) && !settle.isZero()) {
+      settledAfterNanos = now + settle.toNanos();
+      ctx.getLog().info("hosts up: {}; placing in {} ms, when the others starting with them are up too",
+          up, settle.toMillis());
+    }
+    upHosts = up;
+    return now - settledAfterNanos < 0;
   }
 }

@@ -61,6 +61,8 @@ class ReconcilerActorTest {
   /** Two hosts that follow directives, as a host agent would. */
   private static final class SimulatedHosts implements HostChannel {
     final Map<String, Map<String, Long>> running = new ConcurrentHashMap<>();
+    /** Every power-on directive received, in order. */
+    final List<HostDirective.PowerOn> powerOns = new java.util.concurrent.CopyOnWriteArrayList<>();
     final ActorRef<InventoryCommand> inventory;
     final ActorRef<Reply> ignore;
     final AtomicReference<ActorRef<ReconcilerActor.Msg>> reconciler = new AtomicReference<>();
@@ -75,6 +77,7 @@ class ReconcilerActorTest {
     public void send(HostDirective d) {
       Map<String, Long> here = running.get(d.host());
       if (d instanceof HostDirective.PowerOn on) {
+        powerOns.add(on);
         long epoch = on.lastEpoch() + 1;
         here.put(on.vm(), epoch);
         inventory.tell(new RecordVmStarted(on.vm(), on.host(), epoch, Initiator.host(on.host()), ignore));
@@ -145,5 +148,57 @@ class ReconcilerActorTest {
     assertThat(done.alarms()).isEmpty();
     assertThat(done.recentLog()).extracting(l -> l.kind())
         .contains("AlarmRaised", "AlarmCleared", "VmPoweredOn", "VmPoweredOff");
+  }
+
+  private void joinAndConnect(ActorRef<InventoryCommand> inv, String h) {
+    change(inv, r -> new JoinHost(h, 1000, 1024, Initiator.host(h), r));
+    change(inv, r -> new ConnectHost(h, Initiator.host(h), r));
+  }
+
+  @Test
+  void hostsComingUpTogetherShareTheVmsWhenPlacementSettlesFirst() {
+    InventorySettings settings = InventorySettings.from(ConfigFactory.load());
+    ActorRef<InventoryCommand> inv = kit.spawn(InventoryEntity.create(settings, Clock.systemUTC()));
+    SimulatedHosts hosts = new SimulatedHosts(inv, kit.system().ignoreRef(), "h1", "h2");
+    joinAndConnect(inv, "h1");
+    for (String n : List.of("a", "b", "c", "d")) {
+      change(inv, r -> new CreateVm(vm(n, 128), ALICE, r));
+      change(inv, r -> new RequestPowerState(n, PowerState.POWERED_ON, ALICE, r));
+    }
+    hosts.reconciler.set(kit.spawn(ReconcilerActor.create(inv, hosts, Duration.ofMillis(100),
+        Duration.ofSeconds(2), Duration.ofSeconds(3))));
+    hosts.report("h1");
+    // Ten periods with a host up and four VMs to place: a reconciler that does not settle places them all on h1.
+    await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> hosts.powerOns.isEmpty());
+    joinAndConnect(inv, "h2");
+    hosts.report("h2");
+
+    await().atMost(WAIT).until(() -> hosts.powerOns.size() == 4);
+    assertThat(hosts.running.get("h1")).hasSize(2);
+    assertThat(hosts.running.get("h2")).hasSize(2);
+  }
+
+  @Test
+  void aVmThatShouldBePausedIsPlacedPaused() {
+    InventorySettings settings = InventorySettings.from(ConfigFactory.load());
+    ActorRef<InventoryCommand> inv = kit.spawn(InventoryEntity.create(settings, Clock.systemUTC()));
+    SimulatedHosts hosts = new SimulatedHosts(inv, kit.system().ignoreRef(), "h1");
+    joinAndConnect(inv, "h1");
+    hosts.reconciler.set(kit.spawn(ReconcilerActor.create(inv, hosts, Duration.ofMillis(100),
+        Duration.ofSeconds(2))));
+    hosts.report("h1");
+    change(inv, r -> new CreateVm(vm("p", 128), ALICE, r));
+    change(inv, r -> new RequestPowerState("p", PowerState.POWERED_ON, ALICE, r));
+    await().atMost(WAIT).until(() -> read(inv).vms().get("p").running());
+    assertThat(hosts.powerOns).extracting(HostDirective.PowerOn::paused).containsExactly(false);
+
+    change(inv, r -> new RequestPowerState("p", PowerState.PAUSED, ALICE, r));
+    // Its host stops it (a clean stop suspends it and hands it back): it is placed again, paused.
+    long epoch = hosts.running.get("h1").remove("p");
+    change(inv, r -> new RecordVmStopped("p", "h1", epoch, Initiator.host("h1"), r));
+    hosts.report("h1");
+    await().atMost(WAIT).until(() -> hosts.powerOns.size() == 2);
+    assertThat(hosts.powerOns.get(1).paused()).isTrue();
+    assertThat(hosts.powerOns.get(1).lastEpoch()).isEqualTo(epoch);
   }
 }

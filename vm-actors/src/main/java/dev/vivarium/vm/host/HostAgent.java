@@ -217,9 +217,14 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         ActorRef<VmCommand> ref = getContext().spawn(VmActor.create(setup), "vm-" + name + "-e" + vm.lease().epoch(),
                 DispatcherSelector.fromConfig(VM_DISPATCHER));
         getContext().watchWith(ref, new HostCommand.VmStopped(name));
+        if (prepared.request().paused()) {
+            // Before any grant reaches it (this agent sends both, so they arrive in order): no guest instruction runs.
+            ref.tell(new VmCommand.Pause(getContext().getSystem().ignoreRef()));
+        }
         vms.put(name, new Running(ref, vm.config(), vm.lease().epoch()));
-        getContext().getLog().info("VM {} powered on at epoch {} ({})", name, vm.lease().epoch(),
-                vm.loaded().restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + vm.loaded().restoredSeq());
+        getContext().getLog().info("VM {} powered on at epoch {} ({}{})", name, vm.lease().epoch(),
+                vm.loaded().restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + vm.loaded().restoredSeq(),
+                prepared.request().paused() ? ", paused" : "");
         prepared.request().replyTo().tell(new HostReply.VmStarted(name, ref, vm.lease().epoch(), vm.loaded().restoredSeq()));
         return this;
     }

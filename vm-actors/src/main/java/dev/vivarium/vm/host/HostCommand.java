@@ -17,9 +17,16 @@ public sealed interface HostCommand permits HostCommand.Remote, HostCommand.Loca
 
     /**
      * Takes the VM's lease (waiting up to {@code acquireTimeoutMillis} for a dead owner's lease to
-     * expire) and powers it on: restored from its latest checkpoint chain, else booted.
+     * expire) and powers it on: restored from its latest checkpoint chain, else booted. When
+     * {@code paused}, the VM starts paused and runs no guest instruction until it is unpaused (the
+     * management plane wants it paused: it was paused when it was stopped or moved).
      */
-    record PowerOn(String vm, long acquireTimeoutMillis, ActorRef<HostReply> replyTo) implements Remote {
+    record PowerOn(String vm, long acquireTimeoutMillis, boolean paused, ActorRef<HostReply> replyTo) implements Remote {
+
+        /** A power-on of a VM that should run. */
+        public PowerOn(String vm, long acquireTimeoutMillis, ActorRef<HostReply> replyTo) {
+            this(vm, acquireTimeoutMillis, false, replyTo);
+        }
     }
 
     record FindVm(String vm, ActorRef<HostReply> replyTo) implements Remote {

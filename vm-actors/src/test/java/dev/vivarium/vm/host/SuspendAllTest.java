@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vivarium.vm.Lab;
+import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmReply;
+import dev.vivarium.vm.actor.VmState;
+import dev.vivarium.vm.actor.VmStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -13,7 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A host stopping cleanly: every VM suspended to the datastore, no VM started any more. */
+/**
+ * A host stopping cleanly: every VM suspended to the datastore, no VM started any more. And a VM
+ * the management plane wants paused, powered on again after such a suspend (by this host or
+ * another), comes back paused: restored, but no guest instruction runs until it is unpaused.
+ */
 class SuspendAllTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -59,5 +67,38 @@ class SuspendAllTest {
         // Asked again (a second signal), it answers again, with nothing left to do.
         lab.host.tell(new HostCommand.SuspendAll(done.ref()));
         assertThat(done.receiveMessage(WAIT)).isEqualTo(answer);
+    }
+
+    private VmStatus status(HostReply.VmStarted vm) {
+        return (VmStatus) lab.ask(vm.ref(), VmCommand.GetStatus::new);
+    }
+
+    @Test
+    void aVmSuspendedPausedAndPoweredOnPausedComesBackPausedAndGoesOnFromThereWhenUnpaused() throws Exception {
+        HostReply.VmStarted first = lab.powerOn(Lab.counter("held", 10));
+        Lab.Console console = lab.console(first.ref());
+        await().atMost(WAIT).until(() -> console.last() >= 3);
+        assertThat(console.ask(VmCommand.Pause::new)).isEqualTo(new VmReply.Done("held", "paused"));
+        long last = console.last();
+        long instructions = status(first).instructions();
+        assertThat(lab.ask(first.ref(), VmCommand.Suspend::new)).isEqualTo(new VmReply.Done("held", "suspended"));
+        lab.kit.createTestProbe().expectTerminated(first.ref(), WAIT);
+
+        TestProbe<HostReply> replies = lab.kit.createTestProbe();
+        lab.host.tell(new HostCommand.PowerOn("held", 5000, true, replies.ref()));
+        HostReply.VmStarted again = (HostReply.VmStarted) replies.receiveMessage(WAIT);
+        assertThat(again.restoredSeq()).as("restored from the suspend's checkpoint").isNotNegative();
+        VmStatus paused = status(again);
+        assertThat(paused.state()).isEqualTo(VmState.PAUSED);
+        assertThat(paused.instructions()).isEqualTo(instructions);
+        // The host keeps granting it time; a paused guest takes none.
+        await().during(Duration.ofMillis(500)).atMost(WAIT)
+                .until(() -> status(again).instructions() == instructions && status(again).state() == VmState.PAUSED);
+
+        Lab.Console after = lab.console(again.ref());
+        assertThat(after.ask(VmCommand.Unpause::new)).isEqualTo(new VmReply.Done("held", "running"));
+        await().atMost(WAIT).until(() -> after.last() > last + 1);
+        // Nothing lost, nothing repeated: the first number after the restore is the next one.
+        assertThat(after.numbers().stream().filter(n -> n > last).findFirst()).contains(last + 1);
     }
 }
