@@ -248,4 +248,13 @@ class ReconcilerActorTest {
     assertThat(hosts.pauses.get(hosts.pauses.size() - 1).paused()).isFalse();
     assertThat(hosts.running.get("h1")).containsEntry("p", epoch);
   }
+
+  @Test
+  void aReportCrossesNodesWithItsPausedVms() {
+    ReconcilerActor.Report report = new ReconcilerActor.Report(
+        new HostReport("h1", Map.of("p", 3L, "q", 1L), java.util.Set.of("p")));
+    Object back = new org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit(kit.system())
+        .verifySerialization(report, true);
+    assertThat(((ReconcilerActor.Report) back).report().paused()).containsExactly("p");
+  }
 }
