@@ -8,6 +8,7 @@ import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.HostReport;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
 import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmReply;
 import dev.vivarium.vm.host.HostCommand;
 import dev.vivarium.vm.host.HostReply;
 import java.time.Duration;
@@ -76,8 +77,8 @@ public final class HostDirectory {
     private final Set<ActorRef<HostCommand>> listed = new HashSet<>();
     /** Listed agents by the host name their figures carry. */
     private final Map<String, ActorRef<HostCommand>> agents = new HashMap<>();
-    /** VMs to stop once their agent says where they are: VM to "suspend first". */
-    private final Map<String, Boolean> stopping = new HashMap<>();
+    /** Directives for a running VM's actor (stop, pause, unpause), sent once its agent has found it: by VM. */
+    private final Map<String, HostDirective> awaitingActor = new HashMap<>();
     /** What this node's host ran at its previous report: VM to epoch. */
     private Map<String, Long> ownRunning = Map.of();
 
@@ -145,24 +146,41 @@ public final class HostDirectory {
 
     private Behavior<Msg> onReply(HostReply reply) {
         if (reply instanceof HostReply.VmFound found) {
-            Boolean suspend = stopping.remove(found.vm());
-            if (suspend != null) {
-                ActorRef<Object> ignore = ctx.getSystem().ignoreRef();
-                found.ref().tell(suspend ? new VmCommand.Suspend(ignore.narrow()) : new VmCommand.PowerOff(ignore.narrow()));
+            HostDirective directive = awaitingActor.remove(found.vm());
+            if (directive != null) {
+                found.ref().tell(command(directive));
             }
         } else if (reply instanceof HostReply.NotHere notHere) {
-            stopping.remove(notHere.vm());
+            awaitingActor.remove(notHere.vm());
         } else if (reply instanceof HostReply.Refused refused) {
             ctx.getLog().warn("a host refused to power on {}: {}", refused.vm(), refused.reason());
         }
         return Behaviors.same();
     }
 
+    /** The VM actor's command that carries out a stop or pause directive; its answer is not needed (the figures show it). */
+    private VmCommand command(HostDirective directive) {
+        ActorRef<VmReply> ignore = ctx.getSystem().ignoreRef();
+        if (directive instanceof HostDirective.Stop stop) {
+            return stop.suspend() ? new VmCommand.Suspend(ignore) : new VmCommand.PowerOff(ignore);
+        }
+        if (directive instanceof HostDirective.SetPaused set) {
+            return set.paused() ? new VmCommand.Pause(ignore) : new VmCommand.Unpause(ignore);
+        }
+        throw new IllegalArgumentException("no VM command for " + directive);
+    }
+
     /** Tells the reconciler what runs here, and the inventory what started or stopped since the last report. */
     private void reportOwn(HostReply.HostStats stats) {
         Map<String, Long> running = new HashMap<>();
-        stats.vms().forEach(v -> running.put(v.vm(), v.epoch()));
-        parts.reconciler().tell(new ReconcilerActor.Report(new HostReport(parts.self(), running)));
+        Set<String> paused = new HashSet<>();
+        stats.vms().forEach(v -> {
+            running.put(v.vm(), v.epoch());
+            if (v.paused()) {
+                paused.add(v.vm());
+            }
+        });
+        parts.reconciler().tell(new ReconcilerActor.Report(new HostReport(parts.self(), running, paused)));
         Initiator me = Initiator.host(parts.self());
         ActorRef<dev.vivarium.vcenter.protocol.Reply> ignore = ctx.getSystem().ignoreRef();
         running.forEach((vm, epoch) -> {
@@ -197,9 +215,9 @@ public final class HostDirectory {
                     LOG.warn("cannot write the configuration of VM {}: {}", on.vm(), e.toString());
                 }
             }, parts.io());
-        } else if (directive instanceof HostDirective.Stop stop) {
-            stopping.put(stop.vm(), stop.suspend());
-            agent.tell(new HostCommand.FindVm(stop.vm(), replies));
+        } else {
+            awaitingActor.put(directive.vm(), directive);
+            agent.tell(new HostCommand.FindVm(directive.vm(), replies));
         }
         return Behaviors.same();
     }

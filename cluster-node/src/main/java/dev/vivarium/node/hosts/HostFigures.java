@@ -20,6 +20,11 @@ public final class HostFigures implements HostResources {
 
     /** A running VM as its host reports it. */
     public record RunningVm(String host, HostReply.VmStats stats) {
+
+        /** Whether the VM is paused, as it says itself (the inventory may want otherwise until the reconciler acts). */
+        public boolean paused() {
+            return stats.paused();
+        }
     }
 
     private final Map<String, HostReply.HostStats> stats = new ConcurrentHashMap<>();

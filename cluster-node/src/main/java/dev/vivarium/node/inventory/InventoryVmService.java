@@ -154,7 +154,8 @@ public final class InventoryVmService implements VmService {
 
     private VmView view(VmRecord vm) {
         var where = figures.running(vm.name());
-        String power = where.isPresent() ? (vm.desired() == PowerState.PAUSED ? "paused" : "poweredOn")
+        // What the VM does, not what the inventory wants: the two differ until the reconciler has acted.
+        String power = where.isPresent() ? (where.get().paused() ? "paused" : "poweredOn")
                 : vm.desired() == PowerState.SUSPENDED ? "suspended" : "poweredOff";
         VmView.Metrics metrics = where.map(w -> new VmView.Metrics(w.stats().deliveredMips() * 1e6,
                 w.stats().demandMips() * 1e6, w.stats().readyPercent(), w.stats().dirtyPagesPerSecond())).orElse(null);

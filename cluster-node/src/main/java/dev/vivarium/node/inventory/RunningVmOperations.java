@@ -10,6 +10,7 @@ import dev.vivarium.vcenter.inventory.VmRecord;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vm.actor.VmCommand;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -64,7 +65,8 @@ public final class RunningVmOperations {
                             if (failed != null) {
                                 requestPower(vm, PowerState.POWERED_ON, by);
                             }
-                        })));
+                        })
+                        .thenCompose(done -> shown(vm, true, done))));
     }
 
     public CompletionStage<VmTask> unpause(String vm, Initiator by) {
@@ -74,7 +76,17 @@ public final class RunningVmOperations {
             }
             return requestPower(vm, PowerState.POWERED_ON, by);
         }).thenApply(ok -> new VmTask("unpause " + vm, actors.ask(vm, VmCommand.Unpause::new, answerTimeout)
-                .thenApply(VmActors::outcome)));
+                .thenApply(VmActors::outcome)
+                .thenCompose(done -> shown(vm, false, done))));
+    }
+
+    /**
+     * Completes with {@code result} once the hosts' figures show the VM {@code paused} (or not
+     * running any more): the API's power state comes from them, so a finished task is visible there.
+     */
+    private CompletionStage<String> shown(String vm, boolean paused, String result) {
+        return FiguresPoll.until(inventory.system(), answerTimeout, vm + "'s host did not report it " + (paused ? "paused" : "running"),
+                () -> figures.running(vm).filter(where -> where.paused() != paused).isPresent() ? Optional.empty() : Optional.of(result));
     }
 
     private CompletionStage<?> requestPower(String vm, PowerState desired, Initiator by) {

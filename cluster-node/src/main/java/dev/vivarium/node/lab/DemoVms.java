@@ -55,7 +55,7 @@ public final class DemoVms implements LabComponent {
             return;
         }
         List<String> names = names(vms);
-        out.println("Creating and powering on " + vms + " demo VMs ...");
+        List<String> kept = new ArrayList<>();
         for (int i = 0; i < vms; i++) {
             List<String> workload = WORKLOADS.get(i % WORKLOADS.size());
             Map<String, Object> spec = new LinkedHashMap<>();
@@ -66,9 +66,26 @@ public final class DemoVms implements LabComponent {
             // A lab brought up again: its VMs exist (409), and a power-on would undo a pause or power-off.
             if (created(api, Json.write(spec))) {
                 api.send("POST", "/api/v1/vms/" + names.get(i) + "/power-on", "{}");
+            } else {
+                kept.add(names.get(i));
             }
         }
+        out.println(summary(vms, kept));
         awaitRunning(api, names);
+    }
+
+    /**
+     * What {@link #afterNodesUp} did: created and powered on the new VMs, and left those that
+     * existed (a lab brought up again) as the inventory wants them.
+     */
+    static String summary(int vms, List<String> kept) {
+        int created = vms - kept.size();
+        String existing = kept.size() + " exist already and stay as they were (" + String.join(", ", kept) + ")";
+        String made = "Created and powered on " + created + (created == 1 ? " demo VM" : " demo VMs");
+        String done = kept.isEmpty() ? made
+                : created == 0 ? "The " + vms + " demo VMs exist already and stay as they were"
+                : made + "; " + existing;
+        return done + "; waiting until those that should run do ...";
     }
 
     /** Whether the VM was created now (false: it exists already). */

@@ -11,11 +11,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vivarium.node.HostNode;
 import dev.vivarium.node.TestNodes;
 import dev.vivarium.node.WiredCluster;
+import dev.vivarium.node.hosts.VmActors;
+import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmReply;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -125,6 +132,41 @@ class VmOperationsApiTest {
         assertThat(vm("op-1").path("desiredPowerState").asText()).isEqualTo("poweredOn");
 
         assertThat(loggedByApi("op-1")).contains("VmPowerRequested: VM op-1 requested paused");
+    }
+
+    @Test
+    @Order(1)
+    void aVmThatShouldBePausedButRunsShowsSoUntilTheReconcilerPausesItAgain() throws Exception {
+        running("held-2");
+        succeeded(post("/api/v1/vms/held-2/pause", null));
+        long epoch = vm("held-2").path("epoch").asLong();
+        assertThat(vm("held-2").path("powerState").asText()).as("the pause task ends when the figures show it").isEqualTo("paused");
+        // Read from the node whose host runs the VM: its own host's figures arrive with the report to the reconciler,
+        // so it shows the VM running for at least a reconcile period before the correction can reach its figures.
+        String host = vm("held-2").path("host").asText();
+        HostNode owner = cluster.nodes.stream().filter(n -> n.settings().name().equals(host)).findFirst().orElseThrow();
+
+        // As a host process restarted after a crash resumes its VMs: unpaused, without asking the inventory.
+        ActorRef<VmCommand> actor = new VmActors(owner.system()).find("held-2").toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).orElseThrow();
+        VmReply unpaused = AskPattern.<VmCommand, VmReply>ask(actor, VmCommand.Unpause::new, Duration.ofSeconds(10),
+                owner.system().scheduler()).toCompletableFuture().get(15, TimeUnit.SECONDS);
+        assertThat(unpaused).isEqualTo(new VmReply.Done("held-2", "running"));
+
+        // The API says what the VM does (running) while the inventory still wants it paused; then the reconciler pauses it.
+        List<String> seen = new CopyOnWriteArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            JsonNode view = json(get(owner, "/api/v1/vms/held-2"));
+            String state = view.path("powerState").asText() + "/" + view.path("desiredPowerState").asText();
+            if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state)) {
+                seen.add(state);
+            }
+            return seen.contains("poweredOn/paused") && state.equals("paused/paused");
+        });
+        assertThat(seen).as("running while it should be paused, then paused again; never stopped or moved")
+                .containsOnly("poweredOn/paused", "paused/paused").endsWith("paused/paused");
+        await().atMost(Duration.ofSeconds(10)).until(() -> vm("held-2").path("metrics").path("deliveredIps").asDouble() == 0);
+        assertThat(vm("held-2").path("epoch").asLong()).as("paused where it runs, not restarted").isEqualTo(epoch);
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class HostFiguresTest {
 
     private static HostReply.VmStats vm(String name, long epoch, double deliveredMips) {
-        return new HostReply.VmStats(name, epoch, 1000, 0, -1, deliveredMips, deliveredMips, 0, 16 << 20, 12.5);
+        return new HostReply.VmStats(name, epoch, 1000, 0, -1, deliveredMips, deliveredMips, 0, 16 << 20, 12.5, false);
     }
 
     @Test

@@ -251,6 +251,7 @@ class LabConsoleAndRestartTest {
 
         Cli.Result up = cli.run("lab", "up", "--nodes", "3", "--vms", "3", "--dir", lab.toString());
         assertThat(up.exit()).as(up.out() + up.err()).isZero();
+        assertThat(up.out()).contains("The 3 demo VMs exist already and stay as they were").doesNotContain("Created and powered on");
         await().atMost(WAIT).untilAsserted(() -> assertThat(vms().values())
                 .allSatisfy(vm -> assertThat(vm.path("powerState").asText()).as(vm.toString())
                         .isEqualTo(vm.path("name").asText().equals("memdirty-1") ? "paused" : "poweredOn"))

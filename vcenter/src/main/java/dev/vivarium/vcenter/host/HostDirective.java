@@ -34,4 +34,10 @@ public sealed interface HostDirective extends InventorySerializable {
    * (when {@code suspend}) save it to its checkpoint first.
    */
   record Stop(String host, String vm, long epoch, boolean suspend) implements HostDirective {}
+
+  /**
+   * Pause the VM, which runs on {@code host} under lease {@code epoch}, or let it run again when
+   * not {@code paused}: it is not as the inventory wants it.
+   */
+  record SetPaused(String host, String vm, long epoch, boolean paused) implements HostDirective {}
 }

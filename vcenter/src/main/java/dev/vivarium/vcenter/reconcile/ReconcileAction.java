@@ -10,6 +10,13 @@ public sealed interface ReconcileAction {
   record Stop(String vm, String host, long epoch, boolean suspend, String why)
       implements ReconcileAction {}
 
+  /**
+   * Pause (or, when not {@code paused}, unpause) {@code vm} on {@code host}, where it runs as it
+   * should but is paused when the inventory wants it running, or the other way round (a host that
+   * restarted resumes its VMs unpaused; a reset or revert lets the guest run again).
+   */
+  record SetPaused(String vm, String host, long epoch, boolean paused) implements ReconcileAction {}
+
   /** {@code vm} should run but no host can take it now (capacity, rules); {@code why} says. */
   record Unplaceable(String vm, String why) implements ReconcileAction {}
 

@@ -8,6 +8,7 @@ import dev.vivarium.vcenter.inventory.Rule;
 import dev.vivarium.vcenter.inventory.VmRecord;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.AwaitHa;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Place;
+import dev.vivarium.vcenter.reconcile.ReconcileAction.SetPaused;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Stop;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Unplaceable;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.Set;
 
 /**
  * Compares what should run (the inventory) with what runs (the hosts' reports) and says what to
- * do: stop a VM that runs where it should not, place a VM that should run and runs nowhere. Pure
+ * do: stop a VM that runs where it should not, place a VM that should run and runs nowhere, pause
+ * or unpause a VM that runs where it should but not as paused as the inventory wants it. Pure
  * and deterministic, so the same inputs always give the same actions.
  *
  * <p>Only reports of hosts that are up count. A VM whose recorded host is lost is left to HA; a VM
@@ -52,6 +54,8 @@ public final class Reconciler {
         } else {
           runningSomewhere.add(e.getKey());
           load.add(r.host(), inv.vms().get(e.getKey()));
+          SetPaused correction = pauseIfUnlike(inv.vms().get(e.getKey()), r, e.getValue());
+          if (correction != null) actions.add(correction);
         }
       }
     }
@@ -89,6 +93,13 @@ public final class Reconciler {
           + vm.host() + " at epoch " + vm.epoch() + ", " + host + " holds epoch " + epoch);
     }
     return null;
+  }
+
+  /** A pause or unpause when {@code vm} runs as it should but its pause state is not the desired one. */
+  private static SetPaused pauseIfUnlike(VmRecord vm, HostReport r, long epoch) {
+    boolean wantPaused = vm.desired() == PowerState.PAUSED;
+    boolean isPaused = r.paused().contains(vm.name());
+    return wantPaused == isPaused ? null : new SetPaused(vm.name(), r.host(), epoch, wantPaused);
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.vivarium.vcenter.protocol.InventoryCommand.ClearAlarm;
 import dev.vivarium.vcenter.protocol.InventoryCommand.GetInventory;
 import dev.vivarium.vcenter.protocol.InventoryCommand.RaiseAlarm;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Place;
+import dev.vivarium.vcenter.reconcile.ReconcileAction.SetPaused;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Stop;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Unplaceable;
 import java.time.Duration;
@@ -137,6 +138,11 @@ public final class ReconcilerActor {
       } else if (a instanceof Stop s) {
         ctx.getLog().info("stopping {} on {}: {}", s.vm(), s.host(), s.why());
         channel.send(new HostDirective.Stop(s.host(), s.vm(), s.epoch(), s.suspend()));
+      } else if (a instanceof SetPaused p) {
+        // Repeated each period while the host still reports otherwise; pausing twice changes nothing.
+        ctx.getLog().info("{} {} on {}: it runs {} but the inventory wants it {}", p.paused() ? "pausing" : "unpausing",
+            p.vm(), p.host(), p.paused() ? "unpaused" : "paused", p.paused() ? "paused" : "poweredOn");
+        channel.send(new HostDirective.SetPaused(p.host(), p.vm(), p.epoch(), p.paused()));
       } else if (a instanceof Unplaceable u && !inv.alarms().containsKey(u.vm() + "/" + ALARM)) {
         inventory.tell(new RaiseAlarm(ALARM, u.vm(), "cannot place: " + u.why(), Initiator.drs(),
             ctx.getSystem().ignoreRef()));

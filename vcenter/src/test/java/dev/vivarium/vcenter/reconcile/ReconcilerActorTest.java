@@ -63,6 +63,10 @@ class ReconcilerActorTest {
     final Map<String, Map<String, Long>> running = new ConcurrentHashMap<>();
     /** Every power-on directive received, in order. */
     final List<HostDirective.PowerOn> powerOns = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The VMs each host's VMs say are paused. */
+    final Map<String, java.util.Set<String>> paused = new ConcurrentHashMap<>();
+    /** Every pause or unpause directive received, in order. */
+    final List<HostDirective.SetPaused> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
     final ActorRef<InventoryCommand> inventory;
     final ActorRef<Reply> ignore;
     final AtomicReference<ActorRef<ReconcilerActor.Msg>> reconciler = new AtomicReference<>();
@@ -70,7 +74,10 @@ class ReconcilerActorTest {
     SimulatedHosts(ActorRef<InventoryCommand> inventory, ActorRef<Reply> ignore, String... hosts) {
       this.inventory = inventory;
       this.ignore = ignore;
-      for (String h : hosts) running.put(h, new ConcurrentHashMap<>());
+      for (String h : hosts) {
+        running.put(h, new ConcurrentHashMap<>());
+        paused.put(h, ConcurrentHashMap.newKeySet());
+      }
     }
 
     @Override
@@ -81,6 +88,13 @@ class ReconcilerActorTest {
         long epoch = on.lastEpoch() + 1;
         here.put(on.vm(), epoch);
         inventory.tell(new RecordVmStarted(on.vm(), on.host(), epoch, Initiator.host(on.host()), ignore));
+      } else if (d instanceof HostDirective.SetPaused p) {
+        pauses.add(p);
+        if (p.paused()) {
+          paused.get(p.host()).add(p.vm());
+        } else {
+          paused.get(p.host()).remove(p.vm());
+        }
       } else if (d instanceof HostDirective.Stop st) {
         here.remove(st.vm());
         inventory.tell(new RecordVmStopped(st.vm(), st.host(), st.epoch(), Initiator.host(st.host()), ignore));
@@ -89,7 +103,8 @@ class ReconcilerActorTest {
     }
 
     void report(String host) {
-      reconciler.get().tell(new ReconcilerActor.Report(new HostReport(host, new HashMap<>(running.get(host)))));
+      reconciler.get().tell(new ReconcilerActor.Report(new HostReport(host, new HashMap<>(running.get(host)),
+          paused.get(host))));
     }
   }
 
@@ -200,5 +215,46 @@ class ReconcilerActorTest {
     await().atMost(WAIT).until(() -> hosts.powerOns.size() == 2);
     assertThat(hosts.powerOns.get(1).paused()).isTrue();
     assertThat(hosts.powerOns.get(1).lastEpoch()).isEqualTo(epoch);
+  }
+
+  @Test
+  void aRunningVmIsPausedAndUnpausedAsTheInventoryWants() {
+    InventorySettings settings = InventorySettings.from(ConfigFactory.load());
+    ActorRef<InventoryCommand> inv = kit.spawn(InventoryEntity.create(settings, Clock.systemUTC()));
+    SimulatedHosts hosts = new SimulatedHosts(inv, kit.system().ignoreRef(), "h1");
+    joinAndConnect(inv, "h1");
+    hosts.reconciler.set(kit.spawn(ReconcilerActor.create(inv, hosts, Duration.ofMillis(100),
+        Duration.ofSeconds(2))));
+    hosts.report("h1");
+    change(inv, r -> new CreateVm(vm("p", 128), ALICE, r));
+    change(inv, r -> new RequestPowerState("p", PowerState.POWERED_ON, ALICE, r));
+    await().atMost(WAIT).until(() -> read(inv).vms().get("p").running());
+    long epoch = hosts.running.get("h1").get("p");
+
+    change(inv, r -> new RequestPowerState("p", PowerState.PAUSED, ALICE, r));
+    await().atMost(WAIT).until(() -> hosts.paused.get("h1").contains("p"));
+    assertThat(hosts.pauses).first().isEqualTo(new HostDirective.SetPaused("h1", "p", epoch, true));
+
+    // Its host resumes it unpaused (a restarted host process recovers its VMs without asking): paused again.
+    hosts.paused.get("h1").remove("p");
+    int before = hosts.pauses.size();
+    hosts.report("h1");
+    await().atMost(WAIT).until(() -> hosts.paused.get("h1").contains("p"));
+    assertThat(hosts.pauses.subList(before, hosts.pauses.size())).isNotEmpty()
+        .allMatch(p -> p.paused() && p.vm().equals("p"));
+
+    change(inv, r -> new RequestPowerState("p", PowerState.POWERED_ON, ALICE, r));
+    await().atMost(WAIT).until(() -> !hosts.paused.get("h1").contains("p"));
+    assertThat(hosts.pauses.get(hosts.pauses.size() - 1).paused()).isFalse();
+    assertThat(hosts.running.get("h1")).containsEntry("p", epoch);
+  }
+
+  @Test
+  void aReportCrossesNodesWithItsPausedVms() {
+    ReconcilerActor.Report report = new ReconcilerActor.Report(
+        new HostReport("h1", Map.of("p", 3L, "q", 1L), java.util.Set.of("p")));
+    Object back = new org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit(kit.system())
+        .verifySerialization(report, true);
+    assertThat(((ReconcilerActor.Report) back).report().paused()).containsExactly("p");
   }
 }

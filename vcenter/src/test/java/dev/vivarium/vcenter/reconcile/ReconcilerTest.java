@@ -17,10 +17,12 @@ import dev.vivarium.vcenter.inventory.RuleDecisions;
 import dev.vivarium.vcenter.inventory.VmDecisions;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.AwaitHa;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Place;
+import dev.vivarium.vcenter.reconcile.ReconcileAction.SetPaused;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Stop;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Unplaceable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ReconcilerTest {
@@ -52,6 +54,46 @@ class ReconcilerTest {
         new HostReport("host-1", Map.of()), new HostReport("host-2", Map.of())), Map.of());
     assertThat(actions).containsExactly(new Place("a", "host-1", 0), new Place("b", "host-2", 0),
         new Place("c", "host-1", 0), new Place("d", "host-2", 0));
+  }
+
+  /** "on" should run, "held" should be paused; both run on host-1 at epoch 3. */
+  private static Inventory onAndHeld() {
+    Inventory s = withHosts(2);
+    for (String n : List.of("on", "held")) {
+      s = withVm(s, vm(n, 64), PowerState.POWERED_ON);
+      s = startedOn(s, n, "host-1", 3);
+    }
+    return accept(s, VmDecisions.requestPower(s, "held", PowerState.PAUSED, T0, ALICE));
+  }
+
+  @Test
+  void pausesAgainAVmThatShouldBePausedButRuns() {
+    // As after a host process restarted and resumed its VMs without asking the inventory.
+    List<ReconcileAction> actions = Reconciler.reconcile(onAndHeld(), reports(
+        new HostReport("host-1", Map.of("on", 3L, "held", 3L), Set.of()),
+        new HostReport("host-2", Map.of())), Map.of());
+    assertThat(actions).containsExactly(new SetPaused("held", "host-1", 3, true));
+  }
+
+  @Test
+  void unpausesAVmThatShouldRunButIsPaused() {
+    List<ReconcileAction> actions = Reconciler.reconcile(onAndHeld(), reports(
+        new HostReport("host-1", Map.of("on", 3L, "held", 3L), Set.of("on", "held")),
+        new HostReport("host-2", Map.of())), Map.of());
+    assertThat(actions).containsExactly(new SetPaused("on", "host-1", 3, false));
+  }
+
+  @Test
+  void leavesVmsWhosePauseIsAsTheInventoryWantsAndStopsRatherThanPausesAStaleCopy() {
+    Inventory s = onAndHeld();
+    assertThat(Reconciler.reconcile(s, reports(
+        new HostReport("host-1", Map.of("on", 3L, "held", 3L), Set.of("held")),
+        new HostReport("host-2", Map.of())), Map.of())).isEmpty();
+    assertThat(Reconciler.reconcile(s, reports(
+        new HostReport("host-1", Map.of("on", 3L, "held", 3L), Set.of("held")),
+        new HostReport("host-2", Map.of("held", 2L), Set.of())), Map.of()))
+        .containsExactly(new Stop("held", "host-2", 2, false,
+            "stale copy: VM held runs on host-1 at epoch 3, host-2 holds epoch 2"));
   }
 
   @Test

@@ -17,9 +17,9 @@ final class UsageMeter {
     }
 
     /** The report since the previous one; the counters start again from zero. */
-    VmUsage report(String vm, boolean creditLimited, long memoryBytes, long dirtyPages) {
+    VmUsage report(String vm, boolean creditLimited, long memoryBytes, long dirtyPages, boolean paused) {
         long now = System.nanoTime();
-        VmUsage usage = new VmUsage(vm, now - since, instructions, runNanos, readyNanos, creditLimited, memoryBytes, dirtyPages);
+        VmUsage usage = new VmUsage(vm, now - since, instructions, runNanos, readyNanos, creditLimited, memoryBytes, dirtyPages, paused);
         instructions = 0;
         runNanos = 0;
         readyNanos = 0;

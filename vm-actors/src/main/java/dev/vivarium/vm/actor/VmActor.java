@@ -83,6 +83,10 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     private boolean sliceQueued;
     private boolean wakePending;
     private boolean busyWithStorage;
+    /** A suspend or power-off has stopped the guest: PAUSED then means leaving, not paused by management. */
+    private boolean leaving;
+    /** Whether management had paused the VM when it began leaving. */
+    private boolean pausedBeforeLeaving;
     /** Instructions granted by the host and not yet used. */
     private long credit;
     private long readySince = -1;
@@ -357,11 +361,16 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         boolean limited = readySince >= 0;
         endReady();
         grant.replyTo().tell(usage.report(name, limited, machine.memory().allocatedPages() * (long) GuestMemory.PAGE_SIZE,
-                machine.memory().takeDirty(GuestMemory.DirtyLog.RATE).count()));
+                machine.memory().takeDirty(GuestMemory.DirtyLog.RATE).count(), paused()));
         if (limited) {
             queueSlice();
         }
         return this;
+    }
+
+    /** Paused by management, as its host reports it; a VM on its way out is still as it was. */
+    private boolean paused() {
+        return leaving ? pausedBeforeLeaving : state == VmState.PAUSED;
     }
 
     private void endReady() {
@@ -469,6 +478,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 replyTo.tell(new VmReply.Done(name, "suspended"));
             } else {
                 this.state = VmState.RUNNING; // nothing was freed: the VM goes on here
+                leaving = false;
                 chainTip = null;
                 pacer.restart(machine.clock().nanos());
                 queueSlice();
@@ -481,7 +491,11 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         cancelWake();
         timers.cancel(CHECKPOINT);
         endReady();
+        if (!leaving) {
+            pausedBeforeLeaving = state == VmState.PAUSED;
+        }
         state = VmState.PAUSED;
+        leaving = true;
         busyWithStorage = true;
     }
 

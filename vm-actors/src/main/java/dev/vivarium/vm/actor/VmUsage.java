@@ -10,7 +10,8 @@ package dev.vivarium.vm.actor;
  * @param creditLimited whether it ran out of granted instructions: its demand is more than it got
  * @param memoryBytes   guest pages the VM holds in the host's memory
  * @param dirtyPages    guest pages written since the previous report
+ * @param paused        whether the VM is paused now (management paused it; not a suspend or power-off under way)
  */
 public record VmUsage(String vm, long intervalNanos, long instructions, long runNanos, long readyNanos, boolean creditLimited,
-                      long memoryBytes, long dirtyPages) {
+                      long memoryBytes, long dirtyPages, boolean paused) {
 }

@@ -70,17 +70,20 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         final long epoch;
         double demandMips;
         HostReply.VmStats stats;
+        /** As the VM said at its last report (every tick, not per figures window): the API shows it at once. */
+        boolean paused;
         /** Reports add up here until they span a scheduler tick: a busy VM answers grants in bursts. */
         long windowNanos, windowInstructions, windowReadyNanos, windowDirtyPages;
         boolean windowCreditLimited;
 
-        Running(ActorRef<VmCommand> ref, VmConfig config, long epoch) {
+        Running(ActorRef<VmCommand> ref, VmConfig config, long epoch, boolean paused) {
             this.ref = ref;
             this.config = config;
             this.epoch = epoch;
+            this.paused = paused;
             this.demandMips = Double.POSITIVE_INFINITY; // until it reports, it may use what it gets
             CpuAllocation cpu = config.cpu();
-            this.stats = new HostReply.VmStats(config.name(), epoch, cpu.shares(), cpu.reservationMips(), cpu.limitMips(), 0, 0, 0, 0, 0);
+            this.stats = new HostReply.VmStats(config.name(), epoch, cpu.shares(), cpu.reservationMips(), cpu.limitMips(), 0, 0, 0, 0, 0, paused);
         }
     }
 
@@ -221,7 +224,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
             // Before any grant reaches it (this agent sends both, so they arrive in order): no guest instruction runs.
             ref.tell(new VmCommand.Pause(getContext().getSystem().ignoreRef()));
         }
-        vms.put(name, new Running(ref, vm.config(), vm.lease().epoch()));
+        vms.put(name, new Running(ref, vm.config(), vm.lease().epoch(), prepared.request().paused()));
         getContext().getLog().info("VM {} powered on at epoch {} ({}{})", name, vm.lease().epoch(),
                 vm.loaded().restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + vm.loaded().restoredSeq(),
                 prepared.request().paused() ? ", paused" : "");
@@ -306,6 +309,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         if (vm == null) {
             return this;
         }
+        vm.paused = u.paused();
         vm.windowNanos += u.intervalNanos();
         vm.windowInstructions += u.instructions();
         vm.windowReadyNanos += u.readyNanos();
@@ -322,7 +326,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         double demandShown = vm.windowCreditLimited && ready < 100 ? delivered / (1 - ready / 100) : delivered;
         CpuAllocation cpu = vm.config.cpu();
         vm.stats = new HostReply.VmStats(u.vm(), vm.epoch, cpu.shares(), cpu.reservationMips(), cpu.limitMips(), demandShown, delivered,
-                ready, u.memoryBytes(), vm.windowDirtyPages / seconds);
+                ready, u.memoryBytes(), vm.windowDirtyPages / seconds, u.paused());
         vm.windowNanos = 0;
         vm.windowInstructions = 0;
         vm.windowReadyNanos = 0;
@@ -332,7 +336,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
     }
 
     private HostReply.HostStats stats() {
-        List<HostReply.VmStats> list = vms.values().stream().map(vm -> vm.stats).toList();
+        List<HostReply.VmStats> list = vms.values().stream().map(vm -> vm.stats.withPaused(vm.paused)).toList();
         return new HostReply.HostStats(session.host(), settings.capacityMips(),
                 list.stream().mapToDouble(HostReply.VmStats::deliveredMips).sum(),
                 vms.values().stream().mapToLong(vm -> (long) vm.config.memoryMiB() << 20).sum(),

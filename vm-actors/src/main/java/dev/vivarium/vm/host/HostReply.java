@@ -38,8 +38,15 @@ public sealed interface HostReply extends WireMessage {
      *
      * @param epoch        the lease epoch it runs under (the management plane's proof of ownership)
      * @param readyPercent time it wanted to run but was held back by the host's budget
+     * @param paused       whether it is paused now, as the VM itself last said (not what management wants)
      */
     record VmStats(String vm, long epoch, int shares, long reservationMips, long limitMips, double demandMips,
-                   double deliveredMips, double readyPercent, long memoryBytes, double dirtyPagesPerSecond) {
+                   double deliveredMips, double readyPercent, long memoryBytes, double dirtyPagesPerSecond, boolean paused) {
+
+        /** The same figures with the VM's current pause state. */
+        public VmStats withPaused(boolean now) {
+            return now == paused ? this : new VmStats(vm, epoch, shares, reservationMips, limitMips, demandMips, deliveredMips,
+                    readyPercent, memoryBytes, dirtyPagesPerSecond, now);
+        }
     }
 }

@@ -73,12 +73,22 @@ class SuspendAllTest {
         return (VmStatus) lab.ask(vm.ref(), VmCommand.GetStatus::new);
     }
 
+    /** Whether the host's figures say {@code vm} is paused (what the management plane shows and reconciles). */
+    private boolean reportedPaused(String vm) {
+        TestProbe<HostReply> probe = lab.kit.createTestProbe();
+        lab.host.tell(new HostCommand.GetStats(probe.ref()));
+        HostReply.HostStats stats = (HostReply.HostStats) probe.receiveMessage(WAIT);
+        return stats.vms().stream().filter(v -> v.vm().equals(vm)).findFirst().orElseThrow().paused();
+    }
+
     @Test
     void aVmSuspendedPausedAndPoweredOnPausedComesBackPausedAndGoesOnFromThereWhenUnpaused() throws Exception {
         HostReply.VmStarted first = lab.powerOn(Lab.counter("held", 10));
         Lab.Console console = lab.console(first.ref());
         await().atMost(WAIT).until(() -> console.last() >= 3);
+        assertThat(reportedPaused("held")).isFalse();
         assertThat(console.ask(VmCommand.Pause::new)).isEqualTo(new VmReply.Done("held", "paused"));
+        await().atMost(WAIT).until(() -> reportedPaused("held"));
         long last = console.last();
         long instructions = status(first).instructions();
         assertThat(lab.ask(first.ref(), VmCommand.Suspend::new)).isEqualTo(new VmReply.Done("held", "suspended"));
@@ -87,6 +97,7 @@ class SuspendAllTest {
         TestProbe<HostReply> replies = lab.kit.createTestProbe();
         lab.host.tell(new HostCommand.PowerOn("held", 5000, true, replies.ref()));
         HostReply.VmStarted again = (HostReply.VmStarted) replies.receiveMessage(WAIT);
+        assertThat(reportedPaused("held")).as("reported paused from the start").isTrue();
         assertThat(again.restoredSeq()).as("restored from the suspend's checkpoint").isNotNegative();
         VmStatus paused = status(again);
         assertThat(paused.state()).isEqualTo(VmState.PAUSED);
@@ -98,6 +109,7 @@ class SuspendAllTest {
         Lab.Console after = lab.console(again.ref());
         assertThat(after.ask(VmCommand.Unpause::new)).isEqualTo(new VmReply.Done("held", "running"));
         await().atMost(WAIT).until(() -> after.last() > last + 1);
+        await().atMost(WAIT).until(() -> !reportedPaused("held"));
         // Nothing lost, nothing repeated: the first number after the restore is the next one.
         assertThat(after.numbers().stream().filter(n -> n > last).findFirst()).contains(last + 1);
     }

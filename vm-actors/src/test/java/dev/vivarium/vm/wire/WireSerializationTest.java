@@ -80,7 +80,7 @@ class WireSerializationTest {
                 new HostReply.VmStarted("vm1", vm.ref(), 4, -1), new HostReply.Refused("vm1", "no room"),
                 new HostReply.VmFound("vm1", vm.ref()), new HostReply.NotHere("vm1"),
                 new HostReply.HostStats("host-a", 1000, 12.5, 16 << 20, 1 << 20, 1,
-                        List.of(new HostReply.VmStats("vm1", 3, 1000, 0, -1, 20.5, 12.5, 3.5, 1 << 20, 64.0))));
+                        List.of(new HostReply.VmStats("vm1", 3, 1000, 0, -1, 20.5, 12.5, 3.5, 1 << 20, 64.0, true))));
 
         for (Object message : messages) {
             assertThat(SerializationExtension.get(Adapter.toClassic(nodeB.system())).findSerializerFor(message))
