@@ -167,7 +167,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
 
     private Behavior<HostCommand> onPowerOn(HostCommand.PowerOn request) {
         if (evacuation != null) {
-            request.replyTo().tell(new HostReply.Refused(request.vm(), "host " + session.host() + " is shutting down"));
+            refuseShuttingDown(request);
             return this;
         }
         if (vms.containsKey(request.vm()) || starting.containsKey(request.vm())) {
@@ -212,7 +212,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         starting.remove(name);
         if (evacuation != null) {
             giveBack(vm);
-            prepared.request().replyTo().tell(new HostReply.Refused(name, "host " + session.host() + " is shutting down"));
+            refuseShuttingDown(prepared.request());
             return evacuationProgress();
         }
         VmActor.Setup setup = new VmActor.Setup(vm.config(), vm.loaded().machine(), vm.loaded().restoredSeq(), vm.loaded().disk(), vm.lease(),
@@ -233,6 +233,11 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
     }
 
     // ---- clean stop ----
+
+    /** The answer to a power-on that arrives, or finishes preparing, once the clean stop began. */
+    private void refuseShuttingDown(HostCommand.PowerOn request) {
+        request.replyTo().tell(new HostReply.Refused(request.vm(), "host " + session.host() + " is shutting down"));
+    }
 
     private Behavior<HostCommand> onSuspendAll(HostCommand.SuspendAll request) {
         if (evacuation == null) {
