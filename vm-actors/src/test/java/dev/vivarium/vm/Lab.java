@@ -1,5 +1,7 @@
 package dev.vivarium.vm;
 
+import static org.awaitility.Awaitility.await;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.vivarium.datastore.Datastore;
@@ -101,6 +103,18 @@ public final class Lab implements AutoCloseable {
         TestProbe<VmReply> probe = kit.createTestProbe();
         vm.tell(command.apply(probe.ref()));
         return probe.receiveMessage(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Waits until the host no longer lists {@code vm}: its actor may have stopped already while the
+     * agent has yet to take in the stop (it learns of it by a death watch message).
+     */
+    public void awaitGone(String vm, Duration wait) {
+        await().atMost(wait).until(() -> {
+            TestProbe<HostReply> probe = kit.createTestProbe();
+            host.tell(new HostCommand.FindVm(vm, probe.ref()));
+            return probe.receiveMessage(wait) instanceof HostReply.NotHere;
+        });
     }
 
     @Override

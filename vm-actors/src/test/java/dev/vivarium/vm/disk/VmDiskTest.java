@@ -11,14 +11,12 @@ import dev.vivarium.datastore.config.VmConfig;
 import dev.vivarium.vm.Lab;
 import dev.vivarium.vm.actor.VmCommand;
 import dev.vivarium.vm.actor.VmReply;
-import dev.vivarium.vm.host.HostCommand;
 import dev.vivarium.vm.host.HostReply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,7 +91,7 @@ class VmDiskTest {
         String beforeSuspend = atSnapshot + console.text().substring(revertedAt);
         List<OverlayInfo> overlays = lab.datastore.vm("dl").overlays().list();
         assertThat(overlays).as("folded: the snapshot's chain and the suspend's (1 or 2 files each)").hasSizeLessThanOrEqualTo(4);
-        awaitGone("dl");
+        lab.awaitGone("dl", WAIT);
         HostReply.VmStarted resumed = lab.powerOn("dl", WAIT);
         assertThat(resumed.restoredSeq()).isPositive();
         Lab.Console after = lab.console(resumed.ref());
@@ -101,7 +99,7 @@ class VmDiskTest {
         assertThat(beforeSuspend + after.text()).as("the whole journal across revert and suspend").isEqualTo(reference);
 
         // The guest exited: powered off, the disk kept; the next boot finds the journal it left.
-        awaitGone("dl");
+        lab.awaitGone("dl", WAIT);
         assertThat(lab.datastore.vm("dl").currentLease().orElseThrow().isHeld()).isFalse();
         HostReply.VmStarted booted = lab.powerOn("dl", WAIT);
         assertThat(booted.restoredSeq()).isEqualTo(-1);
@@ -110,7 +108,7 @@ class VmDiskTest {
         String finalCrc = reference.substring(reference.lastIndexOf("ring crc ") + 9).trim();
         assertThat(again.text()).startsWith("disklog ring 16 sectors, 16 records, newest 250, crc " + finalCrc + "\n");
         assertThat(lab.ask(booted.ref(), VmCommand.PowerOff::new)).isInstanceOf(VmReply.Done.class);
-        awaitGone("dl");
+        lab.awaitGone("dl", WAIT);
 
         assertThat(Files.readAllBytes(base)).as("the shared base image is never written").containsOnly(0);
 
@@ -125,14 +123,6 @@ class VmDiskTest {
     }
 
     /** Until the host has seen the VM's actor stop (it refuses a power on of a VM it still runs). */
-    private void awaitGone(String vm) {
-        await().atMost(WAIT).until(() -> {
-            TestProbe<HostReply> probe = lab.kit.createTestProbe();
-            lab.host.tell(new HostCommand.FindVm(vm, probe.ref()));
-            return probe.receiveMessage(WAIT) instanceof HostReply.NotHere;
-        });
-    }
-
     private static int periods(String text) {
         int n = 0;
         for (int i = text.indexOf("disklog "); i >= 0; i = text.indexOf("disklog ", i + 1)) {

@@ -93,6 +93,7 @@ class SuspendAllTest {
         long instructions = status(first).instructions();
         assertThat(lab.ask(first.ref(), VmCommand.Suspend::new)).isEqualTo(new VmReply.Done("held", "suspended"));
         lab.kit.createTestProbe().expectTerminated(first.ref(), WAIT);
+        lab.awaitGone("held", WAIT); // the agent learns of the stop after the VM's own death
 
         TestProbe<HostReply> replies = lab.kit.createTestProbe();
         lab.host.tell(new HostCommand.PowerOn("held", 5000, true, replies.ref()));
