@@ -22,6 +22,19 @@ public interface PhysicalMemory {
         return null;
     }
 
+    /** Registers the one watcher told of writes to watched pages (see {@link #watchCode}). */
+    default void setCodeWatcher(CodeWatcher watcher) {
+    }
+
+    /**
+     * Watches the page holding {@code address} for the next guest write, which is then reported
+     * to the {@link CodeWatcher}. Returns the page number, or -1 when the address is not plain,
+     * allocated RAM (nothing is decoded from it then).
+     */
+    default int watchCode(int address) {
+        return -1;
+    }
+
     default int readWord(int address) {
         return readByte(address) | readByte(address + 1) << 8;
     }

@@ -37,8 +37,15 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     /** CPUID leaf 1 EDX: TSC (4), CX8 (8), CMOV (15). No FPU, no PSE, no MSRs. */
     static final int FEATURES = 1 << 4 | 1 << 8 | 1 << 15;
 
+    /** Whether CPUs run decoded blocks by default; {@code -Dvivarium.x86.blocks=false} leaves everything to the interpreter. */
+    private static final boolean BLOCKS_BY_DEFAULT = !"false".equals(System.getProperty("vivarium.x86.blocks"));
+
     private final IoPorts io;
     private final InterruptLine interrupts;
+    private final BlockCache blocks;
+    private boolean blocksEnabled = BLOCKS_BY_DEFAULT;
+    /** Set when the running block must stop after its current op (its code was written, or the slice must end). */
+    private boolean blockEnded;
     private LongSupplier timeStampCounter = this::instructions;
 
     private boolean halted;
@@ -63,6 +70,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         super(memory);
         this.io = io;
         this.interrupts = interrupts;
+        this.blocks = new BlockCache(this, memory);
         reset();
     }
 
@@ -129,7 +137,16 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             if (halted) {
                 return Exit.HALT;
             }
-            step();
+            // Decoded blocks run between interrupt checks, so only where nothing must be looked
+            // at between two instructions: not under the single-step trap or an interrupt shadow,
+            // and only when the whole block fits in the slice (its end is then exact).
+            Block block = blocksEnabled && codeSize32 && !interruptShadow && (flags & TF) == 0
+                    ? blocks.find(eip, segBase[CS] + eip, segLimit[CS]) : null;
+            if (block != null && block.length() > 0 && sliceEnd - icount >= block.length()) {
+                runBlock(block);
+            } else {
+                step();
+            }
             // Only an instruction (HLT, or a fault that escalates to shutdown) stops the CPU.
             if (halted || shutdown) {
                 return shutdown ? Exit.SHUTDOWN : Exit.HALT;
@@ -272,6 +289,17 @@ public final class Cpu extends CpuSystem implements Snapshottable {
      */
     public void requestStop() {
         sliceEnd = icount;
+        blockEnded = true;
+    }
+
+    /** Runs decoded blocks where it can (the default), or every instruction in the interpreter. */
+    public void setBlocksEnabled(boolean enabled) {
+        blocksEnabled = enabled;
+    }
+
+    /** Ends the running block after its current op: the code it came from may have changed. */
+    void endBlock() {
+        blockEnded = true;
     }
 
     public boolean interruptsEnabled() {
@@ -371,6 +399,33 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             deliver(vector & 0xFF, -1, SOURCE_EXTERNAL);
         } catch (CpuFault f) {
             deliverException(f.vector, f.errorCode);
+        }
+    }
+
+    /**
+     * Runs a decoded block: each op counts as one instruction, a fault puts EIP back on the
+     * faulting instruction and is delivered as the interpreter delivers it, and a block whose
+     * code was written while it ran stops after the writing instruction.
+     */
+    private void runBlock(Block b) {
+        Op[] ops = b.ops;
+        int n = ops.length;
+        blockEnded = false;
+        int i = 0;
+        try {
+            do {
+                ops[i].exec(this);
+                i++;
+            } while (i < n && !blockEnded);
+        } catch (CpuFault f) {
+            icount += i + 1;
+            eip = b.starts[i];
+            deliverException(f.vector, f.errorCode);
+            return;
+        }
+        icount += i;
+        if (i < n || !b.endsWithTransfer) {
+            eip = b.starts[i];
         }
     }
 
@@ -648,14 +703,14 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         }
     }
 
-    private static int mask(int top) {
+    static int mask(int top) {
         return top == 31 ? -1 : (2 << top) - 1;
     }
 
     // ---- ALU ----
 
     /** The eight classic ALU operations (ADD OR ADC SBB AND SUB XOR CMP), flags included. */
-    private int alu(int op, int a, int b, int top) {
+    int alu(int op, int a, int b, int top) {
         int m = mask(top);
         int r;
         switch (op) {
@@ -670,7 +725,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         return r;
     }
 
-    private boolean condition(int cc) {
+    boolean condition(int cc) {
         boolean r = switch (cc >>> 1) {
             case 0 -> of();
             case 1 -> cf();
@@ -685,7 +740,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     }
 
     /** Sets SF, ZF and PF from a result and the other arithmetic flags as given. */
-    private void putResultFlags(int r, int top, boolean carry, boolean overflow, boolean aux) {
+    void putResultFlags(int r, int top, boolean carry, boolean overflow, boolean aux) {
         int f = 0;
         if (carry) f |= CF;
         if (overflow) f |= OF;
@@ -697,7 +752,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     }
 
     /** Shift and rotate group (C0, C1, D0-D3) with the count already masked to five bits. */
-    private int shift(int op, int v, int count, int top) {
+    int shift(int op, int v, int count, int top) {
         int bits = top + 1;
         int m = mask(top);
         v &= m;
@@ -774,13 +829,13 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         }
     }
 
-    private int inc(int v, int top) {
+    int inc(int v, int top) {
         int r = (v + 1) & mask(top);
         setLazyKeepCarry(LAZY_INC, v, r, top);
         return r;
     }
 
-    private int dec(int v, int top) {
+    int dec(int v, int top) {
         int r = (v - 1) & mask(top);
         setLazyKeepCarry(LAZY_DEC, v, r, top);
         return r;
@@ -996,7 +1051,11 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     // ---- multiply and divide ----
 
     private void mul(int op, int top) {
-        int v = rmOf(top);
+        mulBy(op, top, rmOf(top));
+    }
+
+    /** MUL (op 4) or IMUL (op 5) of the accumulator by {@code v}. */
+    void mulBy(int op, int top, int v) {
         switch (top) {
             case 7 -> {
                 int a = reg[EAX] & 0xFF;
@@ -1045,7 +1104,11 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     }
 
     private void div(int op, int top) {
-        int v = rmOf(top);
+        divBy(op, top, rmOf(top));
+    }
+
+    /** DIV (op 6) or IDIV (op 7) of the accumulator by {@code v}. */
+    void divBy(int op, int top, int v) {
         if (v == 0) {
             throw raise(Vectors.DE, -1);
         }

@@ -154,6 +154,22 @@ abstract class CpuMemory extends CpuState {
         return walk(la, write, user);
     }
 
+    /**
+     * The physical address an instruction fetch at {@code la} reads when that needs no page
+     * walk and cannot fault (paging off, or a TLB hit that allows the access); else -1.
+     */
+    final int probeFetch(int la) {
+        if (!paging) {
+            return la;
+        }
+        int page = la >>> 12;
+        int i = page & (TLB_SIZE - 1);
+        if (tlbTag[i] != page + 1 || userAccess() && (tlbPerm[i] & PERM_USER) == 0) {
+            return -1;
+        }
+        return tlbFrame[i] | (la & 0xFFF);
+    }
+
     private int walk(int la, boolean write, boolean user) {
         int errBits = (write ? 2 : 0) | (user ? 4 : 0);
         int pdeAddr = (cr3 & 0xFFFFF000) | (la >>> 22) << 2;

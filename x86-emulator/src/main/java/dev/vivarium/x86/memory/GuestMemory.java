@@ -1,5 +1,6 @@
 package dev.vivarium.x86.memory;
 
+import dev.vivarium.x86.bus.CodeWatcher;
 import dev.vivarium.x86.bus.PhysicalMemory;
 import dev.vivarium.x86.state.Snapshottable;
 import dev.vivarium.x86.state.StateFormatException;
@@ -63,6 +64,10 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
     private final List<Region> regions = new ArrayList<>();
     private Region[] highRegions = new Region[0];
 
+    /** Pages the CPU decoded instructions from: their next write is reported to the watcher. */
+    private final long[] codeWatch;
+    private CodeWatcher codeWatcher;
+
     private final long[][] logs;
     private final long[] dirtyInAll;
     private int allocatedPages;
@@ -79,6 +84,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         int words = (ramPages + 63) >>> 6;
         this.logs = new long[DirtyLog.values().length][words];
         this.dirtyInAll = new long[words];
+        this.codeWatch = new long[words];
     }
 
     public long ramSize() {
@@ -95,7 +101,42 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
     }
 
     public void setA20Enabled(boolean enabled) {
-        a20Mask = enabled ? -1 : ~(1 << 20);
+        int mask = enabled ? -1 : ~(1 << 20);
+        if (mask != a20Mask) {
+            a20Mask = mask;
+            memoryChanged();
+        }
+    }
+
+    // ---- watching code pages ----
+
+    @Override
+    public void setCodeWatcher(CodeWatcher watcher) {
+        this.codeWatcher = watcher;
+    }
+
+    /**
+     * Watches an allocated RAM page. The watch rides on the dirty logs: clearing the page's
+     * "dirty in every log" bit sends its next write through {@link #markDirty}, which reports
+     * it, so the write path costs nothing more than it did.
+     */
+    @Override
+    public int watchCode(int address) {
+        int pn = (address & a20Mask) >>> PAGE_SHIFT;
+        if (pn >= ramPages || overlay[pn] != null || pages[pn] == null) {
+            return -1;
+        }
+        codeWatch[pn >>> 6] |= 1L << pn;
+        dirtyInAll[pn >>> 6] &= ~(1L << pn);
+        return pn;
+    }
+
+    /** Every page may now hold something else (a restore, the A20 gate, a new region). */
+    private void memoryChanged() {
+        Arrays.fill(codeWatch, 0);
+        if (codeWatcher != null) {
+            codeWatcher.memoryChanged();
+        }
     }
 
     // ---- mapping (board construction time) ----
@@ -135,6 +176,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
             highRegions = Arrays.copyOf(highRegions, highRegions.length + 1);
             highRegions[highRegions.length - 1] = r;
         }
+        memoryChanged();
     }
 
     // ---- PhysicalMemory ----
@@ -247,6 +289,17 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
             log[w] |= bit;
         }
         dirtyInAll[w] |= bit;
+        unwatch(pn);
+    }
+
+    /** Reports a change of page {@code pn} if it is watched (a guest write, an installed page). */
+    private void unwatch(int pn) {
+        long bit = 1L << pn;
+        int w = pn >>> 6;
+        if ((codeWatch[w] & bit) != 0) {
+            codeWatch[w] &= ~bit;
+            codeWatcher.codeWritten(pn);
+        }
     }
 
     /** Accesses that cross a page, or touch ROM, MMIO or nothing: done a byte at a time where needed. */
@@ -371,6 +424,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
      * migration target receives it. Not a guest write: no dirty log records it.
      */
     public void installPage(int pn, byte[] data) {
+        unwatch(pn);
         if (data == null) {
             if (pages[pn] != null) {
                 pages[pn] = null;
@@ -464,6 +518,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         System.arraycopy(restored, 0, pages, 0, ramPages);
         allocatedPages = (int) Arrays.stream(pages).filter(p -> p != null).count();
         setA20Enabled(a20);
+        memoryChanged();
         for (DirtyLog log : DirtyLog.values()) {
             takeDirty(log);
         }

@@ -1,0 +1,39 @@
+package dev.vivarium.x86.cpu;
+
+/**
+ * A run of decoded instructions that starts at one EIP and ends at a control transfer, before
+ * an instruction the decoder leaves to the interpreter, at the end of its page or at a length
+ * limit. It holds for 32-bit code at one CS base and for one physical page, and it is dropped
+ * when that page is written ({@link BlockCache}).
+ */
+final class Block {
+
+    /** The linear address of the first instruction, and its EIP. */
+    final int linear, eip;
+    /** The physical address of the first instruction (with paging, what the linear one mapped to). */
+    final int physicalAddress;
+    /** The watched RAM page the instructions were decoded from; -1 for a page left unwatched. */
+    final int pageNumber;
+    final Op[] ops;
+    /** EIP of each op's instruction, and at [ops.length] the EIP after the last one. */
+    final int[] starts;
+    /** EIP of the block's last byte: the block runs only while that is within CS's limit. */
+    final int lastByte;
+    final boolean endsWithTransfer;
+
+    Block(int linear, int eip, int physicalAddress, int pageNumber, Op[] ops, int[] starts) {
+        this.linear = linear;
+        this.eip = eip;
+        this.physicalAddress = physicalAddress;
+        this.pageNumber = pageNumber;
+        this.ops = ops;
+        this.starts = starts;
+        int end = starts[ops.length];
+        this.lastByte = ops.length == 0 ? eip : end - 1;
+        this.endsWithTransfer = ops.length > 0 && ops[ops.length - 1].transfersControl();
+    }
+
+    int length() {
+        return ops.length;
+    }
+}

@@ -1,0 +1,391 @@
+package dev.vivarium.x86.cpu;
+
+/**
+ * Decoded data movement: MOV in its register, memory and immediate forms, MOVZX/MOVSX, LEA,
+ * XCHG, NOP and the string moves without a REP prefix (a REP runs in the interpreter, which
+ * counts and interrupts it an iteration at a time).
+ */
+final class MoveOps {
+
+    private MoveOps() {
+    }
+
+    static final class RegReg extends Op {
+        final int dst, src;
+
+        RegReg(int dst, int src) {
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = c.reg[src];
+        }
+    }
+
+    static final class Load extends Op.Mem {
+        final int dst;
+
+        Load(int dst, Ea ea) {
+            super(ea);
+            this.dst = dst;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = c.read32(seg, ea(c));
+        }
+    }
+
+    static final class Store extends Op.Mem {
+        final int src;
+
+        Store(Ea ea, int src) {
+            super(ea);
+            this.src = src;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.write32(seg, ea(c), c.reg[src]);
+        }
+    }
+
+    static final class RegImm extends Op {
+        final int dst, imm;
+
+        RegImm(int dst, int imm) {
+            this.dst = dst;
+            this.imm = imm;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = imm;
+        }
+    }
+
+    static final class MemImm extends Op.Mem {
+        final int imm;
+
+        MemImm(Ea ea, int imm) {
+            super(ea);
+            this.imm = imm;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.write32(seg, ea(c), imm);
+        }
+    }
+
+    // ---- 8-bit ----
+
+    static final class RegReg8 extends Op {
+        final int dst, src;
+
+        RegReg8(int dst, int src) {
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.setReg8(dst, c.reg8(src));
+        }
+    }
+
+    static final class Load8 extends Op.Mem {
+        final int dst;
+
+        Load8(int dst, Ea ea) {
+            super(ea);
+            this.dst = dst;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.setReg8(dst, c.read8(seg, ea(c)));
+        }
+    }
+
+    static final class Store8 extends Op.Mem {
+        final int src;
+
+        Store8(Ea ea, int src) {
+            super(ea);
+            this.src = src;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.write8(seg, ea(c), c.reg8(src));
+        }
+    }
+
+    static final class RegImm8 extends Op {
+        final int dst, imm;
+
+        RegImm8(int dst, int imm) {
+            this.dst = dst;
+            this.imm = imm;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.setReg8(dst, imm);
+        }
+    }
+
+    static final class MemImm8 extends Op.Mem {
+        final int imm;
+
+        MemImm8(Ea ea, int imm) {
+            super(ea);
+            this.imm = imm;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.write8(seg, ea(c), imm);
+        }
+    }
+
+    // ---- MOVZX and MOVSX (0F B6, B7, BE, BF) ----
+
+    static final class ZeroExtend8 extends Op {
+        final int dst, src;
+
+        ZeroExtend8(int dst, int src) {
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = c.reg8(src);
+        }
+    }
+
+    static final class ZeroExtendLoad8 extends Op.Mem {
+        final int dst;
+
+        ZeroExtendLoad8(int dst, Ea ea) {
+            super(ea);
+            this.dst = dst;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = c.read8(seg, ea(c));
+        }
+    }
+
+    static final class ZeroExtend16 extends Op {
+        final int dst, src;
+
+        ZeroExtend16(int dst, int src) {
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = c.reg[src] & 0xFFFF;
+        }
+    }
+
+    static final class ZeroExtendLoad16 extends Op.Mem {
+        final int dst;
+
+        ZeroExtendLoad16(int dst, Ea ea) {
+            super(ea);
+            this.dst = dst;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = c.read16(seg, ea(c));
+        }
+    }
+
+    static final class SignExtend8 extends Op {
+        final int dst, src;
+
+        SignExtend8(int dst, int src) {
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = (byte) c.reg8(src);
+        }
+    }
+
+    static final class SignExtendLoad8 extends Op.Mem {
+        final int dst;
+
+        SignExtendLoad8(int dst, Ea ea) {
+            super(ea);
+            this.dst = dst;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = (byte) c.read8(seg, ea(c));
+        }
+    }
+
+    static final class SignExtend16 extends Op {
+        final int dst, src;
+
+        SignExtend16(int dst, int src) {
+            this.dst = dst;
+            this.src = src;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = (short) c.reg[src];
+        }
+    }
+
+    static final class SignExtendLoad16 extends Op.Mem {
+        final int dst;
+
+        SignExtendLoad16(int dst, Ea ea) {
+            super(ea);
+            this.dst = dst;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = (short) c.read16(seg, ea(c));
+        }
+    }
+
+    // ---- LEA, XCHG, NOP ----
+
+    static final class Lea extends Op.Mem {
+        final int dst;
+
+        Lea(int dst, Ea ea) {
+            super(ea);
+            this.dst = dst;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            c.reg[dst] = ea(c);
+        }
+    }
+
+    static final class XchgRegReg extends Op {
+        final int a, b;
+
+        XchgRegReg(int a, int b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            int[] r = c.reg;
+            int t = r[a];
+            r[a] = r[b];
+            r[b] = t;
+        }
+    }
+
+    static final class XchgRegMem extends Op.Mem {
+        final int r;
+
+        XchgRegMem(int r, Ea ea) {
+            super(ea);
+            this.r = r;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            int a = ea(c);
+            int v = c.read32(seg, a);
+            c.write32(seg, a, c.reg[r]);
+            c.reg[r] = v;
+        }
+    }
+
+    static final class Nop extends Op {
+        @Override
+        void exec(Cpu c) {
+        }
+    }
+
+    // ---- MOVS, STOS, LODS without REP (32-bit addressing; size 1 or 4) ----
+
+    private static int step(Cpu c, int size) {
+        return (c.flags & CpuState.DF) != 0 ? -size : size;
+    }
+
+    static final class Movs extends Op {
+        final int srcSeg, size;
+
+        Movs(int srcSeg, int size) {
+            this.srcSeg = srcSeg;
+            this.size = size;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            int[] r = c.reg;
+            if (size == 1) {
+                c.write8(CpuState.ES, r[CpuState.EDI], c.read8(srcSeg, r[CpuState.ESI]));
+            } else {
+                c.write32(CpuState.ES, r[CpuState.EDI], c.read32(srcSeg, r[CpuState.ESI]));
+            }
+            int d = step(c, size);
+            r[CpuState.ESI] += d;
+            r[CpuState.EDI] += d;
+        }
+    }
+
+    static final class Stos extends Op {
+        final int size;
+
+        Stos(int size) {
+            this.size = size;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            int[] r = c.reg;
+            if (size == 1) {
+                c.write8(CpuState.ES, r[CpuState.EDI], r[CpuState.EAX]);
+            } else {
+                c.write32(CpuState.ES, r[CpuState.EDI], r[CpuState.EAX]);
+            }
+            r[CpuState.EDI] += step(c, size);
+        }
+    }
+
+    static final class Lods extends Op {
+        final int srcSeg, size;
+
+        Lods(int srcSeg, int size) {
+            this.srcSeg = srcSeg;
+            this.size = size;
+        }
+
+        @Override
+        void exec(Cpu c) {
+            int[] r = c.reg;
+            if (size == 1) {
+                c.setReg8(CpuState.EAX, c.read8(srcSeg, r[CpuState.ESI]));
+            } else {
+                r[CpuState.EAX] = c.read32(srcSeg, r[CpuState.ESI]);
+            }
+            r[CpuState.ESI] += step(c, size);
+        }
+    }
+}
