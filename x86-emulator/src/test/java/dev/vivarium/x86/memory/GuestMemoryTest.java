@@ -228,4 +228,80 @@ class GuestMemoryTest {
                 .isInstanceOf(StateFormatException.class).hasMessageContaining("RAM size");
         assertThat(other.readByte(0)).isEqualTo(9);
     }
+
+    /** What a CPU that decoded code from a page hears: the first write after each watch, once. */
+    private static final class RecordingWatcher implements dev.vivarium.x86.bus.CodeWatcher {
+        final List<Integer> written = new ArrayList<>();
+        int changes;
+
+        @Override
+        public void codeWritten(int pageNumber) {
+            written.add(pageNumber);
+        }
+
+        @Override
+        public void memoryChanged() {
+            changes++;
+        }
+    }
+
+    @Test
+    void aWatchedPageReportsItsNextWriteOnceWithoutDisturbingTheDirtyLogs() {
+        GuestMemory m = new GuestMemory(MIB);
+        RecordingWatcher w = new RecordingWatcher();
+        m.setCodeWatcher(w);
+        m.writeByte(0x3000, 0x90);
+        m.writeByte(0x7000, 0x90);
+        m.takeDirty(DirtyLog.CAPTURE);
+        m.takeDirty(DirtyLog.RATE);
+        m.writeByte(0x3001, 1); // dirty in every log now: the write path's single test
+        assertThat(m.watchCode(0x3ABC)).isEqualTo(3);
+        assertThat(m.watchCode(0x7000)).isEqualTo(7);
+
+        m.writeByte(0x3FFF, 1);
+        m.writeDword(0x3010, 2);
+        assertThat(w.written).containsExactly(3); // reported once: the watch ends with its report
+        m.writeWord(0x6FFF, 0xABCD); // a write that crosses into the watched page 7
+        assertThat(w.written).containsExactly(3, 7);
+        assertThat(m.peekDirty(DirtyLog.MIGRATION).contains(3)).isTrue();
+        assertThat(m.peekDirty(DirtyLog.CAPTURE).count()).isEqualTo(3); // pages 3, 6, 7
+
+        assertThat(m.watchCode(0x3000)).isEqualTo(3);
+        m.installPage(3, new byte[GuestMemory.PAGE_SIZE]); // a migration's page replaces the code too
+        assertThat(w.written).containsExactly(3, 7, 3);
+    }
+
+    @Test
+    void onlyAllocatedPlainRamCanBeWatched() {
+        GuestMemory m = new GuestMemory(MIB);
+        RecordingWatcher w = new RecordingWatcher();
+        m.setCodeWatcher(w);
+        m.mapRom(0xF0000, new byte[]{(byte) 0xEA});
+        assertThat(m.watchCode(0x5000)).as("never written: reads as zero, no storage").isEqualTo(-1);
+        assertThat(m.watchCode(0xF0000)).as("ROM").isEqualTo(-1);
+        assertThat(m.watchCode(2 * MIB)).as("beyond RAM").isEqualTo(-1);
+    }
+
+    @Test
+    void restoreAndTheA20GateDropEveryWatch() {
+        GuestMemory m = new GuestMemory(2L * MIB);
+        RecordingWatcher w = new RecordingWatcher();
+        m.setCodeWatcher(w);
+        m.writeByte(0x100000, 0x90);
+        assertThat(m.watchCode(0x100000)).isEqualTo(0x100);
+        m.setA20Enabled(true); // no change: nothing to report
+        assertThat(w.changes).isZero();
+        m.setA20Enabled(false); // 0x100000 now aliases 0: what was decoded there is gone
+        assertThat(w.changes).isEqualTo(1);
+        m.setA20Enabled(true);
+        m.writeByte(0x100000, 0x91);
+        assertThat(w.written).as("the watch went with the change").isEmpty();
+
+        StateWriter out = new StateWriter();
+        m.save(out);
+        byte[] sealed = StateFile.seal(out);
+        int before = w.changes;
+        m.restore(StateFile.open(sealed));
+        assertThat(w.changes).isGreaterThan(before);
+    }
 }
