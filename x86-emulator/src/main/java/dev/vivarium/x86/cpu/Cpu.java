@@ -142,8 +142,8 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             // and only when the whole block fits in the slice (its end is then exact).
             Block block = blocksEnabled && codeSize32 && !interruptShadow && (flags & TF) == 0
                     ? blocks.find(eip, segBase[CS] + eip, segLimit[CS]) : null;
-            if (block != null && block.length() > 0 && sliceEnd - icount >= block.length()) {
-                runBlock(block);
+            if (fits(block)) {
+                runBlocks(block);
             } else {
                 step();
             }
@@ -402,12 +402,32 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         }
     }
 
+    private boolean fits(Block block) {
+        return block != null && block.length() > 0 && sliceEnd - icount >= block.length();
+    }
+
+    /**
+     * Runs decoded blocks one after the other while each next one fits in the slice. No
+     * interrupt check is needed between them: a block does no I/O and changes neither IF nor
+     * TF, so nothing can have become pending since the check before the first. A fault, a
+     * write to decoded code or a stop request returns to the checks.
+     */
+    private void runBlocks(Block block) {
+        while (runBlock(block)) {
+            block = blocks.find(eip, segBase[CS] + eip, segLimit[CS]);
+            if (!fits(block)) {
+                return;
+            }
+        }
+    }
+
     /**
      * Runs a decoded block: each op counts as one instruction, a fault puts EIP back on the
      * faulting instruction and is delivered as the interpreter delivers it, and a block whose
-     * code was written while it ran stops after the writing instruction.
+     * code was written while it ran stops after the writing instruction. Returns false after
+     * a fault or such an early end.
      */
-    private void runBlock(Block b) {
+    private boolean runBlock(Block b) {
         Op[] ops = b.ops;
         int n = ops.length;
         blockEnded = false;
@@ -421,12 +441,13 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             icount += i + 1;
             eip = b.starts[i];
             deliverException(f.vector, f.errorCode);
-            return;
+            return false;
         }
         icount += i;
         if (i < n || !b.endsWithTransfer) {
             eip = b.starts[i];
         }
+        return !blockEnded;
     }
 
     /** Executes one instruction, or delivers the exception it raised. */
