@@ -3,6 +3,7 @@ package dev.vivarium.benchmarks;
 import dev.vivarium.x86.bus.InterruptLine;
 import dev.vivarium.x86.bus.IoPorts;
 import dev.vivarium.x86.cpu.Cpu;
+import dev.vivarium.x86.memory.GuestMemory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,12 +40,17 @@ public class CpuThroughputBenchmark {
     /** A CPU running one of the {@link GuestLoops}; checks after each iteration that it still loops. */
     @State(Scope.Thread)
     public abstract static class Machine {
-        final BenchmarkMemory memory = new BenchmarkMemory();
+        /** The board's own RAM, so the CPU decodes blocks from it as it does in a machine. */
+        final GuestMemory memory = new GuestMemory(4 << 20);
         final Cpu cpu = new Cpu(memory, IoPorts.NONE, InterruptLine.NONE);
         private int loopStart, loopEnd;
 
         void load(int linear, int[] code) {
-            memory.load(linear, code);
+            byte[] bytes = new byte[code.length];
+            for (int i = 0; i < code.length; i++) {
+                bytes[i] = (byte) code[i];
+            }
+            memory.load(linear, bytes);
             loopStart = linear;
             loopEnd = linear + code.length;
         }
