@@ -86,6 +86,11 @@ final class BlockCache implements CodeWatcher {
         return decoder.decode(page, physical & 0xFFF, eip, linear, physical, pageNumber, csLimit);
     }
 
+    /** Drops every block and the table itself: the CPU went idle, and idle code runs in the interpreter. */
+    void clear() {
+        table = null;
+    }
+
     @Override
     public void codeWritten(int pageNumber) {
         Block[] t = table;

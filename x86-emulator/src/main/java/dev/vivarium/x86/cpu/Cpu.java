@@ -46,6 +46,20 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     private boolean blocksEnabled = BLOCKS_BY_DEFAULT;
     /** Set when the running block must stop after its current op (its code was written, or the slice must end). */
     private boolean blockEnded;
+    /**
+     * Instructions a CPU runs without halting before it decodes blocks. An idle guest wakes for
+     * a timer tick of a few dozen instructions and halts again: decoding its code would cost
+     * memory (some 70 KiB per VM) and time that the few instructions never earn back, so it
+     * stays in the interpreter; a guest that computes passes this at once.
+     */
+    static final long BLOCKS_AFTER = 10_000;
+    private long blocksAfter = BLOCKS_AFTER;
+    /** The instruction count when the CPU last halted (or was reset). */
+    private long haltedAt;
+    /** Halts in a row that each came within {@link #BLOCKS_AFTER} of the one before. */
+    private int shortRuns;
+    /** After this many short runs in a row the guest is idle: its blocks (from boot, say) are dropped to free their memory. */
+    private static final int IDLE_AFTER_SHORT_RUNS = 100;
     private LongSupplier timeStampCounter = this::instructions;
 
     private boolean halted;
@@ -112,6 +126,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         halted = false;
         shutdown = false;
         interruptShadow = false;
+        haltedAt = icount;
         for (int s = 0; s < 6; s++) {
             updateSegCheck(s);
         }
@@ -141,7 +156,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             // at between two instructions: not under the single-step trap or an interrupt shadow,
             // and only when the whole block fits in the slice (its end is then exact).
             Block block = blocksEnabled && codeSize32 && !interruptShadow && (flags & TF) == 0
-                    ? blocks.find(eip, segBase[CS] + eip, segLimit[CS]) : null;
+                    && icount - haltedAt >= blocksAfter ? blocks.find(eip, segBase[CS] + eip, segLimit[CS]) : null;
             if (fits(block)) {
                 runBlocks(block);
             } else {
@@ -149,6 +164,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             }
             // Only an instruction (HLT, or a fault that escalates to shutdown) stops the CPU.
             if (halted || shutdown) {
+                noteHalt();
                 return shutdown ? Exit.SHUTDOWN : Exit.HALT;
             }
         }
@@ -297,6 +313,11 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         blocksEnabled = enabled;
     }
 
+    /** Tests: decode blocks after this many instructions without a halt instead of {@link #BLOCKS_AFTER} (0: at once). */
+    void setBlocksAfter(long instructions) {
+        blocksAfter = instructions;
+    }
+
     /** Ends the running block after its current op: the code it came from may have changed. */
     void endBlock() {
         blockEnded = true;
@@ -374,6 +395,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         shutdown = in.readBoolean();
         interruptShadow = in.readBoolean();
         icount = in.readLong();
+        haltedAt = icount;
         in.endSection("cpu");
         for (int s = 0; s < 6; s++) {
             updateSegCheck(s);
@@ -400,6 +422,15 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         } catch (CpuFault f) {
             deliverException(f.vector, f.errorCode);
         }
+    }
+
+    private void noteHalt() {
+        if (icount - haltedAt >= blocksAfter) {
+            shortRuns = 0;
+        } else if (++shortRuns == IDLE_AFTER_SHORT_RUNS) {
+            blocks.clear();
+        }
+        haltedAt = icount;
     }
 
     private boolean fits(Block block) {
