@@ -12,6 +12,7 @@
 #define UART_MCR 4
 #define UART_LSR 5
 #define LSR_THRE 0x20 /* transmit holding register empty */
+#define LSR_TEMT 0x40 /* transmitter empty: the FIFO and the shift register */
 
 void serial_init(void)
 {
@@ -29,6 +30,13 @@ void plat_putc(char c)
     while (!(inb(COM1 + UART_LSR) & LSR_THRE))
         ;
     outb(COM1 + UART_THR, (uint8_t)c);
+}
+
+/* Before power-off: on a real (or paced) line the last bytes are still being sent. */
+void serial_drain(void)
+{
+    while (!(inb(COM1 + UART_LSR) & LSR_TEMT))
+        ;
 }
 
 static void to_debugcon(char c, void *ctx)

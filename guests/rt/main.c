@@ -66,6 +66,7 @@ void rt_main(uint32_t magic, const struct multiboot_info *mbi)
 void plat_exit(int code)
 {
     cli();
+    serial_drain();
     dbg_printf("vivarium-rt: exit %d\n", code);
     outb(DEBUG_EXIT_PORT, (uint8_t)code);
     /* Only reached without a debug-exit device: stop for good. */

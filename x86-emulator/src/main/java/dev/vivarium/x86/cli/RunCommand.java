@@ -59,6 +59,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--realtime", description = "guest time follows the host clock (default: executed instructions, deterministic)")
     boolean realtime;
 
+    @Option(names = "--paced-serial", description = "COM1 sends at its baud rate in guest time, as a real line (default: instantly)")
+    boolean pacedSerial;
+
     @Option(names = "--max-instructions", paramLabel = "N", description = "stop with status 124 after N instructions")
     Long maxInstructions;
 
@@ -80,7 +83,7 @@ public final class RunCommand implements Callable<Integer> {
             return REFUSED;
         }
         MachineConfig config = new MachineConfig(memory, boot, disk, realtime,
-                realtime ? System.currentTimeMillis() * 1_000_000L : MachineConfig.DEFAULT_START_EPOCH_NANOS);
+                realtime ? System.currentTimeMillis() * 1_000_000L : MachineConfig.DEFAULT_START_EPOCH_NANOS, pacedSerial);
         PcMachine machine;
         try {
             machine = PcMachine.create(config);

@@ -10,8 +10,17 @@ import java.nio.file.Path;
  * @param realtime      guest time follows the host clock instead of executed instructions
  * @param startEpochNanos the wall-clock instant guest time zero stands for (deterministic runs fix it)
  * @param disk          the primary master disk image, or null
+ * @param pacedSerial   COM1 sends at its baud rate in virtual time, as a real line does (a byte
+ *                      takes 87 us at 115200 8N1, so a guest sees the UART busy); by default it
+ *                      sends instantly
  */
-public record MachineConfig(long memoryBytes, Boot boot, Path disk, boolean realtime, long startEpochNanos) {
+public record MachineConfig(long memoryBytes, Boot boot, Path disk, boolean realtime, long startEpochNanos,
+                            boolean pacedSerial) {
+
+    /** A machine whose serial port sends instantly. */
+    public MachineConfig(long memoryBytes, Boot boot, Path disk, boolean realtime, long startEpochNanos) {
+        this(memoryBytes, boot, disk, realtime, startEpochNanos, false);
+    }
 
     /** How the machine starts. */
     public sealed interface Boot {

@@ -50,7 +50,7 @@ public final class PcMachine implements Closeable {
                 ? VirtualClock.realtime(config.startEpochNanos())
                 : VirtualClock.deterministic(config.startEpochNanos());
         this.chipset = new PcChipset(memory, clock, disk, () -> requestReset("the guest reset the machine"),
-                code -> stopSlice());
+                code -> stopSlice(), config.pacedSerial());
         this.cpu = new Cpu(memory, new ClockSyncedPorts(), chipset.interrupts());
         chipset.backdoor().connect(new CpuBackdoorRegisters(cpu));
         cpu.setTimeStampCounter(this::timeStampCounter);

@@ -104,4 +104,38 @@ class RunCommandTest {
         assertThat(last).matches("\\{\"instructions\":\\d+,\"seconds\":[0-9.]+,\"mips\":[0-9.]+,"
                 + "\"exitReason\":\"exit\",\"exitCode\":0}");
     }
+
+    /** A paced serial line takes guest time per byte, so the same output costs more instructions. */
+    @Test
+    void pacedSerialPrintsTheSameInMoreInstructions() throws Exception {
+        String instant = runCapturingStdoutAndStats("run", hello().toString(), "--stats");
+        String paced = runCapturingStdoutAndStats("run", hello().toString(), "--stats", "--paced-serial");
+        assertThat(paced.lines().findFirst()).isEqualTo(instant.lines().findFirst());
+        assertThat(instructions(paced)).isGreaterThan(instructions(instant) + 10_000);
+    }
+
+    private static long instructions(String output) {
+        var m = java.util.regex.Pattern.compile("\\{\"instructions\":(\\d+)").matcher(output);
+        assertThat(m.find()).as("a --stats line in %s", output).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Runs the command with stdout and stderr captured; returns stdout, then stderr. */
+    private static String runCapturingStdoutAndStats(String... args) {
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status;
+        try {
+            status = run(args);
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+        assertThat(status).isZero();
+        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
 }

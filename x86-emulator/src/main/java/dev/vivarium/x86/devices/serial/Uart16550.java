@@ -124,6 +124,11 @@ public final class Uart16550 extends ByteIoDevice implements Snapshottable {
     }
 
     /** The baud rate the guest programmed (115200 / divisor). */
+    /** Whether a byte is on the wire or waiting in the transmit FIFO (only ever so when paced). */
+    public boolean transmitting() {
+        return shifting >= 0 || !tx.isEmpty();
+    }
+
     public int baudRate() {
         return divisor == 0 ? 0 : 115_200 / divisor;
     }
