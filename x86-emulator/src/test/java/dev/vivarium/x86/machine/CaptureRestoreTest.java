@@ -39,20 +39,7 @@ class CaptureRestoreTest {
         for (long point : capturePoints) {
             Run first = new Run(PcMachine.create(config));
             first.advance(point);
-            byte[] state = first.machine.capture();
-
-            Run resumed = new Run(PcMachine.createForRestore(config));
-            resumed.machine.restore(state);
-            resumed.serial.write(first.serial.toByteArray());
-            resumed.advance(total - point);
-
-            assertThat(resumed.serial.toString()).as("serial output resumed at %d", point)
-                    .isEqualTo(straight.serial.toString());
-            assertThat(resumed.machine.cpu().instructions()).isEqualTo(straight.machine.cpu().instructions());
-            assertThat(StateDiff.firstDifference(resumed.machine.capture(), straight.machine.capture()))
-                    .as("machine state resumed at %d", point).isNull();
-            first.machine.close();
-            resumed.machine.close();
+            assertResumesAsTheStraightRun(config, first, straight, total - point, point);
         }
         assertThat(straight.serial.toString()).isNotEmpty();
         straight.machine.close();
@@ -88,21 +75,8 @@ class CaptureRestoreTest {
             Run first = new Run(PcMachine.create(config));
             first.advance(point);
             assertThat(first.machine.chipset().serial().transmitting()).as("UART busy at %d", point).isTrue();
-            byte[] state = first.machine.capture();
-
-            Run resumed = new Run(PcMachine.createForRestore(config));
-            resumed.machine.restore(state);
-            assertThat(resumed.machine.chipset().serial().transmitting()).as("still busy after restore").isTrue();
-            resumed.serial.write(first.serial.toByteArray());
-            resumed.advance(Long.MAX_VALUE / 4);
-
-            assertThat(resumed.serial.toString()).as("serial output resumed at %d", point)
-                    .isEqualTo(straight.serial.toString());
-            assertThat(resumed.machine.cpu().instructions()).isEqualTo(straight.machine.cpu().instructions());
-            assertThat(StateDiff.firstDifference(resumed.machine.capture(), straight.machine.capture()))
-                    .as("machine state resumed at %d", point).isNull();
-            first.machine.close();
-            resumed.machine.close();
+            Run resumed = assertResumesAsTheStraightRun(config, first, straight, Long.MAX_VALUE / 4, point);
+            assertThat(resumed.restoredBusy).as("still busy right after the restore at %d", point).isTrue();
         }
         straight.machine.close();
     }
@@ -152,6 +126,29 @@ class CaptureRestoreTest {
         run.machine.close();
     }
 
+    /**
+     * Captures {@code first} where it stands, restores the capture into a fresh machine, runs
+     * it {@code more} instructions (or to its end) and checks it ends as {@code straight}.
+     */
+    private static Run assertResumesAsTheStraightRun(MachineConfig config, Run first, Run straight, long more, long point)
+            throws Exception {
+        byte[] state = first.machine.capture();
+        Run resumed = new Run(PcMachine.createForRestore(config));
+        resumed.machine.restore(state);
+        resumed.restoredBusy = resumed.machine.chipset().serial().transmitting();
+        resumed.serial.write(first.serial.toByteArray());
+        resumed.advance(more);
+
+        assertThat(resumed.serial.toString()).as("serial output resumed at %d", point)
+                .isEqualTo(straight.serial.toString());
+        assertThat(resumed.machine.cpu().instructions()).isEqualTo(straight.machine.cpu().instructions());
+        assertThat(StateDiff.firstDifference(resumed.machine.capture(), straight.machine.capture()))
+                .as("machine state resumed at %d", point).isNull();
+        first.machine.close();
+        resumed.machine.close();
+        return resumed;
+    }
+
     private static MachineConfig config(String program, String cmdline) {
         return new MachineConfig(16 << 20, new MachineConfig.MultibootKernel(TestImages.image(program), cmdline),
                 null, false, MachineConfig.DEFAULT_START_EPOCH_NANOS);
@@ -162,6 +159,8 @@ class CaptureRestoreTest {
         final PcMachine machine;
         final ByteArrayOutputStream serial = new ByteArrayOutputStream();
         boolean finished;
+        /** Whether the UART had a byte to send right after a restore. */
+        boolean restoredBusy;
 
         Run(PcMachine machine) {
             this.machine = machine;
