@@ -25,6 +25,8 @@ final class BlockDecoder {
 
     /** Ops per block at most, so a long straight run still returns to the interrupt check. */
     static final int MAX_OPS = 64;
+    /** The longest legal instruction; a longer one (possible with repeated segment prefixes) faults. */
+    private static final int MAX_INSTRUCTION_LENGTH = 15;
 
     /** Reading past the decodable bytes: the instruction is left to the interpreter. */
     private static final class Truncated extends RuntimeException {
@@ -58,6 +60,9 @@ final class BlockDecoder {
                 op = decodeOne(at, instrEip);
             } catch (Truncated t) {
                 op = null;
+            }
+            if (pos - at > MAX_INSTRUCTION_LENGTH) {
+                op = null; // redundant prefixes made it too long: the interpreter raises #GP(0)
             }
             if (op == null) {
                 pos = at;
