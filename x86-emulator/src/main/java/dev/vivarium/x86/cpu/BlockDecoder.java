@@ -80,7 +80,7 @@ final class BlockDecoder {
         }
         s[ops.size()] = eip + (pos - index);
         code = null;
-        return new Block(linear, eip, physical, pageNumber, ops.toArray(new Op[0]), s);
+        return new Block(linear, eip, physical, pageNumber, page, ops.toArray(new Op[0]), s);
     }
 
     // ---- bytes ----

@@ -309,4 +309,50 @@ class BlockEquivalenceTest {
             assertThat(twins.cpus[cpu].reg(Cpu.EBX)).isEqualTo(4);
         }
     }
+
+    /**
+     * Where the interpreter's instruction fetch walks the page tables must not move: it walks
+     * when execution enters a page its fetch window does not cover and the TLB has lost the
+     * page. Here ring-0 code clears the accessed bit of another code page's PTE (no INVLPG)
+     * and evicts that page from the TLB with a data access, then jumps there: the interpreter
+     * walks (setting the bit again), so the block CPU must too, though it ran the blocks of
+     * the first page without fetching.
+     */
+    @Test
+    void theFetchWalksThePageTablesWhereTheInterpreterDoes() {
+        int second = CODE + 0x1000;
+        int alias = (0x100 + (second >>> 12)) << 12;     // a page on the same direct-mapped TLB entry
+        int pte = FlatSystem.PAGE_TABLE + (second >>> 12) * 4;
+        Asm c2 = new Asm(second);
+        c2.b(0xFC);                                      // cld: interpreted, so the fetch window is here
+        c2.b(0xE9).d(CODE - (c2.here() + 4));            // jmp CODE
+        Asm c1 = new Asm(CODE);
+        c1.b(0x81, 0x25).d(pte).d(~0x20);                // and dword [pte], ~ACCESSED
+        c1.b(0xA1).d(alias);                             // mov eax, [alias]: evicts the second page's TLB entry
+        c1.b(0x43);                                      // inc ebx
+        c1.b(0xE9).d(second - (c1.here() + 4));          // jmp second
+        TwinCpus twins = new TwinCpus(0, FlatSystem.END);
+        FlatSystem system = new FlatSystem(FlatSystem.Mode.USER_PAGING);
+        system.build(twins);
+        twins.load(c1.origin, c1.bytes());
+        twins.load(c2.origin, c2.bytes());
+        system.enter(twins, second, 0);
+        twins.both(c -> {
+            c.loadSegmentCache(Cpu.CS, FlatSystem.KERNEL_CODE, 0, -1, 0xC09B);
+            for (int seg : new int[]{Cpu.ES, Cpu.SS, Cpu.DS, Cpu.FS, Cpu.GS}) {
+                c.loadSegmentCache(seg, FlatSystem.KERNEL_DATA, 0, -1, 0xC093);
+            }
+            c.setReg(Cpu.ESP, FlatSystem.KERNEL_STACK_TOP);
+        });
+        twins.lockstep("fetch walks", 18, 5_000, 50);
+
+        assertThat(twins.interpreter().reg(Cpu.EBX)).isGreaterThan(100);
+        // Not vacuous: the fetch at the second page walked and set the bit the loop clears.
+        while (twins.interpreter().eip() != second + 1) {
+            twins.both(c -> c.run(1));
+        }
+        for (int cpu : new int[]{TwinCpus.BLOCKS, TwinCpus.INTERPRETER}) {
+            assertThat(twins.readDword(cpu, pte) & 0x20).as("accessed bit set by the fetch").isNotZero();
+        }
+    }
 }
