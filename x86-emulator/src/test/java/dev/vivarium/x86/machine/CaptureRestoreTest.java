@@ -113,6 +113,8 @@ class CaptureRestoreTest {
         final PcMachine machine;
         final ByteArrayOutputStream serial = new ByteArrayOutputStream();
         boolean finished;
+        /** The exit code once the guest exited through the debug-exit port, else -1. */
+        int exitCode = -1;
 
         Run(PcMachine machine) {
             this.machine = machine;
@@ -128,6 +130,7 @@ class CaptureRestoreTest {
                     machine.idleUntil(h.untilNanos());
                 } else if (!(r instanceof RunResult.BudgetUsed)) {
                     finished = true;
+                    exitCode = r instanceof RunResult.Exited e ? e.code() : -1;
                 }
             }
         }
