@@ -23,7 +23,7 @@ final class FlatSystem {
     static final int GDT = 0x1000, IDT = 0x2000, TSS = 0x3000, PAGE_DIR = 0x4000, PAGE_TABLE = 0x5000, STUB = 0x6000,
             COUNTS = 0x7000, LAST_CR2 = 0x7400, LAST_ERROR = 0x7404, HANDLERS = 0x8000, KERNEL_STACK_TOP = 0x10000,
             DATA = 0x20000, DATA_PAGES = 8, USER_STACK_TOP = 0x30000, SEGMENT_STACK = 0x30000,
-            CODE = 0x40000, CODE_SIZE = 0x10000, LENGTHS = 0x60000, END = 0x70000;
+            CODE = 0x40000, CODE_SIZE = 0x10000, LENGTHS = 0x60000, END = 0x70000; // CODE 64 KiB aligned: see handler()
 
     static final int KERNEL_CODE = 0x08, KERNEL_DATA = 0x10, USER_CODE = 0x1B, USER_DATA = 0x23, TSS_SEL = 0x28,
             DATA64K = 0x30, DATA4K = 0x38, STACK32 = 0x40, STACK16 = 0x48, USER_DATA4K = 0x53;
@@ -155,9 +155,12 @@ final class FlatSystem {
             dword(b, LAST_ERROR);
         }
         if (skip) {
+            // The table is indexed by the low 16 bits of EIP (CODE is 64 KiB aligned), so a fault
+            // anywhere, in random bytes run as code say, finds a length.
             bytes(b, 0x8B, 0x44, 0x24, 12 + e);                      // mov eax, [esp+12+e]: the faulting EIP
-            bytes(b, 0x0F, 0xB6, 0x88);                              // movzx ecx, byte [eax + LENGTHS - CODE]
-            dword(b, LENGTHS - CODE);
+            bytes(b, 0x0F, 0xB7, 0xC8);                              // movzx ecx, ax
+            bytes(b, 0x0F, 0xB6, 0x89);                              // movzx ecx, byte [ecx + LENGTHS]
+            dword(b, LENGTHS);
             bytes(b, 0x01, 0xC8, 0x89, 0x44, 0x24, 12 + e);          // add eax, ecx; mov [esp+12+e], eax
         }
         bytes(b, 0x59, 0x58, 0x1F);                                  // pop ecx; pop eax; pop ds

@@ -4,6 +4,7 @@ import dev.vivarium.x86.bus.InterruptLine;
 import dev.vivarium.x86.bus.IoPorts;
 import dev.vivarium.x86.memory.GuestMemory;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -126,14 +127,23 @@ final class TwinCpus {
             throw new AssertionError(describe(what, seed, slice, n) + ": CPU states differ\n  blocks:      " + a
                     + "\n  interpreter: " + b);
         }
-        byte[] ma = memory[BLOCKS].read(compareFrom, compareLength);
-        byte[] mb = memory[INTERPRETER].read(compareFrom, compareLength);
-        for (int i = 0; i < compareLength; i++) {
-            if (ma[i] != mb[i]) {
+        byte[] pa = new byte[GuestMemory.PAGE_SIZE], pb = new byte[GuestMemory.PAGE_SIZE];
+        for (int pn = compareFrom >>> 12; pn < (compareFrom + compareLength) >>> 12; pn++) {
+            if (page(BLOCKS, pn, pa) | page(INTERPRETER, pn, pb) && !Arrays.equals(pa, pb)) {
+                int i = Arrays.mismatch(pa, pb);
                 throw new AssertionError(describe(what, seed, slice, n) + String.format(
-                        ": memory differs first at %08x: blocks %02x, interpreter %02x", compareFrom + i, ma[i], mb[i]));
+                        ": memory differs first at %08x: blocks %02x, interpreter %02x", pn << 12 | i, pa[i], pb[i]));
             }
         }
+    }
+
+    /** Copies page {@code pn} of one CPU's memory into {@code into} (zeros if never written); false if it reads as zero. */
+    private boolean page(int cpu, int pn, byte[] into) {
+        if (memory[cpu].copyPage(pn, into)) {
+            return true;
+        }
+        Arrays.fill(into, (byte) 0);
+        return false;
     }
 
     /** Everything architectural a program or handler can observe, with EFLAGS evaluated from the lazy flags. */
