@@ -10,7 +10,8 @@ import java.util.Arrays;
  * fills), so a program goes on after every fault it takes. Two set-ups:
  * <ul>
  *   <li>{@link Mode#USER_PAGING}: ring 3 on flat segments with paging, where some data pages
- *   are absent, read-only or supervisor-only (#PF inside blocks);</li>
+ *   are absent, read-only or supervisor-only (#PF inside blocks), and CR0.AM is set (#AC once
+ *   a POPF sets AC);</li>
  *   <li>{@link Mode#KERNEL_SEGMENTS}: ring 0 without paging, data segments based at
  *   {@link #DATA} with 64 KiB limits, FS with a 4 KiB limit and a 32 KiB stack segment
  *   (#GP and #SS inside blocks), optionally a 16-bit stack.</li>
@@ -28,7 +29,7 @@ final class FlatSystem {
     static final int KERNEL_CODE = 0x08, KERNEL_DATA = 0x10, USER_CODE = 0x1B, USER_DATA = 0x23, TSS_SEL = 0x28,
             DATA64K = 0x30, DATA4K = 0x38, STACK32 = 0x40, STACK16 = 0x48, USER_DATA4K = 0x53;
 
-    static final int CR0_PE = 1, CR0_ET = 0x10, CR0_WP = 1 << 16, CR0_PG = 1 << 31, IF = 0x200;
+    static final int CR0_PE = 1, CR0_ET = 0x10, CR0_WP = 1 << 16, CR0_AM = 1 << 18, CR0_PG = 1 << 31, IF = 0x200;
 
     /** Protection of the data pages in USER_PAGING mode: user read/write, read-only, supervisor, absent. */
     static final int[] DATA_PAGE_BITS = {7, 7, 5, 7, 3, 0, 7, 5};
@@ -98,7 +99,8 @@ final class FlatSystem {
             c.setGdt(GDT, 0x5F);
             c.setIdt(IDT, 256 * 8 - 1);
             c.setCr(3, PAGE_DIR);
-            c.setCr(0, CR0_PE | CR0_ET | (mode == Mode.USER_PAGING ? CR0_PG | CR0_WP : 0));
+            // With paging at ring 3, CR0.AM too: a POPF that sets AC makes misaligned accesses #AC.
+            c.setCr(0, CR0_PE | CR0_ET | (mode == Mode.USER_PAGING ? CR0_PG | CR0_WP | CR0_AM : 0));
             c.loadSegmentCache(Cpu.CS, KERNEL_CODE, 0, -1, 0xC09B);
             c.loadSegmentCache(Cpu.SS, KERNEL_DATA, 0, -1, 0xC093);
             c.setReg(Cpu.ESP, KERNEL_STACK_TOP);

@@ -600,11 +600,11 @@ final class RandomProgram {
                 withRm(operand, 0x81);
                 imm(2, interesting());
             }
-            case 2 -> { // PUSHF, flip CF and DF on the stack, POPF
+            case 2 -> { // PUSHF, flip arithmetic flags, DF and now and then AC on the stack, POPF
                 emit(0x9C);
                 end();
                 emit(0x81, 0x34, 0x24); // xor dword [esp], imm
-                d32(random.nextInt() & 0x401 | random.nextInt() & 0x8D4);
+                d32(random.nextInt() & 0x8D5 | random.nextInt() & 0x400 | (random.nextInt(4) == 0 ? 1 << 18 : 0));
                 end();
                 emit(0x9D);
             }
