@@ -98,6 +98,37 @@ class BlockEquivalenceTest {
         assertThat(twins.interpreter().instructions()).isGreaterThanOrEqualTo(1_000_000);
     }
 
+    /**
+     * Random bytes run as code at ring 0, without paging: system instructions too (descriptor
+     * tables, control registers, far transfers into 16-bit code, paging switched on over the
+     * page tables left in memory), until the machine shuts down or halts; then it is built and
+     * entered again with new bytes, on the same CPUs, so stale blocks must be dropped as the
+     * tables and code are loaded again. All of RAM is compared.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {505, 606, 707, 808})
+    void randomBytesAtRingZeroRunAsInTheInterpreter(long seed) {
+        TwinCpus twins = new TwinCpus(0, TwinCpus.RAM);
+        FlatSystem system = new FlatSystem(FlatSystem.Mode.KERNEL_SEGMENTS);
+        SplittableRandom random = new SplittableRandom(seed);
+        int episodes = 0;
+        while (twins.interpreter().instructions() < 400_000) {
+            system.build(twins);
+            byte[] code = new byte[FlatSystem.CODE_SIZE];
+            random.nextBytes(code);
+            twins.load(CODE, code);
+            system.enter(twins, CODE + random.nextInt(FlatSystem.CODE_SIZE), FlatSystem.IF);
+            twins.lockstep("ring-0 random bytes, episode " + episodes, seed * 1000 + episodes,
+                    twins.interpreter().instructions() + 50_000, MAX_SLICE, (slice, r) -> {
+                        if (r.nextInt(5) == 0) {
+                            twins.raise(0x20 + r.nextInt(16));
+                        }
+                    });
+            episodes++;
+        }
+        assertThat(episodes).isGreaterThan(1);
+    }
+
     // ---- hand-written programs ----
 
     /**

@@ -93,9 +93,10 @@ final class FlatSystem {
         twins.load(STUB, new byte[]{(byte) 0xB8, TSS_SEL, 0, 0, 0, 0x0F, 0x00, (byte) 0xD8}); // mov eax, TSS; ltr ax
     }
 
-    /** Enters the mode on both CPUs: tables, LTR through the stub, then the segments, EIP and flags. */
+    /** Enters the mode on both CPUs from reset: tables, LTR through the stub, then the segments, EIP and flags. */
     void enter(TwinCpus twins, int eip, int eflags) {
         twins.both(c -> {
+            c.reset();
             c.setGdt(GDT, 0x5F);
             c.setIdt(IDT, 256 * 8 - 1);
             c.setCr(3, PAGE_DIR);
