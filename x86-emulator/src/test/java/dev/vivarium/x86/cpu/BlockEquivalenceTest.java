@@ -461,4 +461,40 @@ class BlockEquivalenceTest {
             assertThat(twins.cpus[cpu].reg(Cpu.EDX)).isEqualTo(1);
         }
     }
+
+    /**
+     * With the A20 gate disabled, code runs at 0x140000, which is 0x40000, and rewrites itself
+     * through the 0x40000 alias: the blocks decoded at the one address must see the store made
+     * at the other.
+     */
+    @Test
+    void codeRewrittenThroughAnA20AliasIsSeen() {
+        int alias = CODE | 1 << 20;
+        Asm a = new Asm(CODE);
+        a.b(0xBB).d(0);                                  // mov ebx, 0
+        a.b(0xBE).d(0);                                  // mov esi, 0
+        int loop = a.here();
+        int patched = loop + 6;
+        a.b(0x88, 0x1D).d(patched + 1);                  // mov [patched+1], bl: through the low alias
+        a.b(0xB8).d(0x11223344);                         // patched: mov eax, 0x11223344
+        a.b(0x01, 0xC6);                                 // add esi, eax
+        a.b(0x43);                                       // inc ebx
+        a.b(0x83, 0xFB, 100);                            // cmp ebx, 100
+        a.jump8(0x75, loop);                             // jne loop
+        a.jump8(0xEB, a.here());                         // jmp $
+        TwinCpus twins = flat(FlatSystem.Mode.KERNEL_SEGMENTS, a);
+        for (int cpu = 0; cpu < 2; cpu++) {
+            twins.memory[cpu].setA20Enabled(false);
+        }
+        twins.both(c -> {
+            c.loadSegmentCache(Cpu.DS, FlatSystem.KERNEL_DATA, 0, -1, 0xC093);
+            c.setEip(alias);
+        });
+        twins.lockstep("A20 alias", 20, 10_000, MAX_SLICE);
+
+        int expected = 100 * 0x11223300 + 99 * 100 / 2;
+        assertThat(twins.interpreter().reg(Cpu.ESI)).isEqualTo(expected);
+        assertThat(twins.blocks().reg(Cpu.ESI)).isEqualTo(expected);
+        assertThat(twins.interpreter().eip() & ~0xFFFF).as("ran at the high alias").isEqualTo(alias);
+    }
 }
