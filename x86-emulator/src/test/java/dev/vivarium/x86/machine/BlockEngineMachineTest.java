@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,15 +20,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BlockEngineMachineTest {
 
-    /** The workloads resumed from a capture taken midway (the cases of these names). */
-    private static final Set<String> RESUMED = Set.of("hello", "counter", "memdirty", "cpuburn", "compile", "unpack");
-
     static List<GuestCase> cases() {
         return GuestCase.all(TestImages.guests());
     }
 
+    /** The workloads resumed from a capture taken midway, with small parameters (compile and unpack do one round). */
     static List<GuestCase> resumedCases() {
-        return cases().stream().filter(c -> RESUMED.contains(c.name())).toList();
+        return List.of(
+                new GuestCase("hello", "hello", "", 0, "both"),
+                new GuestCase("counter", "counter", "count=5 period_ms=20", 0, "both"),
+                new GuestCase("memdirty", "memdirty", "wss_kb=512 rate_pages=16 periods=120 report=50", 0, "both"),
+                new GuestCase("cpuburn", "cpuburn", "duty=40 period_ms=20 periods=12 report=4", 0, "both"),
+                new GuestCase("compile", "compile", "compiles=1", 0, "both"),
+                new GuestCase("unpack", "unpack", "rounds=1", 0, "both"));
     }
 
     /** What a run to the guest's exit leaves. */
@@ -50,6 +53,7 @@ class BlockEngineMachineTest {
     @MethodSource("resumedCases")
     void aBlockRunCapturedMidwayAndRestoredEndsAsTheInterpreterRun(GuestCase c, @TempDir Path temp) throws Exception {
         Outcome interpreted = runToExit(start(c, temp.resolve("interpreted.img"), false));
+        assertThat(interpreted.exitCode()).isEqualTo(c.exitCode());
 
         CaptureRestoreTest.Run first = start(c, temp.resolve("first.img"), true);
         first.advance(interpreted.instructions() / 2 + 7); // an odd point, inside whatever the guest is doing
