@@ -14,6 +14,8 @@ final class Block {
     final int physicalAddress;
     /** The watched RAM page the instructions were decoded from; -1 for a page left unwatched. */
     final int pageNumber;
+    /** The RAM page's array, for the interpreter's fetch window (see {@link CpuMemory#openFetchWindow}). */
+    final byte[] page;
     final Op[] ops;
     /** EIP of each op's instruction, and at [ops.length] the EIP after the last one. */
     final int[] starts;
@@ -21,11 +23,12 @@ final class Block {
     final int lastByte;
     final boolean endsWithTransfer;
 
-    Block(int linear, int eip, int physicalAddress, int pageNumber, Op[] ops, int[] starts) {
+    Block(int linear, int eip, int physicalAddress, int pageNumber, byte[] page, Op[] ops, int[] starts) {
         this.linear = linear;
         this.eip = eip;
         this.physicalAddress = physicalAddress;
         this.pageNumber = pageNumber;
+        this.page = page;
         this.ops = ops;
         this.starts = starts;
         int end = starts[ops.length];

@@ -43,8 +43,8 @@ final class BlockCache implements CodeWatcher {
 
     /**
      * The block starting at {@code eip}, decoding it if needed; null when there is none (the
-     * code is not in plain RAM, or with paging the TLB does not hold its page yet): the
-     * interpreter runs the next instruction. A block may be empty: its first instruction is
+     * code is not in plain RAM, or with paging neither the fetch window nor the TLB holds its
+     * page, so the interpreter's fetch would walk): the interpreter runs the next instruction. A block may be empty: its first instruction is
      * one the interpreter runs.
      */
     Block find(int eip, int linear, int csLimit) {
@@ -52,7 +52,7 @@ final class BlockCache implements CodeWatcher {
         if (t == null) {
             t = table = new Block[1 << TABLE_BITS];
         }
-        int physical = cpu.probeFetch(linear);
+        int physical = cpu.codeAddress(eip, linear);
         if (physical == -1) {
             return null;
         }
@@ -77,7 +77,7 @@ final class BlockCache implements CodeWatcher {
         }
         if (rewrites.getOrDefault(pageBase >>> 12, 0) >= MAX_REWRITES) {
             // Not watched: an empty block sends this EIP to the interpreter until the map changes.
-            return new Block(linear, eip, physical, -1, new Op[0], new int[]{eip});
+            return new Block(linear, eip, physical, -1, page, new Op[0], new int[]{eip});
         }
         int pageNumber = memory.watchCode(pageBase);
         if (pageNumber < 0) {

@@ -25,6 +25,8 @@ final class BlockDecoder {
 
     /** Ops per block at most, so a long straight run still returns to the interrupt check. */
     static final int MAX_OPS = 64;
+    /** The longest legal instruction; a longer one (possible with repeated segment prefixes) faults. */
+    private static final int MAX_INSTRUCTION_LENGTH = 15;
 
     /** Reading past the decodable bytes: the instruction is left to the interpreter. */
     private static final class Truncated extends RuntimeException {
@@ -59,6 +61,9 @@ final class BlockDecoder {
             } catch (Truncated t) {
                 op = null;
             }
+            if (pos - at > MAX_INSTRUCTION_LENGTH) {
+                op = null; // redundant prefixes made it too long: the interpreter raises #GP(0)
+            }
             if (op == null) {
                 pos = at;
                 break;
@@ -75,7 +80,7 @@ final class BlockDecoder {
         }
         s[ops.size()] = eip + (pos - index);
         code = null;
-        return new Block(linear, eip, physical, pageNumber, ops.toArray(new Op[0]), s);
+        return new Block(linear, eip, physical, pageNumber, page, ops.toArray(new Op[0]), s);
     }
 
     // ---- bytes ----

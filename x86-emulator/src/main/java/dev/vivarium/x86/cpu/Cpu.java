@@ -64,6 +64,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
 
     private boolean halted;
     private long icount;
+    private long blockInstructions;
     /** Instruction count at which the current {@link #run} slice ends (REP loops stop there). */
     private long sliceEnd;
     /** Interrupts are held off for one instruction after STI, MOV SS and POP SS. */
@@ -173,6 +174,11 @@ public final class Cpu extends CpuSystem implements Snapshottable {
 
     public long instructions() {
         return icount;
+    }
+
+    /** Of {@link #instructions()}, those run as ops of decoded blocks. */
+    public long blockInstructions() {
+        return blockInstructions;
     }
 
     public boolean halted() {
@@ -462,6 +468,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         Op[] ops = b.ops;
         int n = ops.length;
         blockEnded = false;
+        openFetchWindow(b.eip, b.linear, b.physicalAddress, b.page);
         int i = 0;
         try {
             do {
@@ -475,6 +482,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             return false;
         }
         icount += i;
+        blockInstructions += i;
         if (i < n || !b.endsWithTransfer) {
             eip = b.starts[i];
         }

@@ -155,6 +155,19 @@ abstract class CpuMemory extends CpuState {
     }
 
     /**
+     * The physical address the fetch of EIP {@code off} (linear {@code la}) reads without a page
+     * walk, exactly as the interpreter's fetch would: through the fetch window when it covers
+     * {@code off} (the window keeps the page it was opened on, whatever the TLB holds since),
+     * else through a TLB hit that allows the access; -1 when the fetch would walk or fault.
+     */
+    final int codeAddress(int off, int la) {
+        if (Integer.compareUnsigned(off - fetchLo, fetchLen) < 0) {
+            return fetchPhysical | (la & 0xFFF);
+        }
+        return probeFetch(la);
+    }
+
+    /**
      * The physical address an instruction fetch at {@code la} reads when that needs no page
      * walk and cannot fault (paging off, or a TLB hit that allows the access); else -1.
      */
@@ -349,6 +362,8 @@ abstract class CpuMemory extends CpuState {
     int fetchLen;
     private int fetchLo, fetchIdx, fetchLimit;
     private byte[] fetchArray;
+    /** The physical address of the window's page. */
+    private int fetchPhysical;
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -396,15 +411,26 @@ abstract class CpuMemory extends CpuState {
             flushFetch();
             return mem.readByte(pa);
         }
+        openFetchWindow(off, la, pa, page);
+        return page[la & 0xFFF] & 0xFF;
+    }
+
+    /**
+     * Opens the fetch window on the RAM page {@code page} (physical {@code pa}) holding EIP
+     * {@code off} at linear {@code la}, as a fetch there does. A decoded block opens it too before
+     * it runs, so the window is where the interpreter's would be and the next fetch that leaves
+     * it walks the page tables exactly when the interpreter's does.
+     */
+    final void openFetchWindow(int off, int la, int pa, byte[] page) {
         long pageStart = (off & 0xFFFFFFFFL) - (la & 0xFFF); // the EIP of the page's first byte
         long lo = Math.max(pageStart, 0);
         long hi = Math.min(pageStart + 4096, (segLimit[CS] & 0xFFFFFFFFL) + 1);
         fetchArray = page;
+        fetchPhysical = pa & ~0xFFF;
         fetchLo = (int) lo;
         fetchIdx = (int) (lo - pageStart);
         fetchLen = (int) (hi - lo);
         fetchLimit = limitFor(instrStart);
-        return page[la & 0xFFF] & 0xFF;
     }
 
     final int fetch16() {

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One line of guests/tests/cases.txt: a workload, its command line, and what it must print and return. */
-record GuestCase(String name, String workload, String cmdline, int exitCode, String where) {
+public record GuestCase(String name, String workload, String cmdline, int exitCode, String where) {
 
-    static List<GuestCase> all(Path guests) {
+    public static List<GuestCase> all(Path guests) {
         try {
             List<GuestCase> cases = new ArrayList<>();
             for (String line : Files.readAllLines(guests.resolve("tests/cases.txt"))) {

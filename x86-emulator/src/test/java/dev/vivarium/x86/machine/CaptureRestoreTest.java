@@ -161,6 +161,8 @@ class CaptureRestoreTest {
         boolean finished;
         /** Whether the UART had a byte to send right after a restore. */
         boolean restoredBusy;
+        /** The exit code once the guest exited through the debug-exit port, else -1. */
+        int exitCode = -1;
 
         Run(PcMachine machine) {
             this.machine = machine;
@@ -176,6 +178,7 @@ class CaptureRestoreTest {
                     machine.idleUntil(h.untilNanos());
                 } else if (!(r instanceof RunResult.BudgetUsed)) {
                     finished = true;
+                    exitCode = r instanceof RunResult.Exited e ? e.code() : -1;
                 }
             }
         }
