@@ -468,7 +468,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         Op[] ops = b.ops;
         int n = ops.length;
         blockEnded = false;
-        openFetchWindow(b.eip, b.linear, b.physicalAddress, b.page);
+        enterFetchWindow(b.eip, b.linear, b.physicalAddress, b.page);
         int i = 0;
         try {
             do {

@@ -416,10 +416,20 @@ abstract class CpuMemory extends CpuState {
     }
 
     /**
+     * What a decoded block does before it runs: the fetch window ends up where the
+     * interpreter's would be, so the next fetch that leaves it walks the page tables exactly
+     * when the interpreter's does. A window that already holds EIP stays (a fetch would read
+     * it); otherwise it is opened on the block's page.
+     */
+    final void enterFetchWindow(int off, int la, int pa, byte[] page) {
+        if (Integer.compareUnsigned(off - fetchLo, fetchLen) >= 0) {
+            openFetchWindow(off, la, pa, page);
+        }
+    }
+
+    /**
      * Opens the fetch window on the RAM page {@code page} (physical {@code pa}) holding EIP
-     * {@code off} at linear {@code la}, as a fetch there does. A decoded block opens it too before
-     * it runs, so the window is where the interpreter's would be and the next fetch that leaves
-     * it walks the page tables exactly when the interpreter's does.
+     * {@code off} at linear {@code la}, as a fetch there does.
      */
     final void openFetchWindow(int off, int la, int pa, byte[] page) {
         long pageStart = (off & 0xFFFFFFFFL) - (la & 0xFFF); // the EIP of the page's first byte
