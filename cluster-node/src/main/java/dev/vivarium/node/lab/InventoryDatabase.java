@@ -2,6 +2,7 @@ package dev.vivarium.node.lab;
 
 import dev.vivarium.node.api.Json;
 import dev.vivarium.node.client.ApiClient;
+import dev.vivarium.vcenter.persistence.DatabaseSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -50,7 +51,32 @@ public final class InventoryDatabase implements LabComponent {
         }
         String url = "jdbc:h2:tcp://127.0.0.1:" + Files.readString(portFile).strip() + "/inventory";
         return "include required(file(" + Json.write(profile.toString()) + "))\n"
-                + "VIVARIUM_INVENTORY_DB_URL = " + Json.write(url) + "\n";
+                + "VIVARIUM_INVENTORY_DB_URL = " + Json.write(url) + "\n"
+                + credentials(dir);
+    }
+
+    /**
+     * The database's password, random per lab: H2 takes it as the admin's when the first node
+     * creates the database, so another local user reaching the loopback port cannot read or
+     * change the inventory. It lives in files only the owner reads (the password, and a config
+     * piece the node configurations include), never in the node configurations themselves. A lab
+     * whose database was created before it had a password keeps the empty one.
+     */
+    private static String credentials(LabDir dir) throws IOException {
+        Path password = passwordFile(dir);
+        if (!Files.exists(password) && Files.exists(dir.path().resolve("inventory-db").resolve("inventory.mv.db"))) {
+            return "";
+        }
+        SecretFile.ensure(password);
+        Path piece = dir.path().resolve("inventory-db-credentials.conf");
+        SecretFile.writePrivate(piece, "# Written by `vivarium lab up`: the inventory database's password (" + password.getFileName() + ").\n"
+                + DatabaseSettings.PATH + ".db.password" + " = " + Json.write(SecretFile.read(password)) + "\n");
+        return "include required(file(" + Json.write(piece.toString()) + "))\n";
+    }
+
+    /** The lab's database password (mode 0600). */
+    public static Path passwordFile(LabDir dir) {
+        return dir.path().resolve("inventory-db.password");
     }
 
     @Override

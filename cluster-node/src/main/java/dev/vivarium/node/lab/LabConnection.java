@@ -16,7 +16,7 @@ public final class LabConnection {
             throw new ApiError(0, "no lab at " + dir.path() + " (start one with: ./vivarium lab up)");
         }
         try {
-            return new ApiClient(LabManifest.read(dir.manifest()).apiAddresses(), ApiTokenFile.read(dir.tokenFile()));
+            return new ApiClient(LabManifest.read(dir.manifest()).apiAddresses(), SecretFile.read(dir.tokenFile()));
         } catch (IOException e) {
             throw new ApiError(0, "cannot read the lab at " + dir.path() + ": " + e.getMessage());
         }

@@ -45,7 +45,7 @@ public final class LabUp {
             return 1;
         }
         Files.createDirectories(dir.path());
-        ApiTokenFile.ensure(dir.tokenFile());
+        SecretFile.ensure(dir.tokenFile());
 
         StringBuilder componentSettings = new StringBuilder();
         for (LabComponent c : LabComponent.all()) {
@@ -112,7 +112,7 @@ public final class LabUp {
     /** Null when every node reports every node Up; otherwise why not. */
     private String awaitUp(LabManifest manifest, Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String token = ApiTokenFile.read(dir.tokenFile());
+        String token = SecretFile.read(dir.tokenFile());
         String lastState = "no node answered yet";
         Map<String, ApiClient> clients = new HashMap<>();
         for (LabManifest.Node n : manifest.nodes()) {

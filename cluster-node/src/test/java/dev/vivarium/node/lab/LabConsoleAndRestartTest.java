@@ -64,7 +64,7 @@ class LabConsoleAndRestartTest {
     }
 
     private static String token() throws IOException {
-        return ApiTokenFile.read(lab.resolve("api-token"));
+        return SecretFile.read(lab.resolve("api-token"));
     }
 
     /** The API of a node whose process runs. */
