@@ -5,6 +5,7 @@ import dev.vivarium.datastore.lease.HeartbeatObserver;
 import dev.vivarium.datastore.lease.HostHeartbeat;
 import dev.vivarium.datastore.storage.AtomicFiles;
 import dev.vivarium.datastore.storage.FileCreator;
+import dev.vivarium.datastore.storage.TemporaryFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -65,8 +66,12 @@ public final class Datastore {
         }
     }
 
-    /** Starts this host's heartbeat; the host may then take leases. */
+    /**
+     * Starts this host's heartbeat; the host may then take leases. A host joining also removes
+     * the temporary files killed hosts left behind ({@link TemporaryFiles}).
+     */
     public HostSession joinAsHost(String host) throws IOException {
+        TemporaryFiles.sweep(root, TemporaryFiles.ABANDONED_AFTER);
         HostHeartbeat heartbeat = HostHeartbeat.start(Names.require("host", host), heartbeats, settings);
         return new HostSession(this, heartbeat, new HeartbeatObserver(heartbeats));
     }
