@@ -268,7 +268,6 @@ abstract class CpuSystem extends CpuMemory {
         if ((tattr & ATTR_DC) == 0 && targetDpl < cpl) {
             // More privileged: switch to the inner stack named in the TSS and copy the parameters.
             int oldSs = segSel[SS], oldEsp = reg[ESP], oldCs = segSel[CS];
-            int oldSsBase = segBase[SS];
             boolean oldStack32 = stack32();
             StackPointer inner = innerStack(targetDpl, Vectors.TS);
             int width = gate32 ? 4 : 2;
@@ -279,7 +278,8 @@ abstract class CpuSystem extends CpuMemory {
             for (int k = 0; k < params; k++) {
                 int off = (oldStack32 ? oldEsp : oldEsp & 0xFFFF) + (params - 1 - k) * width;
                 off = oldStack32 ? off : off & 0xFFFF;
-                copied[k] = gate32 ? readLin32(oldSsBase + off, cpl == 3) : readLin16(oldSsBase + off, cpl == 3);
+                int la = linear(SS, off, width, false); // through the caller's SS: its limit applies (#SS(0))
+                copied[k] = gate32 ? readLin32(la, cpl == 3) : readLin16(la, cpl == 3);
             }
             esp = pushOnStack(inner, esp, newStack32, newBase, oldSs, width, targetDpl);
             esp = pushOnStack(inner, esp, newStack32, newBase, oldEsp, width, targetDpl);

@@ -46,6 +46,30 @@ class CallGateTest {
         assertThat(m.cpu.reg(ESI) & 0xFFFF).as("ES usable at ring 3, kept").isEqualTo(DATA3_SEL);
     }
 
+    /**
+     * The parameters are read through the caller's SS, so its limit applies: two dwords asked
+     * for at 4 bytes below the limit raise #SS(0) before anything changes, the caller's
+     * registers and stack as they were (the fault is delivered on the ring-0 stack).
+     */
+    @Test
+    void callGateParametersBeyondTheCallersStackLimitRaiseSs() {
+        int smallStack = FREE_SEL + 8 | 3;
+        int limit = 0xFFF;
+        m.gdt(smallStack, segment(0x50000, limit, PRESENT | 3 << 5 | S | DATA_RW, DB));
+        m.gdt(GATE_SEL, gate(CALL_GATE32, CODE0_SEL, TARGET, 3, 2));
+        m.load(m.code(TARGET, 32).hlt());
+        m.enterUserMode(0x2);
+        m.load(m.code3().loadSeg(SS, smallStack).movImm(ESP, limit - 3).callFar(GATE_SEL, 0));
+
+        m.run();
+
+        assertThat(m.vectorTaken()).as("#SS").isEqualTo(12);
+        assertThat(m.stack(0)).as("error code").isZero();
+        assertThat(m.stack(2)).as("the caller's CS").isEqualTo(CODE3_SEL);
+        assertThat(m.stack(4)).as("the caller's ESP, unchanged").isEqualTo(limit - 3);
+        assertThat(m.stack(5)).as("the caller's SS").isEqualTo(smallStack);
+    }
+
     @Test
     void callGateWithDplBelowCplRaisesGpWithTheGateSelector() {
         m.gdt(GATE_SEL, gate(CALL_GATE32, CODE0_SEL, TARGET, 0, 0));
