@@ -30,6 +30,7 @@ import java.util.Optional;
  *   vms/&lt;name&gt;/checkpoints/    full and incremental checkpoints, stamped with seq and epoch
  *   vms/&lt;name&gt;/snapshots/      named snapshots, stamped likewise
  *   vms/&lt;name&gt;/disk/           disk overlays, one per checkpoint and snapshot, stamped likewise
+ *   vms/&lt;name&gt;/paused          present while management has the VM paused
  * </pre>
  */
 public final class VmFiles {
@@ -104,6 +105,28 @@ public final class VmFiles {
 
     public OverlayStore overlays() {
         return new OverlayStore(name, directory.resolve("disk"), leases, files, sequence);
+    }
+
+    /**
+     * Marks the VM paused by management, or clears the mark. The host running the VM keeps it
+     * up to date, so a host that recovers its own VMs after its process crashed starts this one
+     * paused instead of running it until the management plane pauses it again.
+     */
+    public void markPaused(boolean paused) throws IOException {
+        if (paused) {
+            files.write(pausedFile(), SealedHeader.of(FileKind.PAUSED_MARK, 0), new byte[0]);
+        } else if (Files.deleteIfExists(pausedFile())) {
+            AtomicFiles.syncDirectory(directory);
+        }
+    }
+
+    /** Whether the VM was last marked paused ({@link #markPaused}). */
+    public boolean markedPaused() {
+        return Files.isRegularFile(pausedFile());
+    }
+
+    private Path pausedFile() {
+        return directory.resolve("paused");
     }
 
     /** The lease as the datastore shows it now (empty if the VM was never powered on). */

@@ -7,7 +7,9 @@ public enum FileKind {
     CHECKPOINT(3),
     SNAPSHOT(4),
     LEASE(5),
-    HEARTBEAT(6);
+    HEARTBEAT(6),
+    /** The mark of a VM management paused (empty). */
+    PAUSED_MARK(7);
 
     private final int code;
 

@@ -118,7 +118,26 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         pacer.restart(machine.clock().nanos());
         Duration period = setup.settings().checkpointPeriod();
         timers.startTimerWithFixedDelay(CHECKPOINT, VmCommand.CheckpointTick.INSTANCE, period, period);
+        // A VM starts running: an earlier host's paused mark no longer holds. A Pause sent with the
+        // power-on marks it again after this, in order, on the same executor.
+        markPaused(false);
         queueSlice();
+    }
+
+    /**
+     * Keeps the datastore's paused mark as management's wish (see {@link VmFiles#markPaused}),
+     * on the VM's I/O executor; a failure costs only the mark, which the reconciler makes good.
+     */
+    private void markPaused(boolean paused) {
+        VmFiles files = setup.files();
+        org.slf4j.Logger log = getContext().getLog(); // taken here: the context belongs to the actor's thread
+        io.execute(() -> {
+            try {
+                files.markPaused(paused);
+            } catch (IOException e) {
+                log.warn("VM {}: cannot {} its paused mark: {}", name, paused ? "write" : "clear", e.getMessage());
+            }
+        });
     }
 
     private void install(PcMachine fresh) {
@@ -221,6 +240,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 state = VmState.PAUSED;
                 cancelWake();
                 endReady();
+                markPaused(true);
             }
             p.replyTo().tell(new VmReply.Done(name, "paused"));
         } else if (command instanceof VmCommand.Unpause u) {
@@ -228,6 +248,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 state = VmState.RUNNING;
                 pacer.restart(machine.clock().nanos()); // the pause is not guest time to catch up on
                 queueSlice();
+                markPaused(false);
             }
             u.replyTo().tell(new VmReply.Done(name, "running"));
         } else if (command instanceof VmCommand.Suspend s) {

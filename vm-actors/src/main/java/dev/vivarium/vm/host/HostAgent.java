@@ -285,7 +285,9 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
                 for (String vm : datastore.vms()) {
                     Optional<LeaseRecord> lease = datastore.vm(vm).currentLease();
                     if (lease.isPresent() && lease.get().isHeld() && lease.get().owner().equals(session.host())) {
-                        self.tell(new HostCommand.PowerOn(vm, settings.acquireTimeout().toMillis(), ignore));
+                        // Paused if management had it paused: no guest instruction runs before it says otherwise.
+                        self.tell(new HostCommand.PowerOn(vm, settings.acquireTimeout().toMillis(),
+                                datastore.vm(vm).markedPaused(), ignore));
                     }
                 }
             } catch (IOException e) {

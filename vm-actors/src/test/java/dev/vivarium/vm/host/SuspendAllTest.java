@@ -11,6 +11,8 @@ import dev.vivarium.vm.actor.VmStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,5 +115,44 @@ class SuspendAllTest {
         await().atMost(WAIT).until(() -> !reportedPaused("held"));
         // Nothing lost, nothing repeated: the first number after the restore is the next one.
         assertThat(after.numbers().stream().filter(n -> n > last).findFirst()).contains(last + 1);
+    }
+
+    /**
+     * A host's process dies with a VM management had paused; the host comes back and recovers its
+     * own VMs from their checkpoints: this one comes back paused (the datastore's paused mark), so
+     * no guest instruction runs before management says so; unpaused, it goes on and the mark is gone.
+     */
+    @Test
+    void aPausedVmRecoveredAfterItsHostCrashedComesBackPaused() throws Exception {
+        HostReply.VmStarted first = lab.powerOn(Lab.counter("kept", 10));
+        Lab.Console console = lab.console(first.ref());
+        await().atMost(WAIT).until(() -> console.last() >= 3);
+        assertThat(lab.datastore.vm("kept").markedPaused()).isFalse();
+        assertThat(console.ask(VmCommand.Pause::new)).isEqualTo(new VmReply.Done("kept", "paused"));
+        assertThat(lab.ask(first.ref(), VmCommand.Checkpoint::new)).isInstanceOf(VmReply.CheckpointTaken.class);
+        await().atMost(WAIT).until(() -> lab.datastore.vm("kept").markedPaused());
+        long instructions = status(first).instructions();
+        lab.close(); // the process dies: no suspend, the lease stays this host's
+
+        lab = new Lab(datastore, "host-a", Map.of("vivarium.vm.checkpoint-period", "1h")); // recovers its own VMs
+        AtomicReference<ActorRef<VmCommand>> recovered = new AtomicReference<>();
+        await().atMost(WAIT).until(() -> {
+            TestProbe<HostReply> probe = lab.kit.createTestProbe();
+            lab.host.tell(new HostCommand.FindVm("kept", probe.ref()));
+            if (probe.receiveMessage(WAIT) instanceof HostReply.VmFound found) {
+                recovered.set(found.ref());
+                return true;
+            }
+            return false;
+        });
+        VmStatus status = (VmStatus) lab.ask(recovered.get(), VmCommand.GetStatus::new);
+        assertThat(status.state()).as(status.toString()).isEqualTo(VmState.PAUSED);
+        assertThat(status.instructions()).as("restored, and not one instruction run").isEqualTo(instructions);
+        assertThat(reportedPaused("kept")).isTrue();
+
+        Lab.Console after = lab.console(recovered.get());
+        assertThat(after.ask(VmCommand.Unpause::new)).isEqualTo(new VmReply.Done("kept", "running"));
+        await().atMost(WAIT).until(() -> after.last() > 3);
+        await().atMost(WAIT).until(() -> !lab.datastore.vm("kept").markedPaused());
     }
 }
