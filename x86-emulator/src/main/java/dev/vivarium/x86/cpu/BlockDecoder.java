@@ -3,13 +3,9 @@ package dev.vivarium.x86.cpu;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.vivarium.x86.cpu.CpuState.CS;
 import static dev.vivarium.x86.cpu.CpuState.DS;
 import static dev.vivarium.x86.cpu.CpuState.EBP;
-import static dev.vivarium.x86.cpu.CpuState.ES;
 import static dev.vivarium.x86.cpu.CpuState.ESP;
-import static dev.vivarium.x86.cpu.CpuState.FS;
-import static dev.vivarium.x86.cpu.CpuState.GS;
 import static dev.vivarium.x86.cpu.CpuState.SS;
 
 /**
@@ -162,20 +158,11 @@ final class BlockDecoder {
     private Op decodeOne(int at, int instrEip) {
         int segOverride = -1;
         int b = u8();
-        while (true) {
-            switch (b) {
-                case 0x26 -> segOverride = ES;
-                case 0x2E -> segOverride = CS;
-                case 0x36 -> segOverride = SS;
-                case 0x3E -> segOverride = DS;
-                case 0x64 -> segOverride = FS;
-                case 0x65 -> segOverride = GS;
-                default -> {
-                    return opcode(b, segOverride, at, instrEip);
-                }
-            }
+        for (int seg = CpuState.segmentOverride(b); seg >= 0; seg = CpuState.segmentOverride(b)) {
+            segOverride = seg;
             b = u8();
         }
+        return opcode(b, segOverride, at, instrEip);
     }
 
     private int next(int at, int instrEip) {

@@ -535,13 +535,13 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     /** Consumes the prefixes starting with {@code op}; returns the opcode byte after them. */
     private int prefixes(int op, boolean cs32) {
         while (true) {
+            int seg = segmentOverride(op);
+            if (seg >= 0) {
+                segOverride = seg;
+                op = fetch8();
+                continue;
+            }
             switch (op) {
-                case 0x26 -> segOverride = ES;
-                case 0x2E -> segOverride = CS;
-                case 0x36 -> segOverride = SS;
-                case 0x3E -> segOverride = DS;
-                case 0x64 -> segOverride = FS;
-                case 0x65 -> segOverride = GS;
                 case 0x66 -> o32 = !cs32;
                 case 0x67 -> a32 = !cs32;
                 case 0xF0 -> lock = true;

@@ -13,6 +13,19 @@ abstract class CpuState {
     // Segment registers, in encoding order.
     public static final int ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
 
+    /** The segment a segment-override prefix byte names (26, 2E, 36, 3E, 64, 65), or -1 for any other byte. */
+    static int segmentOverride(int prefix) {
+        return switch (prefix) {
+            case 0x26 -> ES;
+            case 0x2E -> CS;
+            case 0x36 -> SS;
+            case 0x3E -> DS;
+            case 0x64 -> FS;
+            case 0x65 -> GS;
+            default -> -1;
+        };
+    }
+
     // EFLAGS bits.
     static final int CF = 1, PF = 1 << 2, AF = 1 << 4, ZF = 1 << 6, SF = 1 << 7, TF = 1 << 8, IF = 1 << 9,
             DF = 1 << 10, OF = 1 << 11, IOPL = 3 << 12, NT = 1 << 14, RF = 1 << 16, VM = 1 << 17, AC = 1 << 18,
