@@ -45,7 +45,17 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     private final BlockCache blocks;
     private boolean blocksEnabled = BLOCKS_BY_DEFAULT;
     /** Set when the running block must stop after its current op (its code was written, or the slice must end). */
-    private boolean blockEnded;
+    boolean blockEnded;
+    /** Set by a {@link CompiledBlock} before a fault leaves it: the index of the op that raised it. */
+    int faultOp;
+    /**
+     * Runs of a block after which it is compiled to JVM bytecode ({@link BlockCompiler}). Few
+     * blocks of a guest run this often, and those that do run far more, so the compile (tens
+     * of microseconds) is paid only where it is earned back.
+     */
+    static final int COMPILE_AFTER = Integer.getInteger("vivarium.x86.compileAfter", 64);
+    private int compileAfter = COMPILE_AFTER;
+    private final BlockCompiler compiler = new BlockCompiler();
     /**
      * Instructions a CPU runs without halting before it decodes blocks. An idle guest wakes for
      * a timer tick of a few dozen instructions and halts again: decoding its code would cost
@@ -324,6 +334,16 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         blocksAfter = instructions;
     }
 
+    /** Tests: compile a block to bytecode after it ran this many times instead of {@link #COMPILE_AFTER} (0: at once). */
+    void setCompileAfter(int runs) {
+        compileAfter = runs;
+    }
+
+    /** The CPU's block compiler, for its counts. */
+    BlockCompiler compiler() {
+        return compiler;
+    }
+
     /** Ends the running block after its current op: the code it came from may have changed. */
     void endBlock() {
         blockEnded = true;
@@ -465,17 +485,29 @@ public final class Cpu extends CpuSystem implements Snapshottable {
      * a fault or such an early end.
      */
     private boolean runBlock(Block b) {
-        Op[] ops = b.ops;
-        int n = ops.length;
+        CompiledBlock compiled = b.compiled;
+        if (compiled == null && b.runs++ >= compileAfter && !b.uncompilable) {
+            compiled = b.compiled = compiler.compile(b);
+            b.uncompilable = compiled == null;
+        }
+        int n = b.ops.length;
         blockEnded = false;
         enterFetchWindow(b.eip, b.linear, b.physicalAddress, b.page);
         int i = 0;
         try {
-            do {
-                ops[i].exec(this);
-                i++;
-            } while (i < n && !blockEnded);
+            if (compiled != null) {
+                i = compiled.run(this);
+            } else {
+                Op[] ops = b.ops;
+                do {
+                    ops[i].exec(this);
+                    i++;
+                } while (i < n && !blockEnded);
+            }
         } catch (CpuFault f) {
+            if (compiled != null) {
+                i = faultOp;
+            }
             icount += i + 1;
             eip = b.starts[i];
             deliverException(f.vector, f.errorCode);
