@@ -49,11 +49,14 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     /** Set by a {@link CompiledBlock} before a fault leaves it: the index of the op that raised it. */
     int faultOp;
     /**
-     * Runs of a block after which it is compiled to JVM bytecode ({@link BlockCompiler}). Few
-     * blocks of a guest run this often, and those that do run far more, so the compile (tens
-     * of microseconds) is paid only where it is earned back.
+     * Runs of a block after which it is compiled to JVM bytecode ({@link BlockCompiler}). A
+     * compile costs some 100-200 us here, and the new method then runs in the JVM's interpreter
+     * and its first JIT tiers for thousands of runs before it is faster than the ops; so only
+     * blocks that run far more are worth it. At 64 the many warm blocks of the compile guest
+     * made it 18% slower; at 1000 it is faster and unpack gains as much as at 64
+     * (benchmarks/README.md). {@code -Dvivarium.x86.compileAfter=N} sets it, 0 compiles every block.
      */
-    static final int COMPILE_AFTER = Integer.getInteger("vivarium.x86.compileAfter", 64);
+    static final int COMPILE_AFTER = Integer.getInteger("vivarium.x86.compileAfter", 1000);
     private int compileAfter = COMPILE_AFTER;
     private final BlockCompiler compiler = new BlockCompiler();
     /**
