@@ -24,7 +24,8 @@ import java.lang.invoke.MethodType;
  * fault's delivery in one place ({@link Cpu#runBlock}), as for interpreted ops.
  *
  * <p>The class is hidden and defined in this package, so it reaches the package-private
- * helpers of {@link Cpu}, and it is unloaded once its block is dropped (nothing else refers to it).
+ * helpers of {@link Cpu}. CPUs that compile a block to the same bytes share one class
+ * ({@link CompiledBlockCache}); it is unloaded once no block uses it and the cache let it go.
  */
 final class BlockCompiler {
 
@@ -40,7 +41,7 @@ final class BlockCompiler {
     CompiledBlock compile(Block b) {
         long start = System.nanoTime();
         byte[] bytes = generate(b);
-        CompiledBlock result = bytes == null ? null : define(bytes);
+        CompiledBlock result = bytes == null ? null : CompiledBlockCache.get(bytes, BlockCompiler::define);
         nanos += System.nanoTime() - start;
         if (result == null) {
             failed++;

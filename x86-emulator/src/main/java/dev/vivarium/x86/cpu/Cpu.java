@@ -50,11 +50,11 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     int faultOp;
     /**
      * Runs of a block after which it is compiled to JVM bytecode ({@link BlockCompiler}). A
-     * compile costs some 100-200 us here, and the new method then runs in the JVM's interpreter
-     * and its first JIT tiers for thousands of runs before it is faster than the ops; so only
-     * blocks that run far more are worth it. At 64 the many warm blocks of the compile guest
-     * made it 18% slower; at 1000 it is faster and unpack gains as much as at 64
-     * (benchmarks/README.md). {@code -Dvivarium.x86.compileAfter=N} sets it, 0 compiles every block.
+     * compile costs some 100-200 us, and the new method then runs in the JVM's interpreter and
+     * its first JIT tiers for thousands of runs before it beats the ops; so only blocks that
+     * run far more are worth it. At 64 the many warm blocks of the compile guest made it 18%
+     * slower (AlternatingMips); at 1000 it is faster, and unpack gains as much as at 64.
+     * {@code -Dvivarium.x86.compileAfter=N} sets it; 0 compiles every block before its first run.
      */
     static final int COMPILE_AFTER = Integer.getInteger("vivarium.x86.compileAfter", 1000);
     private int compileAfter = COMPILE_AFTER;

@@ -114,6 +114,7 @@ class BlockCompilerTest {
         assertThat(b.length()).isEqualTo(5);
         CompiledBlock compiled = new BlockCompiler().compile(b);
         assertThat(compiled).isNotNull();
+        assertThat(new BlockCompiler().compile(b)).as("the same bytes: the class is shared").isSameAs(compiled);
         CpuFault f = catchThrowableOfType(() -> compiled.run(c), CpuFault.class);
         assertThat(f.vector).isEqualTo(Vectors.SS);
         assertThat(c.faultOp).isEqualTo(2);
