@@ -2,6 +2,8 @@ package dev.vivarium.x86.cpu;
 
 import dev.vivarium.x86.cpu.ClassFileWriter.Label;
 
+import java.util.function.Consumer;
+
 import static dev.vivarium.x86.cpu.BlockEmitter.TMP;
 import static dev.vivarium.x86.cpu.BlockEmitter.TMP2;
 import static dev.vivarium.x86.cpu.Opcodes.*;
@@ -18,6 +20,35 @@ final class AluOps {
     }
 
     // ---- ALU, 32-bit operands ----
+
+    /** reg = reg op operand (or only the flags, unless {@code write}); {@code operand} pushes the second operand. */
+    private static void emitRegAlu(BlockEmitter e, int op, int dst, boolean write, Consumer<BlockEmitter> operand) {
+        if (write) e.regSlot(dst);
+        e.cpu().constant(op).reg(dst);
+        operand.accept(e);
+        e.constant(31).alu().op(write ? IASTORE : POP);
+    }
+
+    /** The same with 8-bit registers. */
+    private static void emitReg8Alu(BlockEmitter e, int op, int dst, boolean write, Consumer<BlockEmitter> operand) {
+        if (write) e.cpu().constant(dst);
+        e.cpu().constant(op).reg8(dst);
+        operand.accept(e);
+        e.constant(7).alu();
+        if (write) e.setReg8();
+        else e.op(POP);
+    }
+
+    /** [mem] = [mem] op operand, 1 or 4 bytes, the address computed once (in TMP). */
+    private static void emitMemAlu(BlockEmitter e, Op.Mem m, int op, int size, boolean write, Consumer<BlockEmitter> operand) {
+        e.ea(m).store(TMP);
+        if (write) e.addressTmp(m.seg);
+        e.cpu().constant(op).addressTmp(m.seg).read(size);
+        operand.accept(e);
+        e.constant(size == 1 ? 7 : 31).alu();
+        if (write) e.write(size);
+        else e.op(POP);
+    }
 
     static final class RegReg extends Op {
         final int op, dst, src;
@@ -39,9 +70,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            if (write) e.regSlot(dst);
-            e.cpu().constant(op).reg(dst).reg(src).constant(31).alu();
-            e.op(write ? IASTORE : POP);
+            emitRegAlu(e, op, dst, write, x -> x.reg(src));
             return true;
         }
     }
@@ -67,9 +96,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            if (write) e.regSlot(dst);
-            e.cpu().constant(op).reg(dst).address(this).read(4).constant(31).alu();
-            e.op(write ? IASTORE : POP);
+            emitRegAlu(e, op, dst, write, x -> x.address(this).read(4));
             return true;
         }
     }
@@ -95,11 +122,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.ea(this).store(TMP);
-            if (write) e.addressTmp(seg);
-            e.cpu().constant(op).addressTmp(seg).read(4).reg(src).constant(31).alu();
-            if (write) e.write(4);
-            else e.op(POP);
+            emitMemAlu(e, this, op, 4, write, x -> x.reg(src));
             return true;
         }
     }
@@ -124,9 +147,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            if (write) e.regSlot(dst);
-            e.cpu().constant(op).reg(dst).constant(imm).constant(31).alu();
-            e.op(write ? IASTORE : POP);
+            emitRegAlu(e, op, dst, write, x -> x.constant(imm));
             return true;
         }
     }
@@ -151,11 +172,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.ea(this).store(TMP);
-            if (write) e.addressTmp(seg);
-            e.cpu().constant(op).addressTmp(seg).read(4).constant(imm).constant(31).alu();
-            if (write) e.write(4);
-            else e.op(POP);
+            emitMemAlu(e, this, op, 4, write, x -> x.constant(imm));
             return true;
         }
     }
@@ -181,10 +198,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            if (write) e.cpu().constant(dst);
-            e.cpu().constant(op).reg8(dst).reg8(src).constant(7).alu();
-            if (write) e.setReg8();
-            else e.op(POP);
+            emitReg8Alu(e, op, dst, write, x -> x.reg8(src));
             return true;
         }
     }
@@ -209,11 +223,8 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.address(this).read(1).store(TMP);
-            if (write) e.cpu().constant(dst);
-            e.cpu().constant(op).reg8(dst).load(TMP).constant(7).alu();
-            if (write) e.setReg8();
-            else e.op(POP);
+            e.address(this).read(1).store(TMP); // read first, as exec does, though reg8 cannot fault
+            emitReg8Alu(e, op, dst, write, x -> x.load(TMP));
             return true;
         }
     }
@@ -238,11 +249,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.ea(this).store(TMP);
-            if (write) e.addressTmp(seg);
-            e.cpu().constant(op).addressTmp(seg).read(1).reg8(src).constant(7).alu();
-            if (write) e.write(1);
-            else e.op(POP);
+            emitMemAlu(e, this, op, 1, write, x -> x.reg8(src));
             return true;
         }
     }
@@ -266,10 +273,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            if (write) e.cpu().constant(dst);
-            e.cpu().constant(op).reg8(dst).constant(imm).constant(7).alu();
-            if (write) e.setReg8();
-            else e.op(POP);
+            emitReg8Alu(e, op, dst, write, x -> x.constant(imm));
             return true;
         }
     }
@@ -294,11 +298,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.ea(this).store(TMP);
-            if (write) e.addressTmp(seg);
-            e.cpu().constant(op).addressTmp(seg).read(1).constant(imm).constant(7).alu();
-            if (write) e.write(1);
-            else e.op(POP);
+            emitMemAlu(e, this, op, 1, write, x -> x.constant(imm));
             return true;
         }
     }
@@ -591,6 +591,15 @@ final class AluOps {
         return (count < 0 ? c.reg[CpuState.ECX] : count) & 0x1F;
     }
 
+    /** [mem] = shift([mem]), 1 or 4 bytes: the operand read (and its fault taken) before the count is looked at, as exec does. */
+    private static void emitShiftMem(BlockEmitter e, Op.Mem m, int op, int count, int size) {
+        e.ea(m).store(TMP);
+        e.addressTmp(m.seg).read(size).store(TMP2);
+        e.addressTmp(m.seg).cpu().constant(op).load(TMP2);
+        emitCount(e, count);
+        e.constant(size == 1 ? 7 : 31).call("shift", "(IIII)I").write(size);
+    }
+
     /** Pushes what {@link #count} returns: the masked immediate, or CL masked at run time. */
     static void emitCount(BlockEmitter e, int count) {
         if (count < 0) {
@@ -641,11 +650,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.ea(this).store(TMP);
-            e.addressTmp(seg).read(4).store(TMP2);
-            e.addressTmp(seg).cpu().constant(op).load(TMP2);
-            emitCount(e, count);
-            e.constant(31).call("shift", "(IIII)I").write(4);
+            emitShiftMem(e, this, op, count, 4);
             return true;
         }
     }
@@ -691,11 +696,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.ea(this).store(TMP);
-            e.addressTmp(seg).read(1).store(TMP2);
-            e.addressTmp(seg).cpu().constant(op).load(TMP2);
-            emitCount(e, count);
-            e.constant(7).call("shift", "(IIII)I").write(1);
+            emitShiftMem(e, this, op, count, 1);
             return true;
         }
     }
