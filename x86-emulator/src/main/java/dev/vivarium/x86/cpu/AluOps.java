@@ -1,5 +1,13 @@
 package dev.vivarium.x86.cpu;
 
+import dev.vivarium.x86.cpu.ClassFileWriter.Label;
+
+import java.util.function.Consumer;
+
+import static dev.vivarium.x86.cpu.BlockEmitter.TMP;
+import static dev.vivarium.x86.cpu.BlockEmitter.TMP2;
+import static dev.vivarium.x86.cpu.Opcodes.*;
+
 /**
  * Decoded arithmetic and logic: the eight classic ALU operations (op 0-7 as in the opcode,
  * TEST as op 4 that does not write), INC/DEC, NOT/NEG, shifts and rotates, MUL/DIV, IMUL,
@@ -12,6 +20,35 @@ final class AluOps {
     }
 
     // ---- ALU, 32-bit operands ----
+
+    /** reg = reg op operand (or only the flags, unless {@code write}); {@code operand} pushes the second operand. */
+    private static void emitRegAlu(BlockEmitter e, int op, int dst, boolean write, Consumer<BlockEmitter> operand) {
+        if (write) e.regSlot(dst);
+        e.cpu().constant(op).reg(dst);
+        operand.accept(e);
+        e.constant(31).alu().op(write ? IASTORE : POP);
+    }
+
+    /** The same with 8-bit registers. */
+    private static void emitReg8Alu(BlockEmitter e, int op, int dst, boolean write, Consumer<BlockEmitter> operand) {
+        if (write) e.cpu().constant(dst);
+        e.cpu().constant(op).reg8(dst);
+        operand.accept(e);
+        e.constant(7).alu();
+        if (write) e.setReg8();
+        else e.op(POP);
+    }
+
+    /** [mem] = [mem] op operand, 1 or 4 bytes, the address computed once (in TMP). */
+    private static void emitMemAlu(BlockEmitter e, Op.Mem m, int op, int size, boolean write, Consumer<BlockEmitter> operand) {
+        e.ea(m).store(TMP);
+        if (write) e.addressTmp(m.seg);
+        e.cpu().constant(op).addressTmp(m.seg).read(size);
+        operand.accept(e);
+        e.constant(size == 1 ? 7 : 31).alu();
+        if (write) e.write(size);
+        else e.op(POP);
+    }
 
     static final class RegReg extends Op {
         final int op, dst, src;
@@ -29,6 +66,12 @@ final class AluOps {
             int[] r = c.reg;
             int v = c.alu(op, r[dst], r[src], 31);
             if (write) r[dst] = v;
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitRegAlu(e, op, dst, write, x -> x.reg(src));
+            return true;
         }
     }
 
@@ -50,6 +93,12 @@ final class AluOps {
             int v = c.alu(op, c.reg[dst], m, 31);
             if (write) c.reg[dst] = v;
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitRegAlu(e, op, dst, write, x -> x.address(this).read(4));
+            return true;
+        }
     }
 
     /** [mem] = [mem] op reg */
@@ -70,6 +119,12 @@ final class AluOps {
             int v = c.alu(op, c.read32(seg, a), c.reg[src], 31);
             if (write) c.write32(seg, a, v);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitMemAlu(e, this, op, 4, write, x -> x.reg(src));
+            return true;
+        }
     }
 
     static final class RegImm extends Op {
@@ -89,6 +144,12 @@ final class AluOps {
             int v = c.alu(op, r[dst], imm, 31);
             if (write) r[dst] = v;
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitRegAlu(e, op, dst, write, x -> x.constant(imm));
+            return true;
+        }
     }
 
     static final class MemImm extends Op.Mem {
@@ -107,6 +168,12 @@ final class AluOps {
             int a = ea(c);
             int v = c.alu(op, c.read32(seg, a), imm, 31);
             if (write) c.write32(seg, a, v);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitMemAlu(e, this, op, 4, write, x -> x.constant(imm));
+            return true;
         }
     }
 
@@ -128,6 +195,12 @@ final class AluOps {
             int v = c.alu(op, c.reg8(dst), c.reg8(src), 7);
             if (write) c.setReg8(dst, v);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitReg8Alu(e, op, dst, write, x -> x.reg8(src));
+            return true;
+        }
     }
 
     static final class RegMem8 extends Op.Mem {
@@ -146,6 +219,13 @@ final class AluOps {
             int m = c.read8(seg, ea(c));
             int v = c.alu(op, c.reg8(dst), m, 7);
             if (write) c.setReg8(dst, v);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.address(this).read(1).store(TMP); // read first, as exec does, though reg8 cannot fault
+            emitReg8Alu(e, op, dst, write, x -> x.load(TMP));
+            return true;
         }
     }
 
@@ -166,6 +246,12 @@ final class AluOps {
             int v = c.alu(op, c.read8(seg, a), c.reg8(src), 7);
             if (write) c.write8(seg, a, v);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitMemAlu(e, this, op, 1, write, x -> x.reg8(src));
+            return true;
+        }
     }
 
     static final class RegImm8 extends Op {
@@ -183,6 +269,12 @@ final class AluOps {
         void exec(Cpu c) {
             int v = c.alu(op, c.reg8(dst), imm, 7);
             if (write) c.setReg8(dst, v);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitReg8Alu(e, op, dst, write, x -> x.constant(imm));
+            return true;
         }
     }
 
@@ -203,6 +295,12 @@ final class AluOps {
             int v = c.alu(op, c.read8(seg, a), imm, 7);
             if (write) c.write8(seg, a, v);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitMemAlu(e, this, op, 1, write, x -> x.constant(imm));
+            return true;
+        }
     }
 
     // ---- INC and DEC ----
@@ -221,6 +319,12 @@ final class AluOps {
             int[] regs = c.reg;
             regs[r] = dec ? c.dec(regs[r], 31) : c.inc(regs[r], 31);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(r).cpu().reg(r).constant(31).call(dec ? "dec" : "inc", "(II)I").storeReg();
+            return true;
+        }
     }
 
     static final class IncDecMem extends Op.Mem {
@@ -236,6 +340,13 @@ final class AluOps {
             int a = ea(c);
             int v = c.read32(seg, a);
             c.write32(seg, a, dec ? c.dec(v, 31) : c.inc(v, 31));
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.ea(this).store(TMP);
+            e.addressTmp(seg).cpu().addressTmp(seg).read(4).constant(31).call(dec ? "dec" : "inc", "(II)I").write(4);
+            return true;
         }
     }
 
@@ -253,6 +364,12 @@ final class AluOps {
             int v = c.reg8(r);
             c.setReg8(r, dec ? c.dec(v, 7) : c.inc(v, 7));
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().constant(r).cpu().reg8(r).constant(7).call(dec ? "dec" : "inc", "(II)I").setReg8();
+            return true;
+        }
     }
 
     static final class IncDecMem8 extends Op.Mem {
@@ -268,6 +385,13 @@ final class AluOps {
             int a = ea(c);
             int v = c.read8(seg, a);
             c.write8(seg, a, dec ? c.dec(v, 7) : c.inc(v, 7));
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.ea(this).store(TMP);
+            e.addressTmp(seg).cpu().addressTmp(seg).read(1).constant(7).call(dec ? "dec" : "inc", "(II)I").write(1);
+            return true;
         }
     }
 
@@ -292,6 +416,18 @@ final class AluOps {
                 c.reg[r] = ~v;
             }
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.reg(r).store(TMP);
+            if (neg) {
+                e.cpu().constant(CpuState.LAZY_SUB).constant(0).load(TMP).load(TMP).op(INEG).constant(31).call("setLazy", "(IIIII)V");
+            }
+            e.regSlot(r).load(TMP).op(neg ? INEG : ICONST_M1);
+            if (!neg) e.op(IXOR);
+            e.storeReg();
+            return true;
+        }
     }
 
     static final class NotNegMem extends Op.Mem {
@@ -313,6 +449,19 @@ final class AluOps {
                 c.write32(seg, a, ~v);
             }
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.ea(this).store(TMP);
+            e.addressTmp(seg).read(4).store(TMP2);
+            if (neg) {
+                e.cpu().constant(CpuState.LAZY_SUB).constant(0).load(TMP2).load(TMP2).op(INEG).constant(31).call("setLazy", "(IIIII)V");
+            }
+            e.addressTmp(seg).load(TMP2).op(neg ? INEG : ICONST_M1);
+            if (!neg) e.op(IXOR);
+            e.write(4);
+            return true;
+        }
     }
 
     // ---- MUL, IMUL, DIV, IDIV of the accumulator (F6/F7 /4-/7) ----
@@ -332,6 +481,15 @@ final class AluOps {
             if (kind < 6) c.mulBy(kind, top, v);
             else c.divBy(kind, top, v);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().constant(kind).constant(top);
+            if (top == 7) e.reg8(r);
+            else e.reg(r);
+            e.call(kind < 6 ? "mulBy" : "divBy", "(III)V");
+            return true;
+        }
     }
 
     static final class MulDivMem extends Op.Mem {
@@ -350,9 +508,18 @@ final class AluOps {
             if (kind < 6) c.mulBy(kind, top, v);
             else c.divBy(kind, top, v);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.address(this).read(top == 7 ? 1 : 4).store(TMP);
+            e.cpu().constant(kind).constant(top).load(TMP).call(kind < 6 ? "mulBy" : "divBy", "(III)V");
+            return true;
+        }
     }
 
     // ---- two- and three-operand IMUL (32-bit) ----
+
+    private static final String IMUL32 = "(L" + BlockEmitter.CPU + ";II)I";
 
     static int imul32(Cpu c, int a, int b) {
         long r = (long) a * (long) b;
@@ -378,6 +545,15 @@ final class AluOps {
             int[] r = c.reg;
             r[dst] = twoOperand ? imul32(c, r[dst], r[src]) : imul32(c, r[src], imm);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).cpu();
+            if (twoOperand) e.reg(dst).reg(src);
+            else e.reg(src).constant(imm);
+            e.callStatic(AluOps.class, "imul32", IMUL32).storeReg();
+            return true;
+        }
     }
 
     static final class ImulMem extends Op.Mem {
@@ -396,6 +572,16 @@ final class AluOps {
             int m = c.read32(seg, ea(c));
             c.reg[dst] = twoOperand ? imul32(c, c.reg[dst], m) : imul32(c, m, imm);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.address(this).read(4).store(TMP);
+            e.regSlot(dst).cpu();
+            if (twoOperand) e.reg(dst).load(TMP);
+            else e.load(TMP).constant(imm);
+            e.callStatic(AluOps.class, "imul32", IMUL32).storeReg();
+            return true;
+        }
     }
 
     // ---- shifts and rotates (C0/C1 by an immediate, D0/D1 by one, D2/D3 by CL) ----
@@ -403,6 +589,24 @@ final class AluOps {
     /** A shift count: the immediate, or CL when {@code count} is negative, masked to five bits. */
     static int count(Cpu c, int count) {
         return (count < 0 ? c.reg[CpuState.ECX] : count) & 0x1F;
+    }
+
+    /** [mem] = shift([mem]), 1 or 4 bytes: the operand read (and its fault taken) before the count is looked at, as exec does. */
+    private static void emitShiftMem(BlockEmitter e, Op.Mem m, int op, int count, int size) {
+        e.ea(m).store(TMP);
+        e.addressTmp(m.seg).read(size).store(TMP2);
+        e.addressTmp(m.seg).cpu().constant(op).load(TMP2);
+        emitCount(e, count);
+        e.constant(size == 1 ? 7 : 31).call("shift", "(IIII)I").write(size);
+    }
+
+    /** Pushes what {@link #count} returns: the masked immediate, or CL masked at run time. */
+    static void emitCount(BlockEmitter e, int count) {
+        if (count < 0) {
+            e.reg(CpuState.ECX).constant(0x1F).op(IAND);
+        } else {
+            e.constant(count & 0x1F);
+        }
     }
 
     static final class ShiftReg extends Op {
@@ -417,6 +621,14 @@ final class AluOps {
         @Override
         void exec(Cpu c) {
             c.reg[r] = c.shift(op, c.reg[r], count(c, count), 31);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(r).cpu().constant(op).reg(r);
+            emitCount(e, count);
+            e.constant(31).call("shift", "(IIII)I").storeReg();
+            return true;
         }
     }
 
@@ -435,6 +647,12 @@ final class AluOps {
             int v = c.read32(seg, a);
             c.write32(seg, a, c.shift(op, v, count(c, count), 31));
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitShiftMem(e, this, op, count, 4);
+            return true;
+        }
     }
 
     static final class ShiftReg8 extends Op {
@@ -449,6 +667,14 @@ final class AluOps {
         @Override
         void exec(Cpu c) {
             c.setReg8(r, c.shift(op, c.reg8(r), count(c, count), 7));
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().constant(r).cpu().constant(op).reg8(r);
+            emitCount(e, count);
+            e.constant(7).call("shift", "(IIII)I").setReg8();
+            return true;
         }
     }
 
@@ -467,6 +693,12 @@ final class AluOps {
             int v = c.read8(seg, a);
             c.write8(seg, a, c.shift(op, v, count(c, count), 7));
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            emitShiftMem(e, this, op, count, 1);
+            return true;
+        }
     }
 
     // ---- CWDE, CDQ ----
@@ -476,12 +708,24 @@ final class AluOps {
         void exec(Cpu c) {
             c.reg[CpuState.EAX] = (short) c.reg[CpuState.EAX];
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(CpuState.EAX).reg(CpuState.EAX).op(I2S).storeReg();
+            return true;
+        }
     }
 
     static final class Cdq extends Op {
         @Override
         void exec(Cpu c) {
             c.reg[CpuState.EDX] = c.reg[CpuState.EAX] >> 31;
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(CpuState.EDX).reg(CpuState.EAX).constant(31).op(ISHR).storeReg();
+            return true;
         }
     }
 
@@ -499,6 +743,12 @@ final class AluOps {
         void exec(Cpu c) {
             c.setReg8(r, c.condition(cc) ? 1 : 0);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().constant(r).condition(cc).setReg8();
+            return true;
+        }
     }
 
     static final class SetccMem extends Op.Mem {
@@ -512,6 +762,12 @@ final class AluOps {
         @Override
         void exec(Cpu c) {
             c.write8(seg, ea(c), c.condition(cc) ? 1 : 0);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.address(this).condition(cc).write(1);
+            return true;
         }
     }
 
@@ -527,6 +783,13 @@ final class AluOps {
         @Override
         void exec(Cpu c) {
             if (c.condition(cc)) c.reg[dst] = c.reg[src];
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            Label skip = e.label();
+            e.condition(cc).jump(IFEQ, skip).regSlot(dst).reg(src).storeReg().place(skip);
+            return true;
         }
     }
 
@@ -544,6 +807,14 @@ final class AluOps {
         void exec(Cpu c) {
             int v = c.read32(seg, ea(c));
             if (c.condition(cc)) c.reg[dst] = v;
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.address(this).read(4).store(TMP);
+            Label skip = e.label();
+            e.condition(cc).jump(IFEQ, skip).regSlot(dst).load(TMP).storeReg().place(skip);
+            return true;
         }
     }
 }

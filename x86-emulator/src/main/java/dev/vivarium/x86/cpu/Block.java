@@ -22,6 +22,12 @@ final class Block {
     /** EIP of the block's last byte: the block runs only while that is within CS's limit. */
     final int lastByte;
     final boolean endsWithTransfer;
+    /** Times the block was entered while not compiled; at the CPU's threshold it is compiled. */
+    int runs;
+    /** Its bytecode once compiled ({@link BlockCompiler}); it goes when the block is dropped. */
+    CompiledBlock compiled;
+    /** Set when compiling was tried and an op had no bytecode form, so it is not tried again. */
+    boolean uncompilable;
 
     Block(int linear, int eip, int physicalAddress, int pageNumber, byte[] page, Op[] ops, int[] starts) {
         this.linear = linear;

@@ -1,5 +1,11 @@
 package dev.vivarium.x86.cpu;
 
+import dev.vivarium.x86.cpu.ClassFileWriter.Label;
+
+import static dev.vivarium.x86.cpu.BlockEmitter.TMP;
+import static dev.vivarium.x86.cpu.Opcodes.GOTO;
+import static dev.vivarium.x86.cpu.Opcodes.IFEQ;
+
 /**
  * Decoded near control transfers with 32-bit operands: Jcc, JMP, CALL and RET, direct and
  * indirect. Targets of direct transfers are computed once at decode; every target is still
@@ -18,6 +24,11 @@ final class BranchOps {
         return target;
     }
 
+    /** (c, target) -> {@link #checked}(c, target). */
+    private static BlockEmitter checked(BlockEmitter e) {
+        return e.callStatic(BranchOps.class, "checked", "(L" + BlockEmitter.CPU + ";I)I");
+    }
+
     static final class Jcc extends Op.Transfer {
         final int cc, target, next;
 
@@ -31,6 +42,17 @@ final class BranchOps {
         void exec(Cpu c) {
             c.eip = c.condition(cc) ? checked(c, target) : next;
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            Label notTaken = e.label();
+            Label done = e.label();
+            e.condition(cc).jump(IFEQ, notTaken);
+            e.cpu();
+            checked(e.cpu().constant(target)).putEip().jump(GOTO, done);
+            e.place(notTaken).cpu().constant(next).putEip().place(done);
+            return true;
+        }
     }
 
     static final class Jmp extends Op.Transfer {
@@ -43,6 +65,13 @@ final class BranchOps {
         @Override
         void exec(Cpu c) {
             c.eip = checked(c, target);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu();
+            checked(e.cpu().constant(target)).putEip();
+            return true;
         }
     }
 
@@ -59,6 +88,14 @@ final class BranchOps {
             int t = checked(c, target);
             c.push32(next);
             c.eip = t;
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            checked(e.cpu().constant(target)).store(TMP);
+            e.cpu().constant(next).call("push32", "(I)V");
+            e.cpu().load(TMP).putEip();
+            return true;
         }
     }
 
@@ -79,6 +116,17 @@ final class BranchOps {
             }
             c.eip = t;
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            checked(e.cpu().cpu().constant(CpuState.SS).cpu().call("sp", "()I").read(4)).store(TMP);
+            e.cpu().cpu().constant(4).call("stackOffset", "(I)I").call("setSp", "(I)V");
+            if (release != 0) {
+                e.cpu().cpu().constant(release).call("stackOffset", "(I)I").call("setSp", "(I)V");
+            }
+            e.cpu().load(TMP).putEip();
+            return true;
+        }
     }
 
     /** JMP or CALL through a register. */
@@ -97,6 +145,14 @@ final class BranchOps {
             int t = checked(c, c.reg[r]);
             if (call) c.push32(next);
             c.eip = t;
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            checked(e.cpu().reg(r)).store(TMP);
+            if (call) e.cpu().constant(next).call("push32", "(I)V");
+            e.cpu().load(TMP).putEip();
+            return true;
         }
     }
 
@@ -121,6 +177,14 @@ final class BranchOps {
             int t = checked(c, c.read32(seg, ea(c)));
             if (call) c.push32(next);
             c.eip = t;
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            checked(e.cpu().address(this).read(4)).store(TMP);
+            if (call) e.cpu().constant(next).call("push32", "(I)V");
+            e.cpu().load(TMP).putEip();
+            return true;
         }
     }
 }

@@ -45,7 +45,20 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     private final BlockCache blocks;
     private boolean blocksEnabled = BLOCKS_BY_DEFAULT;
     /** Set when the running block must stop after its current op (its code was written, or the slice must end). */
-    private boolean blockEnded;
+    boolean blockEnded;
+    /** Set by a {@link CompiledBlock} before a fault leaves it: the index of the op that raised it. */
+    int faultOp;
+    /**
+     * Runs of a block after which it is compiled to JVM bytecode ({@link BlockCompiler}). A
+     * compile costs some 100-200 us, and the new method then runs in the JVM's interpreter and
+     * its first JIT tiers for thousands of runs before it beats the ops; so only blocks that
+     * run far more are worth it. At 64 the many warm blocks of the compile guest made it 18%
+     * slower (AlternatingMips); at 1000 it is faster, and unpack gains as much as at 64.
+     * {@code -Dvivarium.x86.compileAfter=N} sets it; 0 compiles every block before its first run.
+     */
+    static final int COMPILE_AFTER = Integer.getInteger("vivarium.x86.compileAfter", 1000);
+    private int compileAfter = COMPILE_AFTER;
+    private final BlockCompiler compiler = new BlockCompiler();
     /**
      * Instructions a CPU runs without halting before it decodes blocks. An idle guest wakes for
      * a timer tick of a few dozen instructions and halts again: decoding its code would cost
@@ -324,6 +337,16 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         blocksAfter = instructions;
     }
 
+    /** Tests: compile a block to bytecode after it ran this many times instead of {@link #COMPILE_AFTER} (0: at once). */
+    void setCompileAfter(int runs) {
+        compileAfter = runs;
+    }
+
+    /** The CPU's block compiler, for its counts. */
+    BlockCompiler compiler() {
+        return compiler;
+    }
+
     /** Ends the running block after its current op: the code it came from may have changed. */
     void endBlock() {
         blockEnded = true;
@@ -465,17 +488,29 @@ public final class Cpu extends CpuSystem implements Snapshottable {
      * a fault or such an early end.
      */
     private boolean runBlock(Block b) {
-        Op[] ops = b.ops;
-        int n = ops.length;
+        CompiledBlock compiled = b.compiled;
+        if (compiled == null && b.runs++ >= compileAfter && !b.uncompilable) {
+            compiled = b.compiled = compiler.compile(b);
+            b.uncompilable = compiled == null;
+        }
+        int n = b.ops.length;
         blockEnded = false;
         enterFetchWindow(b.eip, b.linear, b.physicalAddress, b.page);
         int i = 0;
         try {
-            do {
-                ops[i].exec(this);
-                i++;
-            } while (i < n && !blockEnded);
+            if (compiled != null) {
+                i = compiled.run(this);
+            } else {
+                Op[] ops = b.ops;
+                do {
+                    ops[i].exec(this);
+                    i++;
+                } while (i < n && !blockEnded);
+            }
         } catch (CpuFault f) {
+            if (compiled != null) {
+                i = faultOp;
+            }
             icount += i + 1;
             eip = b.starts[i];
             deliverException(f.vector, f.errorCode);
@@ -811,82 +846,105 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         putArithFlags(f);
     }
 
-    /** Shift and rotate group (C0, C1, D0-D3) with the count already masked to five bits. */
+    /**
+     * Shift and rotate group (C0, C1, D0-D3) with the count already masked to five bits. Each
+     * operation is a method of its own, so this one is small enough for the JIT to inline
+     * where {@code op} is a constant (compiled blocks) and keep only the one it names.
+     */
     int shift(int op, int v, int count, int top) {
-        int bits = top + 1;
-        int m = mask(top);
-        v &= m;
+        v &= mask(top);
         if (count == 0) {
             return v;
         }
+        return switch (op) {
+            case 0 -> rol(v, count, top);
+            case 1 -> ror(v, count, top);
+            case 2 -> rcl(v, count, top);
+            case 3 -> rcr(v, count, top);
+            case 4, 6 -> shl(v, count, top);
+            case 5 -> shr(v, count, top);
+            default -> sar(v, count, top);
+        };
+    }
+
+    // The shift and rotate operations, for a masked operand and a count of 1 to 31.
+
+    private int rol(int v, int count, int top) {
+        int bits = top + 1;
+        int n = count % bits;
+        int r = n == 0 ? v : ((v << n) | (v >>> (bits - n))) & mask(top);
+        boolean c = (r & 1) != 0;
+        boolean o = ((r >>> top) & 1) != 0 ^ c;
+        putArithFlags((getFlags() & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
+        return r;
+    }
+
+    private int ror(int v, int count, int top) {
+        int bits = top + 1;
+        int n = count % bits;
+        int r = n == 0 ? v : ((v >>> n) | (v << (bits - n))) & mask(top);
+        boolean c = ((r >>> top) & 1) != 0;
+        boolean o = (((r >>> top) ^ (r >>> (top - 1))) & 1) != 0;
+        putArithFlags((getFlags() & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
+        return r;
+    }
+
+    private int rcl(int v, int count, int top) {
+        int bits = top + 1;
         int f = getFlags();
-        boolean oldCf = (f & CF) != 0;
-        int r;
-        boolean c;
-        boolean o;
-        switch (op) {
-            case 0 -> { // ROL
-                int n = count % bits;
-                r = n == 0 ? v : ((v << n) | (v >>> (bits - n))) & m;
-                c = (r & 1) != 0;
-                o = ((r >>> top) & 1) != 0 ^ c;
-                putArithFlags((f & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
-                return r;
-            }
-            case 1 -> { // ROR
-                int n = count % bits;
-                r = n == 0 ? v : ((v >>> n) | (v << (bits - n))) & m;
-                c = ((r >>> top) & 1) != 0;
-                o = (((r >>> top) ^ (r >>> (top - 1))) & 1) != 0;
-                putArithFlags((f & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
-                return r;
-            }
-            case 2 -> { // RCL
-                int n = bits == 32 ? count : count % (bits + 1);
-                long wide = (v & 0xFFFFFFFFL) | (oldCf ? 1L << bits : 0);
-                long all = (1L << (bits + 1)) - 1;
-                long rot = n == 0 ? wide : ((wide << n) | (wide >>> (bits + 1 - n))) & all;
-                r = (int) rot & m;
-                c = (rot >>> bits & 1) != 0;
-                o = ((r >>> top) & 1) != 0 ^ c;
-                putArithFlags((f & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
-                return r;
-            }
-            case 3 -> { // RCR
-                int n = bits == 32 ? count : count % (bits + 1);
-                long wide = (v & 0xFFFFFFFFL) | (oldCf ? 1L << bits : 0);
-                long all = (1L << (bits + 1)) - 1;
-                long rot = n == 0 ? wide : ((wide >>> n) | (wide << (bits + 1 - n))) & all;
-                r = (int) rot & m;
-                c = (rot >>> bits & 1) != 0;
-                o = (((r >>> top) ^ (r >>> (top - 1))) & 1) != 0;
-                putArithFlags((f & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
-                return r;
-            }
-            case 4, 6 -> { // SHL/SAL
-                r = count >= 32 ? 0 : (v << count) & m;
-                c = count <= bits && ((v >>> (bits - count)) & 1) != 0;
-                o = ((r >>> top) & 1) != 0 ^ c;
-                putResultFlags(r, top, c, o, false);
-                return r;
-            }
-            case 5 -> { // SHR
-                r = count >= bits ? 0 : v >>> count;
-                c = count <= bits && ((v >>> (count - 1)) & 1) != 0;
-                // OF comes from the last one-bit step: the sign bit before it, which is zero
-                // after any earlier step (so only a count of one can set it).
-                o = count == 1 && ((v >>> top) & 1) != 0;
-                putResultFlags(r, top, c, o, false);
-                return r;
-            }
-            default -> { // SAR
-                int s = (v << (31 - top)) >> (31 - top);
-                r = (count >= bits ? s >> top : s >> count) & m;
-                c = ((count >= bits ? s >> top : s >> (count - 1)) & 1) != 0;
-                putResultFlags(r, top, c, false, false);
-                return r;
-            }
-        }
+        int n = bits == 32 ? count : count % (bits + 1);
+        long wide = (v & 0xFFFFFFFFL) | ((f & CF) != 0 ? 1L << bits : 0);
+        long all = (1L << (bits + 1)) - 1;
+        long rot = n == 0 ? wide : ((wide << n) | (wide >>> (bits + 1 - n))) & all;
+        int r = (int) rot & mask(top);
+        boolean c = (rot >>> bits & 1) != 0;
+        boolean o = ((r >>> top) & 1) != 0 ^ c;
+        putArithFlags((f & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
+        return r;
+    }
+
+    private int rcr(int v, int count, int top) {
+        int bits = top + 1;
+        int f = getFlags();
+        int n = bits == 32 ? count : count % (bits + 1);
+        long wide = (v & 0xFFFFFFFFL) | ((f & CF) != 0 ? 1L << bits : 0);
+        long all = (1L << (bits + 1)) - 1;
+        long rot = n == 0 ? wide : ((wide >>> n) | (wide << (bits + 1 - n))) & all;
+        int r = (int) rot & mask(top);
+        boolean c = (rot >>> bits & 1) != 0;
+        boolean o = (((r >>> top) ^ (r >>> (top - 1))) & 1) != 0;
+        putArithFlags((f & ~(CF | OF)) | (c ? CF : 0) | (o ? OF : 0));
+        return r;
+    }
+
+    /** SHL and SAL. */
+    private int shl(int v, int count, int top) {
+        int bits = top + 1;
+        int r = count >= 32 ? 0 : (v << count) & mask(top);
+        boolean c = count <= bits && ((v >>> (bits - count)) & 1) != 0;
+        boolean o = ((r >>> top) & 1) != 0 ^ c;
+        putResultFlags(r, top, c, o, false);
+        return r;
+    }
+
+    private int shr(int v, int count, int top) {
+        int bits = top + 1;
+        int r = count >= bits ? 0 : v >>> count;
+        boolean c = count <= bits && ((v >>> (count - 1)) & 1) != 0;
+        // OF comes from the last one-bit step: the sign bit before it, which is zero
+        // after any earlier step (so only a count of one can set it).
+        boolean o = count == 1 && ((v >>> top) & 1) != 0;
+        putResultFlags(r, top, c, o, false);
+        return r;
+    }
+
+    private int sar(int v, int count, int top) {
+        int bits = top + 1;
+        int s = (v << (31 - top)) >> (31 - top);
+        int r = (count >= bits ? s >> top : s >> count) & mask(top);
+        boolean c = ((count >= bits ? s >> top : s >> (count - 1)) & 1) != 0;
+        putResultFlags(r, top, c, false, false);
+        return r;
     }
 
     int inc(int v, int top) {

@@ -1,5 +1,9 @@
 package dev.vivarium.x86.cpu;
 
+import static dev.vivarium.x86.cpu.BlockEmitter.TMP;
+import static dev.vivarium.x86.cpu.BlockEmitter.TMP2;
+import static dev.vivarium.x86.cpu.Opcodes.*;
+
 /**
  * Decoded data movement: MOV in its register, memory and immediate forms, MOVZX/MOVSX, LEA,
  * XCHG, NOP and the string moves without a REP prefix (a REP runs in the interpreter, which
@@ -22,6 +26,12 @@ final class MoveOps {
         void exec(Cpu c) {
             c.reg[dst] = c.reg[src];
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).reg(src).storeReg();
+            return true;
+        }
     }
 
     static final class Load extends Op.Mem {
@@ -35,6 +45,12 @@ final class MoveOps {
         @Override
         void exec(Cpu c) {
             c.reg[dst] = c.read32(seg, ea(c));
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).address(this).read(4).storeReg();
+            return true;
         }
     }
 
@@ -50,6 +66,12 @@ final class MoveOps {
         void exec(Cpu c) {
             c.write32(seg, ea(c), c.reg[src]);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.address(this).reg(src).write(4);
+            return true;
+        }
     }
 
     static final class RegImm extends Op {
@@ -64,6 +86,12 @@ final class MoveOps {
         void exec(Cpu c) {
             c.reg[dst] = imm;
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).constant(imm).storeReg();
+            return true;
+        }
     }
 
     static final class MemImm extends Op.Mem {
@@ -77,6 +105,12 @@ final class MoveOps {
         @Override
         void exec(Cpu c) {
             c.write32(seg, ea(c), imm);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.address(this).constant(imm).write(4);
+            return true;
         }
     }
 
@@ -94,6 +128,12 @@ final class MoveOps {
         void exec(Cpu c) {
             c.setReg8(dst, c.reg8(src));
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().constant(dst).reg8(src).setReg8();
+            return true;
+        }
     }
 
     static final class Load8 extends Op.Mem {
@@ -107,6 +147,12 @@ final class MoveOps {
         @Override
         void exec(Cpu c) {
             c.setReg8(dst, c.read8(seg, ea(c)));
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().constant(dst).address(this).read(1).setReg8();
+            return true;
         }
     }
 
@@ -122,6 +168,12 @@ final class MoveOps {
         void exec(Cpu c) {
             c.write8(seg, ea(c), c.reg8(src));
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.address(this).reg8(src).write(1);
+            return true;
+        }
     }
 
     static final class RegImm8 extends Op {
@@ -136,6 +188,12 @@ final class MoveOps {
         void exec(Cpu c) {
             c.setReg8(dst, imm);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().constant(dst).constant(imm).setReg8();
+            return true;
+        }
     }
 
     static final class MemImm8 extends Op.Mem {
@@ -149,6 +207,12 @@ final class MoveOps {
         @Override
         void exec(Cpu c) {
             c.write8(seg, ea(c), imm);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.address(this).constant(imm).write(1);
+            return true;
         }
     }
 
@@ -166,6 +230,12 @@ final class MoveOps {
         void exec(Cpu c) {
             c.reg[dst] = c.reg8(src);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).reg8(src).storeReg();
+            return true;
+        }
     }
 
     static final class ZeroExtendLoad8 extends Op.Mem {
@@ -179,6 +249,12 @@ final class MoveOps {
         @Override
         void exec(Cpu c) {
             c.reg[dst] = c.read8(seg, ea(c));
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).address(this).read(1).storeReg();
+            return true;
         }
     }
 
@@ -194,6 +270,12 @@ final class MoveOps {
         void exec(Cpu c) {
             c.reg[dst] = c.reg[src] & 0xFFFF;
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).reg(src).constant(0xFFFF).op(IAND).storeReg();
+            return true;
+        }
     }
 
     static final class ZeroExtendLoad16 extends Op.Mem {
@@ -207,6 +289,12 @@ final class MoveOps {
         @Override
         void exec(Cpu c) {
             c.reg[dst] = c.read16(seg, ea(c));
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).address(this).read(2).storeReg();
+            return true;
         }
     }
 
@@ -222,6 +310,12 @@ final class MoveOps {
         void exec(Cpu c) {
             c.reg[dst] = (byte) c.reg8(src);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).reg8(src).op(I2B).storeReg();
+            return true;
+        }
     }
 
     static final class SignExtendLoad8 extends Op.Mem {
@@ -235,6 +329,12 @@ final class MoveOps {
         @Override
         void exec(Cpu c) {
             c.reg[dst] = (byte) c.read8(seg, ea(c));
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).address(this).read(1).op(I2B).storeReg();
+            return true;
         }
     }
 
@@ -250,6 +350,12 @@ final class MoveOps {
         void exec(Cpu c) {
             c.reg[dst] = (short) c.reg[src];
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).reg(src).op(I2S).storeReg();
+            return true;
+        }
     }
 
     static final class SignExtendLoad16 extends Op.Mem {
@@ -263,6 +369,12 @@ final class MoveOps {
         @Override
         void exec(Cpu c) {
             c.reg[dst] = (short) c.read16(seg, ea(c));
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).address(this).read(2).op(I2S).storeReg();
+            return true;
         }
     }
 
@@ -279,6 +391,12 @@ final class MoveOps {
         @Override
         void exec(Cpu c) {
             c.reg[dst] = ea(c);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(dst).ea(this).storeReg();
+            return true;
         }
     }
 
@@ -297,6 +415,14 @@ final class MoveOps {
             r[a] = r[b];
             r[b] = t;
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.reg(a).store(TMP);
+            e.regSlot(a).reg(b).storeReg();
+            e.regSlot(b).load(TMP).storeReg();
+            return true;
+        }
     }
 
     static final class XchgRegMem extends Op.Mem {
@@ -314,18 +440,37 @@ final class MoveOps {
             c.write32(seg, a, c.reg[r]);
             c.reg[r] = v;
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.ea(this).store(TMP);
+            e.addressTmp(seg).read(4).store(TMP2);
+            e.addressTmp(seg).reg(r).write(4);
+            e.regSlot(r).load(TMP2).storeReg();
+            return true;
+        }
     }
 
     static final class Nop extends Op {
         @Override
         void exec(Cpu c) {
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            return true;
+        }
     }
 
     // ---- MOVS, STOS, LODS without REP (32-bit addressing; size 1 or 4) ----
 
-    private static int step(Cpu c, int size) {
+    static int step(Cpu c, int size) {
         return (c.flags & CpuState.DF) != 0 ? -size : size;
+    }
+
+    /** Keeps {@link #step} in the scratch local {@code TMP}. */
+    private static void emitStep(BlockEmitter e, int size) {
+        e.cpu().constant(size).callStatic(MoveOps.class, "step", "(L" + BlockEmitter.CPU + ";I)I").store(TMP);
     }
 
     static final class Movs extends Op {
@@ -348,6 +493,15 @@ final class MoveOps {
             r[CpuState.ESI] += d;
             r[CpuState.EDI] += d;
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().constant(CpuState.ES).reg(CpuState.EDI).cpu().constant(srcSeg).reg(CpuState.ESI).read(size).write(size);
+            emitStep(e, size);
+            e.regSlot(CpuState.ESI).reg(CpuState.ESI).load(TMP).op(IADD).storeReg();
+            e.regSlot(CpuState.EDI).reg(CpuState.EDI).load(TMP).op(IADD).storeReg();
+            return true;
+        }
     }
 
     static final class Stos extends Op {
@@ -366,6 +520,14 @@ final class MoveOps {
                 c.write32(CpuState.ES, r[CpuState.EDI], r[CpuState.EAX]);
             }
             r[CpuState.EDI] += step(c, size);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().constant(CpuState.ES).reg(CpuState.EDI).reg(CpuState.EAX).write(size);
+            emitStep(e, size);
+            e.regSlot(CpuState.EDI).reg(CpuState.EDI).load(TMP).op(IADD).storeReg();
+            return true;
         }
     }
 
@@ -386,6 +548,18 @@ final class MoveOps {
                 r[CpuState.EAX] = c.read32(srcSeg, r[CpuState.ESI]);
             }
             r[CpuState.ESI] += step(c, size);
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            if (size == 1) {
+                e.cpu().constant(CpuState.EAX).cpu().constant(srcSeg).reg(CpuState.ESI).read(1).setReg8();
+            } else {
+                e.regSlot(CpuState.EAX).cpu().constant(srcSeg).reg(CpuState.ESI).read(4).storeReg();
+            }
+            emitStep(e, size);
+            e.regSlot(CpuState.ESI).reg(CpuState.ESI).load(TMP).op(IADD).storeReg();
+            return true;
         }
     }
 }

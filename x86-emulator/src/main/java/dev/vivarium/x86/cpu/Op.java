@@ -14,6 +14,15 @@ abstract class Op {
 
     abstract void exec(Cpu c);
 
+    /**
+     * Writes bytecode that does what {@link #exec} does, through the same CPU helpers, with
+     * this op's fields as constants ({@link BlockCompiler}); false when the op has no bytecode
+     * form, and its block then stays a run of ops.
+     */
+    boolean emit(BlockEmitter e) {
+        return false;
+    }
+
     /** True for an op that sets EIP itself (jumps, calls, returns): it ends its block. */
     boolean transfersControl() {
         return false;

@@ -1,5 +1,11 @@
 package dev.vivarium.x86.cpu;
 
+import dev.vivarium.x86.cpu.ClassFileWriter.Label;
+
+import static dev.vivarium.x86.cpu.BlockEmitter.TMP;
+import static dev.vivarium.x86.cpu.BlockEmitter.TMP2;
+import static dev.vivarium.x86.cpu.Opcodes.*;
+
 /** Decoded PUSH, POP and LEAVE with 32-bit operands, on a stack of either size (SS's B bit at run time). */
 final class StackOps {
 
@@ -18,6 +24,12 @@ final class StackOps {
         void exec(Cpu c) {
             c.push32(c.reg[r]);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().reg(r).call("push32", "(I)V");
+            return true;
+        }
     }
 
     /** POP ESP leaves the popped value in ESP: the register is written after the pop moves ESP. */
@@ -33,6 +45,12 @@ final class StackOps {
             int v = c.pop32();
             c.reg[r] = v;
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.regSlot(r).cpu().call("pop32", "()I").storeReg();
+            return true;
+        }
     }
 
     static final class PushImm extends Op {
@@ -46,6 +64,12 @@ final class StackOps {
         void exec(Cpu c) {
             c.push32(imm);
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().constant(imm).call("push32", "(I)V");
+            return true;
+        }
     }
 
     static final class PushMem extends Op.Mem {
@@ -57,6 +81,12 @@ final class StackOps {
         void exec(Cpu c) {
             c.push32(c.read32(seg, ea(c)));
         }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            e.cpu().address(this).read(4).call("push32", "(I)V");
+            return true;
+        }
     }
 
     static final class Leave extends Op {
@@ -67,6 +97,18 @@ final class StackOps {
             c.setSp(bp);
             c.setSp(c.stackOffset(4));
             c.reg[CpuState.EBP] = v;
+        }
+
+        @Override
+        boolean emit(BlockEmitter e) {
+            Label stack32 = e.label();
+            e.reg(CpuState.EBP).store(TMP).cpu().call("stack32", "()Z").jump(IFNE, stack32);
+            e.load(TMP).constant(0xFFFF).op(IAND).store(TMP).place(stack32);
+            e.addressTmp(CpuState.SS).read(4).store(TMP2);
+            e.cpu().load(TMP).call("setSp", "(I)V");
+            e.cpu().cpu().constant(4).call("stackOffset", "(I)I").call("setSp", "(I)V");
+            e.regSlot(CpuState.EBP).load(TMP2).storeReg();
+            return true;
         }
     }
 }

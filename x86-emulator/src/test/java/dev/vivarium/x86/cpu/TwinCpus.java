@@ -33,6 +33,7 @@ final class TwinCpus {
             cpus[i] = new Cpu(memory[i], PORTS, lines[i]);
             cpus[i].setBlocksEnabled(i == BLOCKS);
             cpus[i].setBlocksAfter(0); // blocks from the first instruction, not only once a guest computes
+            cpus[i].setCompileAfter(0); // and every block compiled to bytecode before its first run
         }
     }
 
@@ -104,6 +105,11 @@ final class TwinCpus {
         }
         if (interpreter().instructions() >= 10_000 && blocks().blockInstructions() == 0) {
             throw new AssertionError(what + ", seed " + seed + ": the block CPU ran no block, so nothing was compared");
+        }
+        BlockCompiler compiler = blocks().compiler();
+        if (blocks().blockInstructions() > 0 && (compiler.compiledBlocks() == 0 || compiler.failedBlocks() > 0)) {
+            throw new AssertionError(what + ", seed " + seed + ": blocks compiled " + compiler.compiledBlocks()
+                    + ", not compiled " + compiler.failedBlocks() + ": the ops did not all run as bytecode");
         }
         return slice;
     }
