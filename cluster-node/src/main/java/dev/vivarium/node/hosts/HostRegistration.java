@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
@@ -73,14 +74,32 @@ public final class HostRegistration {
                     .onMessage(Member.class, m -> {
                         ClusterEvent.MemberEvent e = m.event();
                         String name = ClusterMembership.hostName(e.member());
-                        if ((e instanceof ClusterEvent.MemberDowned || e instanceof ClusterEvent.MemberRemoved)
-                                && !name.equals(host.name())) {
+                        if (leftTheCluster(e) && !name.equals(host.name()) && stillAMember(ctx)) {
                             inventory.tell(new InventoryCommand.MarkHostLost(name, me, ctx.getSystem().ignoreRef()));
                         }
                         return Behaviors.same();
                     })
                     .build();
         }));
+    }
+
+    /**
+     * A member that really left: downed, or removed after it was downed or exited. A node that
+     * shuts down itself publishes every other member as removed (its view empties), with the
+     * status they still had, Up: that says nothing of them and must not mark them lost.
+     */
+    private static boolean leftTheCluster(ClusterEvent.MemberEvent e) {
+        if (e instanceof ClusterEvent.MemberDowned) {
+            return true;
+        }
+        return e instanceof ClusterEvent.MemberRemoved r
+                && (r.previousStatus() == MemberStatus.down() || r.previousStatus() == MemberStatus.exiting());
+    }
+
+    /** This node is itself Up (or weakly Up): once it leaves, its view of the others is not news. */
+    private static boolean stillAMember(ActorContext<Msg> ctx) {
+        MemberStatus self = Cluster.get(ctx.getSystem()).selfMember().status();
+        return self == MemberStatus.up() || self == MemberStatus.weaklyUp();
     }
 
     private HostRegistration() {
