@@ -512,6 +512,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
                 i = faultOp;
             }
             icount += i + 1;
+            blockInstructions += i; // the ops before the faulting one ran; the fault counts as the interpreter's
             eip = b.starts[i];
             deliverException(f.vector, f.errorCode);
             return false;
