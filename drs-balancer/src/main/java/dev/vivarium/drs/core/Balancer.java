@@ -122,7 +122,8 @@ public final class Balancer {
                 continue;
             }
             String requirement = "rule " + rule.name() + " (" + rule.relation() + ": " + rule.hostList() + ")";
-            Destinations.Choice c = Destinations.choose(m, v, h -> m.allows[r][h], requirement);
+            // A MUST rule may break soft rules; a SHOULD rule may not, or two of them would trade the VM back and forth.
+            Destinations.Choice c = Destinations.choose(m, v, h -> m.allows[r][h], requirement, !rule.mandatory());
             String vm = m.vms[v].name();
             if (c.found()) {
                 move(v, c.host(), Reason.RULE, rule.name(), 1, 0,
@@ -200,7 +201,7 @@ public final class Balancer {
         }
         String names = String.join(", ", running.stream().map(v -> m.vms[v].name()).toList());
         faults.add(new Fault(Fault.Kind.RULE, rule, m.vms[running.get(0)].name(), "affinity rule " + rule
-                + " cannot be kept: no connected host has room for all of " + names + " without breaking a hard rule"));
+                + " cannot be kept: no connected host has room for all of " + names + " without breaking another rule"));
     }
 
     private int held(List<Integer> vms, int h) {
@@ -221,7 +222,7 @@ public final class Balancer {
             if (m.hostOf[v] == t) {
                 continue;
             }
-            if (!m.fits(v, t) || m.hardBlock(v, t) >= 0) {
+            if (!m.fits(v, t) || m.hardBlock(v, t) >= 0 || m.softBreak(v, t, r) >= 0) {
                 for (int i = done.size() - 1; i >= 0; i--) {
                     m.move(done.get(i)[0], done.get(i)[1]);
                 }
@@ -286,6 +287,13 @@ public final class Balancer {
                     }
                 }
             }
+            // A trade of two VMs counts as two moves: it wins when it gains more per move.
+            Trade trade = moves + 2 <= settings.maxMoves() ? bestTrade(byLoad, width, imbalance) : null;
+            if (trade != null && (best == null || trade.gain / 2 > best.gain)) {
+                makeTrade(trade, imbalance, target, n);
+                moves++;
+                continue;
+            }
             if (best == null) {
                 return;
             }
@@ -298,6 +306,72 @@ public final class Balancer {
     }
 
     private record Candidate(int vm, int to, double gain, double benefit, double cost) {
+    }
+
+    private record Trade(int v, int w, double gain, double benefit) {
+    }
+
+    /**
+     * Two VMs of different sizes trading hosts: a big one off a busy host for a small one off a
+     * quieter host. Single moves cannot get there when every host is either too full for the big
+     * one or too empty to give the small one. Made as two moves, the first one that fits beside
+     * the VM still there first.
+     */
+    private Trade bestTrade(List<Integer> byLoad, int width, double imbalance) {
+        CostModel cost = settings.cost();
+        Trade best = null;
+        for (int s = 0; s < width; s++) {
+            int a = byLoad.get(byLoad.size() - 1 - s);
+            for (int d = 0; d < width; d++) {
+                int b = byLoad.get(d);
+                if (b == a) {
+                    continue;
+                }
+                for (int v : m.residents.get(a)) {
+                    if (!movable(v)) {
+                        continue;
+                    }
+                    for (int w : m.residents.get(b)) {
+                        if (m.entitlement[w] >= m.entitlement[v] || !movable(w)) {
+                            continue;
+                        }
+                        double gain = imbalance - m.imbalanceIfSwapped(v, w);
+                        if (gain <= MIN_GAIN || (best != null && gain <= best.gain) || !m.swapFits(v, w)
+                                || m.hardBlock(v, b) >= 0 || m.hardBlock(w, a) >= 0
+                                || !m.softKept(v, b) || !m.softKept(w, a)) {
+                            continue;
+                        }
+                        double benefit = cost.benefit(m.vms[v], m.excessGain(v, b) - m.excessGainAfterward(v, b, w, a));
+                        double price = cost.cost(m.vms[v], m.entitlement[v]) + cost.cost(m.vms[w], m.entitlement[w]);
+                        if (benefit >= price) {
+                            best = new Trade(v, w, gain, benefit);
+                        }
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    private void makeTrade(Trade t, double imbalance, double target, int n) {
+        int a = m.hostOf[t.v];
+        int b = m.hostOf[t.w];
+        String why = String.format(Locale.ROOT,
+                "balance: %s (load %.2f) and %s (load %.2f) trade VMs %s and %s; imbalance %.3f above the target %.3f",
+                m.hosts[a].name(), m.load(a), m.hosts[b].name(), m.load(b), m.vms[t.v].name(), m.vms[t.w].name(),
+                imbalance, target);
+        int priority = Imbalance.priority(imbalance, n);
+        if (m.fits(t.v, b)) {
+            move(t.v, b, Reason.BALANCE, null, priority, t.benefit, why);
+            move(t.w, a, Reason.BALANCE, null, priority, 0, why);
+        } else {
+            move(t.w, a, Reason.BALANCE, null, priority, 0, why);
+            move(t.v, b, Reason.BALANCE, null, priority, t.benefit, why);
+        }
+    }
+
+    private boolean movable(int v) {
+        return m.entitlement[v] > 0 && !pinned.contains(m.vms[v].name()) && settings.cost().converges(m.vms[v]);
     }
 
     private void move(int v, int to, Reason reason, String rule, int priority, double benefit, String why) {

@@ -178,6 +178,50 @@ final class ClusterModel {
         return Imbalance.stddev(balanced, sum, squares);
     }
 
+    /** The imbalance if VMs {@code v} and {@code w} (on different connected hosts) traded hosts. */
+    double imbalanceIfSwapped(int v, int w) {
+        int a = hostOf[v];
+        int b = hostOf[w];
+        double delta = entitlement[v] - entitlement[w];
+        double sum = loadSum;
+        double squares = loadSquares;
+        double beforeA = load(a) - origin;
+        double afterA = (hostEntitlement[a] - delta) / hosts[a].capacityMips() - origin;
+        double beforeB = load(b) - origin;
+        double afterB = (hostEntitlement[b] + delta) / hosts[b].capacityMips() - origin;
+        sum += afterA - beforeA + afterB - beforeB;
+        squares += afterA * afterA - beforeA * beforeA + afterB * afterB - beforeB * beforeB;
+        return Imbalance.stddev(balanced, sum, squares);
+    }
+
+    /** Whether VMs {@code v} and {@code w} can trade hosts one after the other, either first. */
+    boolean swapFits(int v, int w) {
+        int a = hostOf[v];
+        int b = hostOf[w];
+        boolean vFirst = fits(v, b) && hostMemory[a] - vms[v].memoryMiB() + vms[w].memoryMiB() <= hosts[a].memoryMiB()
+                && hostReserved[a] - vms[v].reservationMips() + vms[w].reservationMips() <= hosts[a].capacityMips();
+        boolean wFirst = fits(w, a) && hostMemory[b] - vms[w].memoryMiB() + vms[v].memoryMiB() <= hosts[b].memoryMiB()
+                && hostReserved[b] - vms[w].reservationMips() + vms[v].reservationMips() <= hosts[b].capacityMips();
+        return vFirst || wFirst;
+    }
+
+    /**
+     * How much excess the later move of {@code w} from {@code b} to {@code a} puts back, once
+     * {@code v} went from {@code a} to {@code b}: a trade gains the first move's gain less this.
+     */
+    double excessGainAfterward(int v, int b, int w, int a) {
+        if (balancedCapacity <= 0) {
+            return 0;
+        }
+        double mean = balancedEntitlement / balancedCapacity;
+        double fairA = mean * hosts[a].capacityMips();
+        double fairB = mean * hosts[b].capacityMips();
+        double aNow = hostEntitlement[a] - entitlement[v];
+        double bNow = hostEntitlement[b] + entitlement[v];
+        return Math.max(0, aNow + entitlement[w] - fairA) - Math.max(0, aNow - fairA)
+                - (Math.max(0, bNow - fairB) - Math.max(0, bNow - entitlement[w] - fairB));
+    }
+
     /**
      * How much entitlement a move of {@code v} to {@code to} takes from above the connected
      * hosts' mean load (MIPS): the part of the cluster's demand that stops crowding a host.
@@ -246,17 +290,28 @@ final class ClusterModel {
      * as now: a balancing move never breaks a SHOULD rule nor splits VMs kept together.
      */
     boolean softKept(int v, int h) {
+        return softBreak(v, h, -1) < 0;
+    }
+
+    /**
+     * The first soft rule other than {@code except} that moving VM {@code v} to host {@code h}
+     * would break or break further (a SHOULD rule kept now, VMs kept together), or -1.
+     */
+    int softBreak(int v, int h, int except) {
         int from = hostOf[v];
         for (int r : rulesOf[v]) {
+            if (r == except) {
+                continue;
+            }
             if (rules[r] instanceof Rule.VmHost vh) {
                 if (!vh.mandatory() && from >= 0 && allows[r][from] && !allows[r][h]) {
-                    return false;
+                    return r;
                 }
             } else if (rules[r] instanceof Rule.Affinity && othersOn(r, v, h) < othersOn(r, v, from)) {
-                return false;
+                return r;
             }
         }
-        return true;
+        return -1;
     }
 
     /** How many VMs of rule {@code r} other than {@code v} run on host {@code h}. */

@@ -28,6 +28,15 @@ final class Destinations {
      * @param requirement that demand in words, for the message when no host meets it
      */
     static Choice choose(ClusterModel m, int v, IntPredicate required, String requirement) {
+        return choose(m, v, required, requirement, false);
+    }
+
+    /**
+     * @param keepSoft only hosts where the VM keeps every soft rule it keeps now: a move that
+     *                 fixes one soft rule must not break another, or two rules would trade the
+     *                 VM back and forth round after round
+     */
+    static Choice choose(ClusterModel m, int v, IntPredicate required, String requirement, boolean keepSoft) {
         int best = -1;
         int bestPenalty = 0;
         double bestImbalance = 0;
@@ -50,6 +59,9 @@ final class Destinations {
             }
             anyRoom = true;
             int block = m.hardBlock(v, h);
+            if (block < 0 && keepSoft) {
+                block = m.softBreak(v, h, -1);
+            }
             if (block >= 0) {
                 blockers.add(m.rules[block].name());
                 continue;
