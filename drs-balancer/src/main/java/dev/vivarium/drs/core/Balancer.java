@@ -32,14 +32,20 @@ public final class Balancer {
 
     private final ClusterModel m;
     private final DrsSettings settings;
-    private final Set<String> pinned;
+    private final boolean[] pinned;
     private final List<Recommendation> recommendations = new ArrayList<>();
     private final List<Fault> faults = new ArrayList<>();
 
     private Balancer(ClusterModel m, DrsSettings settings, Set<String> pinned) {
         this.m = m;
         this.settings = settings;
-        this.pinned = pinned;
+        this.pinned = new boolean[m.vms.length];
+        for (String name : pinned) {
+            Integer v = m.vm(name);
+            if (v != null) {
+                this.pinned[v] = true;
+            }
+        }
     }
 
     public static RoundResult round(Cluster cluster, DrsSettings settings) {
@@ -68,7 +74,7 @@ public final class Balancer {
                 continue;
             }
             for (int v : byPriority(new ArrayList<>(m.residents.get(h)))) {
-                if (pinned.contains(m.vms[v].name())) {
+                if (pinned[v]) {
                     continue;
                 }
                 Destinations.Choice c = Destinations.choose(m, v, null, null);
@@ -118,7 +124,7 @@ public final class Balancer {
     private void keepVmHost(int r, Rule.VmHost rule) {
         for (int v : m.members[r]) {
             int at = m.hostOf[v];
-            if (at < 0 || m.allows[r][at] || pinned.contains(m.vms[v].name())) {
+            if (at < 0 || m.allows[r][at] || pinned[v]) {
                 continue;
             }
             String requirement = "rule " + rule.name() + " (" + rule.relation() + ": " + rule.hostList() + ")";
@@ -140,7 +146,7 @@ public final class Balancer {
         for (int v : m.members[r]) {
             int at = m.hostOf[v];
             // The first member (by name) on a host stays; every later one there moves.
-            if (at < 0 || m.othersOn(r, v, at) == 0 || !laterOnItsHost(r, v) || pinned.contains(m.vms[v].name())) {
+            if (at < 0 || m.othersOn(r, v, at) == 0 || !laterOnItsHost(r, v) || pinned[v]) {
                 continue;
             }
             Destinations.Choice c = Destinations.choose(m, v, null, null);
@@ -178,7 +184,7 @@ public final class Balancer {
         List<Integer> running = new ArrayList<>();
         for (int v : m.members[r]) {
             if (m.hostOf[v] >= 0) {
-                if (pinned.contains(m.vms[v].name())) {
+                if (pinned[v]) {
                     return; // one of them is moving already: next round
                 }
                 running.add(v);
@@ -263,19 +269,19 @@ public final class Balancer {
                 int from = byLoad.get(byLoad.size() - 1 - s);
                 for (int v : m.residents.get(from)) {
                     Vm vm = m.vms[v];
-                    if (m.entitlement[v] <= 0 || pinned.contains(vm.name()) || !cost.converges(vm)) {
+                    if (!movable(v)) {
                         continue;
                     }
                     int examined = 0;
                     for (int i = 0; i < byLoad.size() && examined < width; i++) {
                         int to = byLoad.get(i);
-                        if (to == from || !m.fits(v, to) || m.hardBlock(v, to) >= 0 || !m.softKept(v, to)) {
+                        if (to == from || !m.fits(v, to)) {
                             continue;
                         }
                         examined++;
-                        double after = m.imbalanceIf(v, to);
-                        double gain = imbalance - after;
-                        if (gain <= MIN_GAIN || (best != null && gain <= best.gain)) {
+                        double gain = imbalance - m.imbalanceIf(v, to);
+                        if (gain <= MIN_GAIN || (best != null && gain <= best.gain)
+                                || m.hardBlock(v, to) >= 0 || !m.softKept(v, to)) {
                             continue;
                         }
                         double benefit = cost.benefit(vm, m.excessGain(v, to));
@@ -288,8 +294,9 @@ public final class Balancer {
                 }
             }
             // A trade of two VMs counts as two moves: it wins when it gains more per move.
-            Trade trade = moves + 2 <= settings.maxMoves() ? bestTrade(byLoad, width, imbalance) : null;
-            if (trade != null && (best == null || trade.gain / 2 > best.gain)) {
+            Trade trade = moves + 2 <= settings.maxMoves()
+                    ? bestTrade(byLoad, width, imbalance, best == null ? 0 : best.gain) : null;
+            if (trade != null) {
                 makeTrade(trade, imbalance, target, n);
                 moves++;
                 continue;
@@ -317,27 +324,37 @@ public final class Balancer {
      * one or too empty to give the small one. Made as two moves, the first one that fits beside
      * the VM still there first.
      */
-    private Trade bestTrade(List<Integer> byLoad, int width, double imbalance) {
+    private Trade bestTrade(List<Integer> byLoad, int width, double imbalance, double singleGain) {
         CostModel cost = settings.cost();
         Trade best = null;
         for (int s = 0; s < width; s++) {
             int a = byLoad.get(byLoad.size() - 1 - s);
             for (int d = 0; d < width; d++) {
                 int b = byLoad.get(d);
-                if (b == a) {
+                double ideal = b == a ? 0 : m.bestTransfer(a, b);
+                // No trade between these two can beat what the ideal transfer would gain.
+                double bound = imbalance - m.imbalanceIfTransferred(a, b, ideal);
+                if (ideal <= 0 || bound / 2 <= singleGain || (best != null && bound <= best.gain)) {
                     continue;
                 }
+                List<Integer> small = new ArrayList<>(m.residents.get(b));
+                small.removeIf(w -> !movable(w));
+                small.sort(Comparator.comparingDouble((Integer w) -> m.entitlement[w]).thenComparingInt(w -> w));
+                double[] sizes = small.stream().mapToDouble(w -> m.entitlement[w]).toArray();
                 for (int v : m.residents.get(a)) {
                     if (!movable(v)) {
                         continue;
                     }
-                    for (int w : m.residents.get(b)) {
-                        if (m.entitlement[w] >= m.entitlement[v] || !movable(w)) {
+                    // The VMs of b whose entitlement is nearest the one that would make the ideal transfer.
+                    int at = lowerBound(sizes, m.entitlement[v] - ideal);
+                    for (int i = Math.max(0, at - 2); i < Math.min(sizes.length, at + 2); i++) {
+                        int w = small.get(i);
+                        if (m.entitlement[w] >= m.entitlement[v]) {
                             continue;
                         }
                         double gain = imbalance - m.imbalanceIfSwapped(v, w);
-                        if (gain <= MIN_GAIN || (best != null && gain <= best.gain) || !m.swapFits(v, w)
-                                || m.hardBlock(v, b) >= 0 || m.hardBlock(w, a) >= 0
+                        if (gain <= MIN_GAIN || gain / 2 <= singleGain || (best != null && gain <= best.gain)
+                                || !m.swapFits(v, w) || m.hardBlock(v, b) >= 0 || m.hardBlock(w, a) >= 0
                                 || !m.softKept(v, b) || !m.softKept(w, a)) {
                             continue;
                         }
@@ -351,6 +368,21 @@ public final class Balancer {
             }
         }
         return best;
+    }
+
+    /** The first index whose value is at least {@code x} (values sorted ascending). */
+    private static int lowerBound(double[] values, double x) {
+        int lo = 0;
+        int hi = values.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (values[mid] < x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     private void makeTrade(Trade t, double imbalance, double target, int n) {
@@ -371,7 +403,7 @@ public final class Balancer {
     }
 
     private boolean movable(int v) {
-        return m.entitlement[v] > 0 && !pinned.contains(m.vms[v].name()) && settings.cost().converges(m.vms[v]);
+        return m.entitlement[v] > 0 && !pinned[v] && settings.cost().converges(m.vms[v]);
     }
 
     private void move(int v, int to, Reason reason, String rule, int priority, double benefit, String why) {

@@ -6,6 +6,7 @@ import dev.vivarium.drs.model.HostState;
 import dev.vivarium.drs.model.Rule;
 import dev.vivarium.drs.model.Vm;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,8 @@ final class ClusterModel {
     final Host[] hosts;
     final Vm[] vms;
     final Rule[] rules;
-    private final Map<String, Integer> hostIndex = new HashMap<>();
-    private final Map<String, Integer> vmIndex = new HashMap<>();
+    private final Map<String, Integer> hostIndex;
+    private final Map<String, Integer> vmIndex;
 
     /** The host each VM is on, -1 for none. */
     final int[] hostOf;
@@ -35,8 +36,8 @@ final class ClusterModel {
     final double[] hostEntitlement;
     final long[] hostMemory;
     final long[] hostReserved;
-    /** The VMs on each host, in name order. */
-    final List<TreeSet<Integer>> residents = new ArrayList<>();
+    /** The VMs on each host, in name order (sorted lists: hosts hold tens of VMs, and scans are most of the work). */
+    final List<List<Integer>> residents = new ArrayList<>();
 
     /** The known VMs each rule names (in name order), and the rules naming each VM. */
     final int[][] members;
@@ -63,9 +64,11 @@ final class ClusterModel {
         hosts = cluster.hosts().toArray(Host[]::new);
         vms = cluster.vms().toArray(Vm[]::new);
         rules = cluster.rules().toArray(Rule[]::new);
+        hostIndex = new HashMap<>(hosts.length * 2);
+        vmIndex = new HashMap<>(vms.length * 2);
         for (int h = 0; h < hosts.length; h++) {
             hostIndex.put(hosts[h].name(), h);
-            residents.add(new TreeSet<>());
+            residents.add(new ArrayList<>());
         }
         for (int v = 0; v < vms.length; v++) {
             vmIndex.put(vms[v].name(), v);
@@ -100,21 +103,12 @@ final class ClusterModel {
         }
         members = new int[rules.length][];
         allows = new boolean[rules.length][];
-        List<List<Integer>> byVm = new ArrayList<>();
-        for (int v = 0; v < vms.length; v++) {
-            byVm.add(new ArrayList<>());
-        }
+        int[] ruleCount = new int[vms.length];
         for (int r = 0; r < rules.length; r++) {
-            TreeSet<Integer> known = new TreeSet<>();
-            for (String name : rules[r].vms()) {
-                Integer v = vmIndex.get(name);
-                if (v != null) {
-                    known.add(v);
-                }
-            }
-            members[r] = known.stream().mapToInt(Integer::intValue).toArray();
+            members[r] = rules[r].vms().stream().map(vmIndex::get).filter(v -> v != null).distinct().sorted()
+                    .mapToInt(Integer::intValue).toArray();
             for (int v : members[r]) {
-                byVm.get(v).add(r);
+                ruleCount[v]++;
             }
             if (rules[r] instanceof Rule.VmHost vh) {
                 allows[r] = new boolean[hosts.length];
@@ -125,7 +119,13 @@ final class ClusterModel {
         }
         rulesOf = new int[vms.length][];
         for (int v = 0; v < vms.length; v++) {
-            rulesOf[v] = byVm.get(v).stream().mapToInt(Integer::intValue).toArray();
+            rulesOf[v] = new int[ruleCount[v]];
+            ruleCount[v] = 0;
+        }
+        for (int r = 0; r < rules.length; r++) {
+            for (int v : members[r]) {
+                rulesOf[v][ruleCount[v]++] = r;
+            }
         }
         recount();
     }
@@ -180,17 +180,32 @@ final class ClusterModel {
 
     /** The imbalance if VMs {@code v} and {@code w} (on different connected hosts) traded hosts. */
     double imbalanceIfSwapped(int v, int w) {
-        int a = hostOf[v];
-        int b = hostOf[w];
-        double delta = entitlement[v] - entitlement[w];
-        double sum = loadSum;
-        double squares = loadSquares;
+        return imbalanceIfTransferred(hostOf[v], hostOf[w], entitlement[v] - entitlement[w]);
+    }
+
+    /**
+     * The entitlement (MIPS) that, taken off connected host {@code a} and put on connected host
+     * {@code b}, would lower the imbalance most. The variance is a quadratic in the amount
+     * moved; this is where its derivative is zero.
+     */
+    double bestTransfer(int a, int b) {
+        double ca = hosts[a].capacityMips();
+        double cb = hosts[b].capacityMips();
+        double da = load(a) - origin;
+        double db = load(b) - origin;
+        double k = 1 / cb - 1 / ca;
+        double denominator = balanced * (1 / (ca * ca) + 1 / (cb * cb)) - k * k;
+        return denominator <= 0 ? 0 : (k * loadSum - balanced * (db / cb - da / ca)) / denominator;
+    }
+
+    /** The imbalance if {@code mips} of entitlement went from connected host {@code a} to connected host {@code b}. */
+    double imbalanceIfTransferred(int a, int b, double mips) {
         double beforeA = load(a) - origin;
-        double afterA = (hostEntitlement[a] - delta) / hosts[a].capacityMips() - origin;
+        double afterA = (hostEntitlement[a] - mips) / hosts[a].capacityMips() - origin;
         double beforeB = load(b) - origin;
-        double afterB = (hostEntitlement[b] + delta) / hosts[b].capacityMips() - origin;
-        sum += afterA - beforeA + afterB - beforeB;
-        squares += afterA * afterA - beforeA * beforeA + afterB * afterB - beforeB * beforeB;
+        double afterB = (hostEntitlement[b] + mips) / hosts[b].capacityMips() - origin;
+        double sum = loadSum + afterA - beforeA + afterB - beforeB;
+        double squares = loadSquares + afterA * afterA - beforeA * beforeA + afterB * afterB - beforeB * beforeB;
         return Imbalance.stddev(balanced, sum, squares);
     }
 
@@ -374,14 +389,17 @@ final class ClusterModel {
         hostEntitlement[h] += entitlement[v];
         hostMemory[h] += vms[v].memoryMiB();
         hostReserved[h] += vms[v].reservationMips();
-        residents.get(h).add(v);
+        List<Integer> here = residents.get(h);
+        int at = Collections.binarySearch(here, v);
+        here.add(-at - 1, v);
     }
 
     private void remove(int v, int h) {
         hostEntitlement[h] -= entitlement[v];
         hostMemory[h] -= vms[v].memoryMiB();
         hostReserved[h] -= vms[v].reservationMips();
-        residents.get(h).remove(v);
+        List<Integer> here = residents.get(h);
+        here.remove(Collections.binarySearch(here, v));
     }
 
     /** Sums the connected hosts' loads afresh, so rounding never builds up over many moves. */
