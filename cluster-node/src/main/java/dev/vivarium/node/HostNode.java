@@ -6,6 +6,7 @@ import dev.vivarium.node.api.ApiServer;
 import dev.vivarium.node.api.BearerToken;
 import dev.vivarium.node.api.ConsoleRoutes;
 import dev.vivarium.node.api.HttpApi;
+import dev.vivarium.node.api.RouteContributions;
 import dev.vivarium.node.api.TaskRegistry;
 import dev.vivarium.node.cluster.ClusterMembership;
 import dev.vivarium.node.cluster.MembershipEvents;
@@ -84,9 +85,11 @@ public final class HostNode implements AutoCloseable {
             ClusterMembership membership = new ClusterMembership(system, services.hostResources());
             ApiMetrics metrics = new ApiMetrics(membership::hosts);
             Materializer materializer = Materializer.createMaterializer(system);
-            var router = ApiRoutes.router(new ApiRoutes.Parts(membership::hosts, events,
+            var parts = new ApiRoutes.Parts(membership::hosts, events,
                     new TaskRegistry(s.name(), KEPT_TASKS, Clock.systemUTC()), services.vms(), metrics, materializer,
-                    services.maintenance()));
+                    services.maintenance());
+            var router = ApiRoutes.router(parts);
+            RouteContributions.get(system).addTo(router, parts);
             // A console request asks the Receptionist, then the agents, then the VM: all within the request's time.
             ConsoleRoutes.addTo(router, new Consoles(system, services.vms(), materializer, s.requestTimeout().dividedBy(3),
                     loaded.config().getDuration("vivarium.api.console-reattach")));
