@@ -12,6 +12,7 @@ import dev.vivarium.node.hosts.HostRegistration;
 import dev.vivarium.node.events.EventPublisher;
 import dev.vivarium.node.inventory.InventoryEventFeed;
 import dev.vivarium.node.hosts.VmActors;
+import dev.vivarium.node.inventory.InventoryAlarms;
 import dev.vivarium.node.inventory.InventoryAsk;
 import dev.vivarium.node.inventory.InventoryMaintenance;
 import dev.vivarium.node.inventory.InventoryVmService;
@@ -110,6 +111,6 @@ public final class NodeWiring {
         VmSnapshots snapshots = new VmSnapshots(new VmSnapshots.Parts(ask, actors, figures, datastore, session, io, taskTimeout,
                 InventoryVmService.CALLER));
         return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout), figures,
-                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER));
+                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER), new InventoryAlarms(ask));
     }
 }
