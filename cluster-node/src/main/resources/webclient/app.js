@@ -21,6 +21,11 @@ events.onEvent(e => charts.event(e));
 let expiryTimer = null;
 
 function signedOut(message) {
+  // The browser drops the cookie when the session ends, so the node only sees no session: say what happened.
+  if (api.session && Date.now() >= Date.parse(api.session.expires)) {
+    message = `Your session expired at ${new Date(api.session.expires).toLocaleTimeString([], { hour12: false })}: sign in again.`;
+  }
+  api.session = null;
   api.closeStreams();
   vmView.close();
   clearTimeout(expiryTimer);
