@@ -18,6 +18,7 @@ export class Actions {
         if (task.state === 'failed') showError(description, { message: task.reason });
         return task;
       }
+      if (method !== 'GET') this.tasks.done(description, 'done');
       return answer;
     } catch (e) {
       this.tasks.refused(description, e);

@@ -35,6 +35,14 @@ export class Tasks {
     });
   }
 
+  /** Shows a change the API made at once (no task: creating a VM, say). */
+  done(description, result) {
+    $('tasks-panel').hidden = false;
+    const item = h('li', { class: 'task succeeded' });
+    $('tasks').prepend(item);
+    this.render(item, { description, state: 'succeeded', result, started: new Date().toISOString() });
+  }
+
   /** Shows a request the API refused at once (no task was started). */
   refused(description, error) {
     $('tasks-panel').hidden = false;

@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -106,10 +106,19 @@ final class Browser implements AutoCloseable {
         return command("POST", "/execute/sync", Map.of("script", script, "args", List.of(args)));
     }
 
-    /** The text of the first element {@code css} selects, or null when there is none. */
+    /**
+     * The text of the first element {@code css} selects, or null when there is none; no-break
+     * spaces (the terminal's) read as spaces.
+     */
     String text(String css) throws Exception {
-        JsonNode v = script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+        JsonNode v = script("const e = document.querySelector(arguments[0]); return e ? e.innerText.replace(/\u00a0/g, ' ') : null;", css);
         return v.isNull() ? null : v.asText();
+    }
+
+    /** What the console's terminal (xterm.js, DOM renderer) shows, line by line. */
+    String terminalText(String css) throws Exception {
+        return script("return [...document.querySelectorAll(arguments[0] + ' .xterm-rows > div')]"
+                + ".map(row => row.textContent.replace(/\u00a0/g, ' ')).join('\\n');", css).asText();
     }
 
     boolean visible(String css) throws Exception {
@@ -137,19 +146,15 @@ final class Browser implements AutoCloseable {
     }
 
     /** Waits for {@code condition}, reading the page again and again; the failure names what was awaited. */
-    void until(String what, Supplier<Boolean> condition) {
-        await(what).atMost(WAIT).ignoreExceptions().until(condition::get);
+    void until(String what, Callable<Boolean> condition) {
+        await(what).atMost(WAIT).ignoreExceptions().until(condition);
     }
 
     /** Waits until the page's text under {@code css} contains {@code text}. */
     void untilText(String css, String text) {
         until(css + " shows '" + text + "'", () -> {
-            try {
-                String t = text(css);
-                return t != null && t.contains(text);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            String t = text(css);
+            return t != null && t.contains(text);
         });
     }
 

@@ -49,9 +49,13 @@ class WebClientErrorsBrowserTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (browser != null) {
-            browser.close();
+            try {
+                browser.screenshot("at-the-end");
+            } finally {
+                browser.close();
+            }
         }
         for (HostNode n : new HostNode[] {labA, labB}) {
             if (n != null) {
@@ -93,11 +97,7 @@ class WebClientErrorsBrowserTest {
         browser.untilText("#hosts", "host-b");
         browser.untilText("#connection", "via host-b");
         browser.until("the link is gone from the address", () -> {
-            try {
-                return !browser.url().contains("login=");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return !browser.url().contains("login=");
         });
         browser.screenshot("lab-b-by-login-link");
         browser.open(labA.apiUrl() + "/");
