@@ -13,6 +13,7 @@ import dev.vivarium.node.hosts.HostRegistration;
 import dev.vivarium.node.events.EventPublisher;
 import dev.vivarium.node.inventory.InventoryEventFeed;
 import dev.vivarium.node.hosts.VmActors;
+import dev.vivarium.node.inventory.InventoryAlarms;
 import dev.vivarium.node.inventory.InventoryAsk;
 import dev.vivarium.node.inventory.InventoryMaintenance;
 import dev.vivarium.node.inventory.InventoryVmService;
@@ -115,6 +116,6 @@ public final class NodeWiring {
         RuleService rules = new RuleService(ask, InventoryVmService.CALLER);
         RouteContributions.get(system).add((router, api) -> RuleRoutes.addTo(router, rules));
         return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout), figures,
-                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER));
+                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER), new InventoryAlarms(ask));
     }
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code vivarium bench ...}: benchmarks of the cluster's parts (the CPU's are under {@code x86 bench}). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the cluster's parts; figures go with the machine and its load.",
-        subcommands = {DrsBenchCommand.class})
+        subcommands = {DrsBenchCommand.class, CliBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

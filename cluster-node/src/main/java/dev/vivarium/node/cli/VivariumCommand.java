@@ -23,7 +23,8 @@ public final class VivariumCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        // vm list, host list and events start without picocli's model of every command (see QuickCommands).
+        System.exit(QuickCommands.run(args).orElseGet(() -> newCommandLine().execute(args)));
     }
 
     /** Usage errors exit 2, as the x86 commands document; picocli's own default is also 2. */
