@@ -2,22 +2,25 @@
 # Fetches Debian 12's own i386 kernel (linux-image-*-686) and busybox-static (i386) with
 # `apt-get download`, checks them, and builds the initramfs our Linux guests boot:
 #
-#   guests/linux/fetch.sh [OUT]        (OUT defaults to guests/build/linux, which git ignores)
+#   guests/linux/fetch.sh [OUT]        (OUT defaults to guests/images/linux, which git ignores)
 #
-# leaves OUT/bzImage, OUT/initrd.gz and OUT/versions (the package versions used). Needs
-# apt-get, dpkg-deb, cpio and gzip, and Debian's package archive; it runs without root and
-# without touching the system's apt configuration (apt's state lives in OUT/apt). Nothing it
-# downloads is committed. A second run with the same package versions does nothing.
+# leaves OUT/bzImage, OUT/initrd.gz and OUT/versions (the package versions used): where VMs
+# find images (vivarium.vm.image-directory, guests/images), so `vm create NAME --image linux`
+# boots them. Needs apt-get, dpkg-deb, cpio and gzip, and Debian's package archive; it runs
+# without root and without touching the system's apt configuration (apt's state and the
+# packages live in guests/build/linux, also ignored). Nothing it downloads is committed. A
+# second run with the same package versions and /init only checks.
 #
 # Exit status: 0 done; 3 Debian's archive could not be reached (the tests skip on it, except
 # under CI=true); 1 anything else (a tool missing, a package that fails its checks).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:-$here/../build/linux}
-mkdir -p "$out"
+out=${1:-$here/../images/linux}
+mkdir -p "$out" "$here/../build/linux"
 out=$(cd "$out" && pwd)
-apt_dir=$out/apt
+build=$(cd "$here/../build/linux" && pwd)
+apt_dir=$build/apt
 
 for tool in apt-get dpkg-deb cpio gzip; do
     if ! command -v "$tool" >/dev/null; then
@@ -48,10 +51,10 @@ apt_opts=(-o "Dir::State=$apt_dir/state" -o "Dir::Cache=$apt_dir/cache"
           -o APT::Architecture=i386 -o APT::Architectures=i386
           -o Acquire::Retries=2 -o Acquire::http::Timeout=30 -o Debug::NoLocking=1)
 
-if ! apt-get "${apt_opts[@]}" -q update >"$out/apt-update.log" 2>&1 \
-        || grep -qE '^(W|E): Failed to fetch|^Err:' "$out/apt-update.log"; then
-    echo "fetch: Debian's package archive cannot be reached (apt-get update failed; $out/apt-update.log)" >&2
-    tail -3 "$out/apt-update.log" >&2
+if ! apt-get "${apt_opts[@]}" -q update >"$build/apt-update.log" 2>&1 \
+        || grep -qE '^(W|E): Failed to fetch|^Err:' "$build/apt-update.log"; then
+    echo "fetch: Debian's package archive cannot be reached (apt-get update failed; $build/apt-update.log)" >&2
+    tail -3 "$build/apt-update.log" >&2
     exit 3
 fi
 
@@ -63,12 +66,12 @@ if [ -z "$kernel_pkg" ]; then
     exit 1
 fi
 
-work=$out/packages
+work=$build/packages
 mkdir -p "$work"
-(cd "$work" && apt-get "${apt_opts[@]}" -q download "$kernel_pkg" busybox-static) >"$out/apt-download.log" 2>&1 || {
-    echo "fetch: apt-get download $kernel_pkg busybox-static failed ($out/apt-download.log)" >&2
-    tail -3 "$out/apt-download.log" >&2
-    if grep -qE 'Failed to fetch|Could not resolve|Connection' "$out/apt-download.log"; then exit 3; fi
+(cd "$work" && apt-get "${apt_opts[@]}" -q download "$kernel_pkg" busybox-static) >"$build/apt-download.log" 2>&1 || {
+    echo "fetch: apt-get download $kernel_pkg busybox-static failed ($build/apt-download.log)" >&2
+    tail -3 "$build/apt-download.log" >&2
+    if grep -qE 'Failed to fetch|Could not resolve|Connection' "$build/apt-download.log"; then exit 3; fi
     exit 1
 }
 kernel_deb=$(ls -t "$work"/"${kernel_pkg}"_*_i386.deb | head -1)
