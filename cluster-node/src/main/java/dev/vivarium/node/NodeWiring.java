@@ -17,6 +17,8 @@ import dev.vivarium.node.inventory.InventoryMaintenance;
 import dev.vivarium.node.inventory.InventoryVmService;
 import dev.vivarium.node.inventory.RunningVmOperations;
 import dev.vivarium.node.inventory.VmSnapshots;
+import dev.vivarium.node.hosts.HighAvailability;
+import dev.vivarium.vcenter.mirror.InventoryMirror;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
 import dev.vivarium.vcenter.singleton.InventorySingleton;
@@ -66,8 +68,10 @@ public final class NodeWiring {
         Datastore datastore;
         HostSession session;
         try {
-            datastore = Datastore.open(datastorePath, DatastoreSettings.DEFAULTS);
+            datastore = Datastore.open(datastorePath, datastoreSettings(config.getConfig("vivarium.datastore")));
             session = datastore.joinAsHost(hostName);
+        } catch (ConfigProblem e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new ConfigProblem("vivarium.datastore.path", "cannot open the datastore " + datastorePath + ": " + e.getMessage());
         }
@@ -102,6 +106,9 @@ public final class NodeWiring {
                 w.getInt("memory-mib")), inventory), "host-registration", Props.empty());
         system.systemActorOf(InventoryEventFeed.create(inventory, events, w.getDuration("event-poll")), "inventory-events",
                 Props.empty());
+        InventoryMirror mirror = new InventoryMirror();
+        system.systemActorOf(mirror.poller(inventory, w.getDuration("mirror-period")), "inventory-mirror", Props.empty());
+        HighAvailability.start(system, hostName, datastore, session, agent, inventory, mirror, figures, io, events);
         Duration taskTimeout = w.getDuration("task-timeout");
         InventoryAsk ask = new InventoryAsk(inventory, system);
         VmActors actors = new VmActors(system);
@@ -111,5 +118,14 @@ public final class NodeWiring {
                 InventoryVmService.CALLER));
         return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout), figures,
                 new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER));
+    }
+
+    /** The datastore's heartbeat and lease timers (vivarium.datastore); a lease too short for its heartbeat is refused. */
+    static DatastoreSettings datastoreSettings(Config d) {
+        try {
+            return new DatastoreSettings(d.getDuration("heartbeat-period"), d.getDuration("lease-time"), d.getDuration("fence-margin"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem("vivarium.datastore.lease-time", e.getMessage());
+        }
     }
 }
