@@ -64,6 +64,7 @@ class WireSerializationTest {
         ActorRef<VmReply> r = replies.ref();
         List<Object> messages = List.of(
                 new VmCommand.PowerOff(r), new VmCommand.Reset(r), new VmCommand.ShutdownGuest(5000, r),
+                new VmCommand.InjectGuestFault(VmCommand.InjectGuestFault.CRASH, r),
                 new VmCommand.Pause(r), new VmCommand.Unpause(r), new VmCommand.Suspend(r),
                 new VmCommand.TakeSnapshot("s1", "a description", r), new VmCommand.ListSnapshots(r),
                 new VmCommand.RevertToSnapshot("s1", r), new VmCommand.DeleteSnapshot("s1", r), new VmCommand.Checkpoint(r),
