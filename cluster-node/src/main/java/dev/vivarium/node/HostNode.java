@@ -5,6 +5,7 @@ import dev.vivarium.node.api.ApiRoutes;
 import dev.vivarium.node.api.ApiServer;
 import dev.vivarium.node.api.BearerToken;
 import dev.vivarium.node.api.ConsoleRoutes;
+import dev.vivarium.node.api.FaultRoutes;
 import dev.vivarium.node.api.HttpApi;
 import dev.vivarium.node.api.TaskRegistry;
 import dev.vivarium.node.cluster.ClusterMembership;
@@ -90,6 +91,7 @@ public final class HostNode implements AutoCloseable {
             // A console request asks the Receptionist, then the agents, then the VM: all within the request's time.
             ConsoleRoutes.addTo(router, new Consoles(system, services.vms(), materializer, s.requestTimeout().dividedBy(3),
                     loaded.config().getDuration("vivarium.api.console-reattach")));
+            FaultRoutes.addTo(router, services.faults());
             HttpApi api = new HttpApi(router, token, metrics, materializer, s.requestTimeout());
             CompletionStage<ServerBinding> bound = ApiServer.bind(system, s.apiHost(), s.apiPort(), api);
             ServerBinding binding = bound.toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.vivarium.node;
 
 import dev.vivarium.node.cluster.HostResources;
 import dev.vivarium.node.events.EventPublisher;
+import dev.vivarium.node.fault.Faults;
 import dev.vivarium.node.hosts.HostMaintenance;
 import org.apache.pekko.actor.typed.ActorSystem;
 import dev.vivarium.node.vm.NotBuiltVmService;
@@ -15,8 +16,14 @@ import dev.vivarium.node.vm.VmService;
  * @param vms           what the API does with VMs
  * @param hostResources each host's capacity and use
  * @param maintenance   hosts' maintenance mode
+ * @param faults        the lab's fault injection (refused outside a lab)
  */
-public record NodeServices(VmService vms, HostResources hostResources, HostMaintenance maintenance) {
+public record NodeServices(VmService vms, HostResources hostResources, HostMaintenance maintenance, Faults faults) {
+
+    /** Services of a node outside a lab: no fault injection (403). */
+    public NodeServices(VmService vms, HostResources hostResources, HostMaintenance maintenance) {
+        this(vms, hostResources, maintenance, Faults.NOT_LAB);
+    }
 
     /** Services without maintenance mode (it answers 501). */
     public NodeServices(VmService vms, HostResources hostResources) {

@@ -17,7 +17,10 @@ import dev.vivarium.node.inventory.InventoryMaintenance;
 import dev.vivarium.node.inventory.InventoryVmService;
 import dev.vivarium.node.inventory.RunningVmOperations;
 import dev.vivarium.node.inventory.VmSnapshots;
+import dev.vivarium.node.fault.Faults;
+import dev.vivarium.node.fault.LabFaults;
 import dev.vivarium.node.hosts.HighAvailability;
+import dev.vivarium.node.lab.LabDir;
 import dev.vivarium.vcenter.mirror.InventoryMirror;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
@@ -110,14 +113,17 @@ public final class NodeWiring {
         system.systemActorOf(mirror.poller(inventory, w.getDuration("mirror-period")), "inventory-mirror", Props.empty());
         HighAvailability.start(system, hostName, datastore, session, agent, inventory, mirror, figures, io, events);
         Duration taskTimeout = w.getDuration("task-timeout");
-        InventoryAsk ask = new InventoryAsk(inventory, system);
+        InventoryAsk ask = new InventoryAsk(inventory, system, mirror);
         VmActors actors = new VmActors(system);
         RunningVmOperations running = new RunningVmOperations(ask, actors, figures, taskTimeout,
                 w.getDuration("guest-shutdown-timeout"));
         VmSnapshots snapshots = new VmSnapshots(new VmSnapshots.Parts(ask, actors, figures, datastore, session, io, taskTimeout,
                 InventoryVmService.CALLER));
+        String labDir = config.getString("vivarium.lab.dir");
+        Faults faults = labDir.isEmpty() ? Faults.NOT_LAB
+                : new LabFaults(hostName, new LabDir(Path.of(labDir)), actors, events, java.time.Clock.systemUTC());
         return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout), figures,
-                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER));
+                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER), faults);
     }
 
     /** The datastore's heartbeat and lease timers (vivarium.datastore); a lease too short for its heartbeat is refused. */

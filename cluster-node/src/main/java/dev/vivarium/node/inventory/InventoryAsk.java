@@ -5,6 +5,7 @@ import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.Rejection;
 import dev.vivarium.vcenter.inventory.VmRecord;
+import dev.vivarium.vcenter.mirror.InventoryMirror;
 import dev.vivarium.vcenter.protocol.Answers.InventorySnapshot;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.protocol.Reply;
@@ -24,13 +25,37 @@ import java.util.concurrent.CompletionStage;
 public final class InventoryAsk {
 
     private static final Duration ASK = Duration.ofSeconds(10);
+    /**
+     * A read the inventory has not answered within this is answered from the node's mirror: the
+     * inventory's singleton is moving with a lost node (10 s and more) or its database is down,
+     * and the API must still show where VMs run (the hosts' figures say it, not the inventory).
+     */
+    private static final Duration READ = Duration.ofMillis(300);
 
     private final ActorRef<InventoryCommand> inventory;
     private final ActorSystem<?> system;
+    private final InventoryMirror mirror;
 
     public InventoryAsk(ActorRef<InventoryCommand> inventory, ActorSystem<?> system) {
+        this(inventory, system, new InventoryMirror());
+    }
+
+    public InventoryAsk(ActorRef<InventoryCommand> inventory, ActorSystem<?> system, InventoryMirror mirror) {
         this.inventory = inventory;
         this.system = system;
+        this.mirror = mirror;
+    }
+
+    /**
+     * A read: the inventory's answer if it comes within {@link #READ}, else the mirror's (when the
+     * node has seen the inventory at all), else the inventory's answer whenever it comes.
+     */
+    public <T> CompletionStage<T> read(Function<ActorRef<T>, InventoryCommand> command, Function<Inventory, T> fromMirror) {
+        CompletionStage<T> asked = query(command);
+        return asked.toCompletableFuture().copy().completeOnTimeout(null, READ.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .thenCompose(answer -> answer != null || mirror.latest().isEmpty()
+                        ? (answer != null ? java.util.concurrent.CompletableFuture.completedFuture(answer) : asked)
+                        : java.util.concurrent.CompletableFuture.completedFuture(fromMirror.apply(mirror.latest().get())));
     }
 
     public ActorRef<InventoryCommand> ref() {
@@ -48,7 +73,9 @@ public final class InventoryAsk {
 
     /** The VM's record; 404 when the inventory has no such VM. */
     public CompletionStage<VmRecord> vm(String name) {
-        return this.<VmLookup>query(r -> new InventoryCommand.GetVm(name, r)).thenApply(lookup -> {
+        return this.<VmLookup>read(r -> new InventoryCommand.GetVm(name, r), inv -> inv.vms().containsKey(name)
+                ? new VmLookup.Found(inv.vms().get(name))
+                : new Reply.Rejected(Rejection.notFound("no VM named " + name))).thenApply(lookup -> {
             if (lookup instanceof VmLookup.Found found) {
                 return found.vm();
             }

@@ -52,7 +52,7 @@ public final class InventoryVmService implements VmService {
 
     @Override
     public CompletionStage<List<VmView>> list() {
-        return inventory.<VmList>query(InventoryCommand.ListVms::new)
+        return inventory.<VmList>read(InventoryCommand.ListVms::new, inv -> new VmList(List.copyOf(inv.vms().values())))
                 .thenApply(list -> list.vms().stream().map(this::view).toList());
     }
 

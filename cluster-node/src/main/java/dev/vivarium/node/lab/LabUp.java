@@ -59,7 +59,9 @@ public final class LabUp {
         List<LabManifest.Node> started = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             String name = "host-" + (i + 1);
-            Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(), dir.datastore())
+            linkDatastore(name);
+            Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(),
+                    dir.nodeDatastore(name)) + "vivarium.lab.dir = " + Json.write(dir.path().toString()) + "\n"
                     + minimumMembers(nodes) + componentSettings);
             Process p = NodeProcesses.start(dir.nodeConfig(name), dir.nodeLog(name));
             started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],
@@ -85,6 +87,18 @@ public final class LabUp {
         }
         printSummary(new LabManifest(started), vms);
         return 0;
+    }
+
+    /**
+     * The node reaches the datastore through a link of its own, as a host through its own mount:
+     * the lab's {@code fault datastore-off} switches it away. A lab started again gets it anew.
+     */
+    private void linkDatastore(String node) throws IOException {
+        Path link = dir.nodeDatastore(node);
+        Files.createDirectories(link.getParent());
+        Files.createDirectories(dir.datastore());
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, dir.datastore());
     }
 
     private static String nodeConfig(Path profile, String name, int artery, int api, List<String> seeds, Path token,

@@ -243,9 +243,11 @@ public final class HaAgent {
     private void announceFailures(Scanned s) {
         for (HostObservation o : s.seen()) {
             if (s.failed().contains(o.host()) && announcedFailed.add(o.host())) {
-                parts.events().publish("HostFailed", o.host(), "HA: host " + o.host() + " failed: "
-                        + "the cluster does not reach it and its datastore heartbeat stood still for "
-                        + o.heartbeatSilentFor().toMillis() + " ms (lease time " + leaseTime.toMillis() + " ms); it has fenced itself");
+                String silence = "its datastore heartbeat stood still for " + o.heartbeatSilentFor().toMillis() + " ms (lease time "
+                        + leaseTime.toMillis() + " ms); it has fenced itself";
+                parts.events().publish(HaDecisions.failedByBoth(o) ? "HostFailed" : "HostStorageLost", o.host(),
+                        HaDecisions.failedByBoth(o) ? "HA: host " + o.host() + " failed: the cluster does not reach it and " + silence
+                                : "HA: host " + o.host() + " lost the datastore: the cluster still reaches it, but " + silence);
             } else if (!s.failed().contains(o.host())) {
                 announcedFailed.remove(o.host());
             }

@@ -24,23 +24,33 @@ import java.util.TreeSet;
  * for the lease time on this node's clock. By then it has fenced itself (its VMs stopped a margin
  * earlier on its own clock) and its leases may be taken: no wait for the Split Brain Resolver's
  * downing or for a singleton to move. A host that is only unreachable (a partition, a hung
- * network) but still renews its heartbeat keeps its VMs; a host that still answers the cluster
- * but lost its datastore stops its VMs by itself and is handled when it answers no more.
+ * network) but still renews its heartbeat keeps its VMs. A host the cluster still reaches whose
+ * heartbeat stood still as long has lost its storage: it fenced itself just the same, so its VMs
+ * are restarted too (vSphere's VM component protection does so for a host that lost its
+ * datastore), and the lease is what makes that safe in both cases.
  */
 public final class HaDecisions {
 
     private HaDecisions() {
     }
 
-    /** The hosts other than {@code self} that have failed, by both signals. */
+    /**
+     * The hosts other than {@code self} whose VMs HA restarts: their datastore heartbeat stood
+     * still for the lease time. {@link #failedByBoth} tells a failed host from one that lost its storage.
+     */
     public static Set<String> failedHosts(String self, Collection<HostObservation> seen, Duration leaseTime) {
         Set<String> failed = new TreeSet<>();
         for (HostObservation o : seen) {
-            if (!o.host().equals(self) && !o.reachableMember() && o.heartbeatSilentFor().compareTo(leaseTime) >= 0) {
+            if (!o.host().equals(self) && o.heartbeatSilentFor().compareTo(leaseTime) >= 0) {
                 failed.add(o.host());
             }
         }
         return failed;
+    }
+
+    /** Whether a host HA acts on failed by both signals (else the cluster still reaches it: it lost its storage). */
+    public static boolean failedByBoth(HostObservation o) {
+        return !o.reachableMember();
     }
 
     /**

@@ -17,14 +17,16 @@ class HaDecisionsTest {
     private static final Duration LEASE = Duration.ofSeconds(3);
 
     @Test
-    void aHostHasFailedOnlyWhenTheClusterLostItAndItsHeartbeatStoodStillForTheLeaseTime() {
+    void aHostsVmsAreRestartedOnceItsHeartbeatStoodStillForTheLeaseTimeWhetherOrNotTheClusterReachesIt() {
         List<HostObservation> seen = List.of(
                 new HostObservation("dead", false, Duration.ofMillis(3000)),
                 new HostObservation("partitioned", false, Duration.ofMillis(400)), // renews: alive behind a partition
-                new HostObservation("no-datastore", true, Duration.ofSeconds(60)), // reached: it fences itself, not HA's yet
+                new HostObservation("no-datastore", true, Duration.ofSeconds(60)), // reached, but it fenced itself: storage lost
                 new HostObservation("slow", false, Duration.ofMillis(2999)),
                 new HostObservation("me", false, Duration.ofSeconds(60)));
-        assertThat(HaDecisions.failedHosts("me", seen, LEASE)).containsExactly("dead");
+        assertThat(HaDecisions.failedHosts("me", seen, LEASE)).containsExactly("dead", "no-datastore");
+        assertThat(HaDecisions.failedByBoth(seen.get(0))).isTrue();
+        assertThat(HaDecisions.failedByBoth(seen.get(2))).isFalse();
     }
 
     @Test
