@@ -15,6 +15,10 @@ import dev.vivarium.node.config.NodeConfigLoader;
 import dev.vivarium.node.config.NodeSettings;
 import dev.vivarium.node.console.Consoles;
 import dev.vivarium.node.events.InMemoryEventLog;
+import dev.vivarium.node.lab.ApiRelay;
+import dev.vivarium.node.lab.LabDir;
+import dev.vivarium.node.lab.LabNetwork;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,9 +96,15 @@ public final class HostNode implements AutoCloseable {
             ConsoleRoutes.addTo(router, new Consoles(system, services.vms(), materializer, s.requestTimeout().dividedBy(3),
                     loaded.config().getDuration("vivarium.api.console-reattach")));
             FaultRoutes.addTo(router, services.faults());
+            FaultRoutes.addClusterTo(router, services.cluster());
             HttpApi api = new HttpApi(router, token, metrics, materializer, s.requestTimeout());
             CompletionStage<ServerBinding> bound = ApiServer.bind(system, s.apiHost(), s.apiPort(), api);
             ServerBinding binding = bound.toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (loaded.config().getBoolean("vivarium.lab.api-relay")) {
+                // A lab in its own network namespace: its gateway reaches this API through a socket in the lab's folder.
+                ApiRelay.fromUnixSocket(LabNetwork.apiSocket(new LabDir(Path.of(loaded.config().getString("vivarium.lab.dir"))), s.name()),
+                        binding.localAddress());
+            }
             return new HostNode(s, system, binding, events);
         } catch (Exception e) {
             system.terminate();

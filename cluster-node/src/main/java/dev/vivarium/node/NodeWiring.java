@@ -12,6 +12,7 @@ import dev.vivarium.node.hosts.HostRegistration;
 import dev.vivarium.node.events.EventPublisher;
 import dev.vivarium.node.inventory.InventoryEventFeed;
 import dev.vivarium.node.hosts.VmActors;
+import dev.vivarium.node.inventory.ClusterStatus;
 import dev.vivarium.node.inventory.InventoryAsk;
 import dev.vivarium.node.inventory.InventoryMaintenance;
 import dev.vivarium.node.inventory.InventoryVmService;
@@ -122,8 +123,9 @@ public final class NodeWiring {
         String labDir = config.getString("vivarium.lab.dir");
         Faults faults = labDir.isEmpty() ? Faults.NOT_LAB
                 : new LabFaults(hostName, new LabDir(Path.of(labDir)), actors, events, java.time.Clock.systemUTC());
-        return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout), figures,
-                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER), faults);
+        ClusterStatus cluster = new ClusterStatus(ask, config.getInt("vivarium.ha.host-failures-to-tolerate"));
+        return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout, cluster), figures,
+                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER), faults, cluster::get);
     }
 
     /** The datastore's heartbeat and lease timers (vivarium.datastore); a lease too short for its heartbeat is refused. */

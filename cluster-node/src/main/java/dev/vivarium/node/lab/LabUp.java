@@ -52,9 +52,21 @@ public final class LabUp {
             componentSettings.append(c.start(dir)).append('\n');
         }
         int[] ports = freePorts(2 * nodes);
+        boolean namespaced = LabNetwork.namespace(dir).isPresent();
         List<String> seeds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        int[] apiPorts = new int[nodes];
         for (int i = 0; i < nodes; i++) {
-            seeds.add(LOOPBACK + ":" + ports[2 * i]);
+            seeds.add(address(namespaced, i) + ":" + ports[2 * i]);
+            names.add("host-" + (i + 1));
+            apiPorts[i] = ports[2 * i + 1];
+        }
+        if (namespaced) {
+            // Inside the namespace each node has an address of its own; outside, the gateway keeps the API on 127.0.0.1.
+            LabNetwork.startGateway(dir, names, apiPorts);
+        } else {
+            err.println("The lab runs on 127.0.0.1 without a network namespace (" + LabNetwork.unavailable().orElse("")
+                    + "): `fault partition` is not available; every other fault is.");
         }
         List<LabManifest.Node> started = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
@@ -62,6 +74,7 @@ public final class LabUp {
             linkDatastore(name);
             Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(),
                     dir.nodeDatastore(name)) + "vivarium.lab.dir = " + Json.write(dir.path().toString()) + "\n"
+                    + (namespaced ? "vivarium.node.host = \"" + address(true, i) + "\"\nvivarium.api.host = \"" + address(true, i) + "\"\n" : "")
                     + minimumMembers(nodes) + componentSettings);
             Process p = NodeProcesses.start(dir.nodeConfig(name), dir.nodeLog(name));
             started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],
@@ -87,6 +100,11 @@ public final class LabUp {
         }
         printSummary(new LabManifest(started), vms);
         return 0;
+    }
+
+    /** Where node {@code i} listens: its own address in the lab's namespace, else the machine's loopback. */
+    private static String address(boolean namespaced, int i) {
+        return namespaced ? LabNetwork.nodeAddress(i) : LOOPBACK;
     }
 
     /**
