@@ -5,6 +5,7 @@ import dev.vivarium.datastore.HostSession;
 import dev.vivarium.ha.agent.HaAgent;
 import dev.vivarium.ha.agent.HaSettings;
 import dev.vivarium.ha.agent.HaView;
+import dev.vivarium.ha.monitor.VmMonitor;
 import dev.vivarium.ha.place.ReconcilerPlacement;
 import dev.vivarium.node.cluster.ClusterMembership;
 import dev.vivarium.node.events.EventPublisher;
@@ -20,7 +21,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 
-/** Starts this node's HA agent (module ha-supervisor) on what the node already has. */
+/** Starts this node's HA agent and VM monitoring (module ha-supervisor) on what the node already has. */
 public final class HighAvailability {
 
     private HighAvailability() {
@@ -44,6 +45,12 @@ public final class HighAvailability {
                 return figures.reports();
             }
         };
+        var monitoring = config.getConfig("vm-monitoring");
+        if (monitoring.getBoolean("enabled")) {
+            system.systemActorOf(VmMonitor.create(hostName, agent, new VmMonitor.Settings(monitoring.getDuration("period"),
+                    monitoring.getDuration("failure-interval"), monitoring.getInt("max-resets-per-hour")),
+                    (type, subject, message) -> events.publish(type, subject, "HA", message)), "vm-monitor", Props.empty());
+        }
         system.systemActorOf(HaAgent.create(new HaAgent.Parts(hostName, datastore, session, agent, inventory, view,
                 new ReconcilerPlacement(), HaSettings.fromConfig(config), io, ClusterMembership::hostName,
                 (type, subject, message) -> events.publish(type, subject, "HA", message))), "ha-agent", Props.empty());

@@ -245,9 +245,9 @@ public final class HaAgent {
             if (s.failed().contains(o.host()) && announcedFailed.add(o.host())) {
                 String silence = "its datastore heartbeat stood still for " + o.heartbeatSilentFor().toMillis() + " ms (lease time "
                         + leaseTime.toMillis() + " ms); it has fenced itself";
-                parts.events().publish(HaDecisions.failedByBoth(o) ? "HostFailed" : "HostStorageLost", o.host(),
-                        HaDecisions.failedByBoth(o) ? "HA: host " + o.host() + " failed: the cluster does not reach it and " + silence
-                                : "HA: host " + o.host() + " lost the datastore: the cluster still reaches it, but " + silence);
+                parts.events().publish("HostFailed", o.host(), "HA: host " + o.host() + " failed: " + silence
+                        + (HaDecisions.failedByBoth(o) ? "; the cluster does not reach it either"
+                        : "; the cluster still reaches it (it lost its storage, or the failure detector has not noticed yet)"));
             } else if (!s.failed().contains(o.host())) {
                 announcedFailed.remove(o.host());
             }

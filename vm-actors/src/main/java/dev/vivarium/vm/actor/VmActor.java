@@ -768,6 +768,6 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     private VmStatus status() {
         return new VmStatus(name, state, machine.cpu().instructions(), machine.clock().nanos(), setup.lease().epoch(),
-                lastCheckpointSeq, detail, consoleInputBytes);
+                lastCheckpointSeq, detail, consoleInputBytes, machine.chipset().backdoor().heartbeats());
     }
 }

@@ -73,7 +73,7 @@ class WireSerializationTest {
                 new VmReply.Done("vm1", "paused"), new VmReply.Failed("vm1", "busy"),
                 new VmReply.Snapshots("vm1", List.of(new VmReply.SnapshotEntry("s1", "d", 7, 1234L))),
                 new VmReply.CheckpointTaken("vm1", 8, false, 4096),
-                new VmStatus("vm1", VmState.SUSPENDED, 123, 456, 3, 8, "suspended to the datastore", 5),
+                new VmStatus("vm1", VmState.SUSPENDED, 123, 456, 3, 8, "suspended to the datastore", 5, 7),
                 new ConsoleOutput("vm1", "counter 1\n\u0000\u00ff"),
                 new HostCommand.PowerOn("vm1", 1000, hostReplies.ref()), new HostCommand.PowerOn("vm1", 1000, true, hostReplies.ref()),
                 new HostCommand.FindVm("vm1", hostReplies.ref()),
