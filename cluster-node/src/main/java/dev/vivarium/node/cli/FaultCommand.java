@@ -1,12 +1,8 @@
 package dev.vivarium.node.cli;
 
 import dev.vivarium.node.api.Json;
-import dev.vivarium.node.client.ApiClient;
-import dev.vivarium.node.client.ApiError;
 import dev.vivarium.node.client.Table;
 import dev.vivarium.node.fault.FaultRequest;
-import dev.vivarium.node.lab.LabConnection;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,21 +29,13 @@ public final class FaultCommand implements Runnable {
 
     /** POSTs the fault through a node it does not hit, and prints what was done. */
     static int inject(String command, LabDirOption dir, FaultRequest request) {
-        try {
-            ApiClient api = LabConnection.open(dir.labDir(), request.hosts());
+        return ApiCall.run("fault " + command, dir, request.hosts(), api -> {
             Map<String, Object> fault = Json.MAPPER.readValue(api.send("POST", "/api/v1/faults", Json.write(request)).body(),
                     new com.fasterxml.jackson.core.type.TypeReference<>() { });
             System.out.println(request.kind() + " " + (request.vm() != null ? request.vm() : String.join(" ", request.hosts()))
                     + (request.from().isEmpty() ? "" : " from " + String.join(" ", request.from())) + ": " + fault.get("detail")
                     + " (fault " + fault.get("id") + ")");
-            return 0;
-        } catch (ApiError e) {
-            System.err.println("vivarium fault " + command + ": " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            System.err.println("vivarium fault " + command + ": cannot read the API's answer: " + e.getMessage());
-            return 1;
-        }
+        });
     }
 
     @Command(name = "kill", aliases = {"freeze", "thaw", "datastore-off", "datastore-on"}, mixinStandardHelpOptions = true,

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Network partitions between a lab's hosts: nftables rules in the lab's network namespace (this
@@ -91,16 +90,8 @@ final class NetworkPartitions {
     }
 
     private static int nftQuietly(String command) {
-        try {
-            List<String> args = new ArrayList<>(List.of("/usr/sbin/nft"));
-            args.addAll(List.of(command.split(" ")));
-            Process p = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        List<String> args = new ArrayList<>(List.of("/usr/sbin/nft"));
+        args.addAll(List.of(command.split(" ")));
+        return LabNetwork.run(args.toArray(String[]::new));
     }
 }

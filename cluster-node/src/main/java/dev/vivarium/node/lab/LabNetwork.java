@@ -126,7 +126,8 @@ public final class LabNetwork implements LabComponent {
         return "unknown";
     }
 
-    static int run(String... command) {
+    /** Runs a command of the machine's (ip, nft), its output discarded; its exit status, -1 when it could not run. */
+    public static int run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;

@@ -138,7 +138,9 @@ public final class LabUp {
      * brought up again spread over all of them instead of landing on the first.
      */
     private static String minimumMembers(int nodes) {
-        return "pekko.cluster.min-nr-of-members = " + nodes + "\n";
+        // A lone host has no failover room: HA's admission control would refuse every power-on.
+        return "pekko.cluster.min-nr-of-members = " + nodes + "\n"
+                + (nodes == 1 ? "vivarium.ha.host-failures-to-tolerate = 0\n" : "");
     }
 
     /** Null when every node reports every node Up; otherwise why not. */
