@@ -35,6 +35,9 @@ public final class InventoryAsk {
     private final ActorRef<InventoryCommand> inventory;
     private final ActorSystem<?> system;
     private final InventoryMirror mirror;
+    /** When a change last went through this node; reads wait for the inventory for a while after it. */
+    private volatile long lastChangeNanos = System.nanoTime() - Duration.ofHours(1).toNanos();
+    private static final Duration WRITES_SETTLE = Duration.ofSeconds(5);
 
     public InventoryAsk(ActorRef<InventoryCommand> inventory, ActorSystem<?> system) {
         this(inventory, system, new InventoryMirror());
@@ -53,9 +56,15 @@ public final class InventoryAsk {
     public <T> CompletionStage<T> read(Function<ActorRef<T>, InventoryCommand> command, Function<Inventory, T> fromMirror) {
         CompletionStage<T> asked = query(command);
         return asked.toCompletableFuture().copy().completeOnTimeout(null, READ.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .thenCompose(answer -> answer != null || mirror.latest().isEmpty()
-                        ? (answer != null ? java.util.concurrent.CompletableFuture.completedFuture(answer) : asked)
-                        : java.util.concurrent.CompletableFuture.completedFuture(fromMirror.apply(mirror.latest().get())));
+                .thenCompose(answer -> {
+                    if (answer != null) {
+                        return java.util.concurrent.CompletableFuture.completedFuture(answer);
+                    }
+                    // Read your writes: after a change through this node the mirror may not have it yet.
+                    T mirrored = mirror.latest().isEmpty() || System.nanoTime() - lastChangeNanos < WRITES_SETTLE.toNanos()
+                            ? null : fromMirror.apply(mirror.latest().get());
+                    return mirrored != null ? java.util.concurrent.CompletableFuture.completedFuture(mirrored) : asked;
+                });
     }
 
     public ActorRef<InventoryCommand> ref() {
@@ -73,9 +82,9 @@ public final class InventoryAsk {
 
     /** The VM's record; 404 when the inventory has no such VM. */
     public CompletionStage<VmRecord> vm(String name) {
+        // A VM the mirror does not know may be new: the inventory's own answer says whether it exists.
         return this.<VmLookup>read(r -> new InventoryCommand.GetVm(name, r), inv -> inv.vms().containsKey(name)
-                ? new VmLookup.Found(inv.vms().get(name))
-                : new Reply.Rejected(Rejection.notFound("no VM named " + name))).thenApply(lookup -> {
+                ? new VmLookup.Found(inv.vms().get(name)) : null).thenApply(lookup -> {
             if (lookup instanceof VmLookup.Found found) {
                 return found.vm();
             }
@@ -90,6 +99,7 @@ public final class InventoryAsk {
 
     /** A change; fails with the API's status for the inventory's rejection. */
     public CompletionStage<Reply.Accepted> change(Function<ActorRef<Reply>, InventoryCommand> command) {
+        lastChangeNanos = System.nanoTime();
         return this.<Reply>query(command).thenApply(reply -> {
             if (reply instanceof Reply.Accepted ok) {
                 return ok;
