@@ -21,11 +21,13 @@ public final class HostSession implements Closeable {
     private final Datastore datastore;
     private final HostHeartbeat heartbeat;
     private final Leases leases;
+    private final HeartbeatObserver observer;
     private final Duration pollEvery;
 
     HostSession(Datastore datastore, HostHeartbeat heartbeat, HeartbeatObserver observer) {
         this.datastore = datastore;
         this.heartbeat = heartbeat;
+        this.observer = observer;
         this.leases = new Leases(heartbeat, observer, datastore.settings());
         this.pollEvery = datastore.settings().heartbeatPeriod().dividedBy(4);
     }
@@ -37,6 +39,15 @@ public final class HostSession implements Closeable {
     /** The host agent stops its VMs here, before any other host may take their leases. */
     public void onFenced(FenceListener listener) {
         heartbeat.addFenceListener(listener);
+    }
+
+    /**
+     * The observer this host's lease takes judge other hosts' silence with. HA watches hosts
+     * through the same one, so the silence it has already watched counts when it takes a lease
+     * (a second observer would start counting from zero and wait the lease time again).
+     */
+    public HeartbeatObserver heartbeatObserver() {
+        return observer;
     }
 
     /** The counter of this host's last heartbeat. */

@@ -5,12 +5,14 @@ import dev.vivarium.node.cluster.HostView;
 import dev.vivarium.vcenter.inventory.HostRecord;
 import dev.vivarium.vcenter.inventory.HostState;
 import dev.vivarium.vcenter.placement.ClusterView;
+import dev.vivarium.vcenter.reconcile.HostReport;
 import dev.vivarium.vm.host.HostReply;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The latest figures of every host's agent as this node last polled them, read by the API
@@ -91,6 +93,13 @@ public final class HostFigures implements HostResources {
             }
         }
         return out;
+    }
+
+    /** What every host last reported running (VM to epoch, and which are paused), as the reconciler reads it. */
+    public List<HostReport> reports() {
+        return stats.values().stream().map(h -> new HostReport(h.host(),
+                h.vms().stream().collect(Collectors.toMap(HostReply.VmStats::vm, HostReply.VmStats::epoch, (a, b) -> a)),
+                h.vms().stream().filter(HostReply.VmStats::paused).map(HostReply.VmStats::vm).collect(Collectors.toSet()))).toList();
     }
 
     /** Where the VM runs and its figures, if a host reports it. */

@@ -16,6 +16,7 @@ import dev.vivarium.datastore.storage.PayloadWriter;
 import dev.vivarium.datastore.storage.SealedFile;
 import dev.vivarium.x86.devices.ata.overlay.MemoryOverlay;
 import dev.vivarium.x86.devices.ata.overlay.OverlayFile;
+import dev.vivarium.x86.cpu.GuestFaults;
 import dev.vivarium.x86.machine.PcMachine;
 import dev.vivarium.x86.machine.RunResult;
 import dev.vivarium.x86.memory.GuestMemory;
@@ -215,6 +216,20 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 .build();
     }
 
+    /** A lab fault inside the guest: the CPU is put in the state a guest bug leaves it in, and runs on from there. */
+    private void injectGuestFault(VmCommand.InjectGuestFault f) {
+        try {
+            switch (f.kind()) {
+                case VmCommand.InjectGuestFault.CRASH -> GuestFaults.loseInterruptTable(machine.cpu());
+                case VmCommand.InjectGuestFault.HANG -> GuestFaults.spinAtCurrentInstruction(machine.cpu(), machine.memory());
+                default -> throw new IllegalArgumentException("no guest fault '" + f.kind() + "' (crash, hang)");
+            }
+            f.replyTo().tell(new VmReply.Done(name, "guest " + f.kind() + " injected"));
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            f.replyTo().tell(new VmReply.Failed(name, e.getMessage()));
+        }
+    }
+
     /** The actor ends once the VM is off, suspended or fenced; its host sees it terminate. */
     private Behavior<VmCommand> next() {
         return state == VmState.POWERED_OFF || state == VmState.SUSPENDED || state == VmState.FENCED ? Behaviors.stopped() : this;
@@ -230,6 +245,8 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             powerOff(p.replyTo(), "powered off");
         } else if (command instanceof VmCommand.Reset r) {
             reset(r.replyTo());
+        } else if (command instanceof VmCommand.InjectGuestFault f) {
+            injectGuestFault(f);
         } else if (command instanceof VmCommand.ShutdownGuest s) {
             machine.chipset().backdoor().requestShutdown();
             shutdownWaiter = s.replyTo();
@@ -751,6 +768,6 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     private VmStatus status() {
         return new VmStatus(name, state, machine.cpu().instructions(), machine.clock().nanos(), setup.lease().epoch(),
-                lastCheckpointSeq, detail, consoleInputBytes);
+                lastCheckpointSeq, detail, consoleInputBytes, machine.chipset().backdoor().heartbeats());
     }
 }

@@ -16,7 +16,7 @@ public sealed interface VmCommand permits VmCommand.Management, VmCommand.Intern
 
     /** A management command answered through {@code replyTo}. */
     sealed interface Replying extends Management permits PowerOff, Reset, ShutdownGuest, Pause, Unpause, Suspend,
-            TakeSnapshot, ListSnapshots, RevertToSnapshot, DeleteSnapshot, Checkpoint, GetStatus {
+            TakeSnapshot, ListSnapshots, RevertToSnapshot, DeleteSnapshot, Checkpoint, GetStatus, InjectGuestFault {
         ActorRef<VmReply> replyTo();
     }
 
@@ -59,6 +59,16 @@ public sealed interface VmCommand permits VmCommand.Management, VmCommand.Intern
     }
 
     record GetStatus(ActorRef<VmReply> replyTo) implements Replying {
+    }
+
+    /**
+     * Lab fault injection into the guest ({@code fault guest-crash}, {@code guest-hang}): {@link #CRASH}
+     * makes its next interrupt triple-fault (the PC resets), {@link #HANG} makes it loop at its
+     * current instruction (its output and tools heartbeat stop). See x86 {@code GuestFaults}.
+     */
+    record InjectGuestFault(String kind, ActorRef<VmReply> replyTo) implements Replying {
+        public static final String CRASH = "crash";
+        public static final String HANG = "hang";
     }
 
     /** The subscriber first gets the VM's recent output ({@code console-history}), then everything new. */

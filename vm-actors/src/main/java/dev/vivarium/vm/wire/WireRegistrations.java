@@ -52,5 +52,6 @@ public final class WireRegistrations {
             HostReply.VmFound.class,
             HostReply.NotHere.class,
             HostReply.HostStats.class,
-            HostReply.VmStats.class);
+            HostReply.VmStats.class,
+            VmCommand.InjectGuestFault.class);
 }

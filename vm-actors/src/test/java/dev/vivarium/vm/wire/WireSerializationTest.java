@@ -64,6 +64,7 @@ class WireSerializationTest {
         ActorRef<VmReply> r = replies.ref();
         List<Object> messages = List.of(
                 new VmCommand.PowerOff(r), new VmCommand.Reset(r), new VmCommand.ShutdownGuest(5000, r),
+                new VmCommand.InjectGuestFault(VmCommand.InjectGuestFault.CRASH, r),
                 new VmCommand.Pause(r), new VmCommand.Unpause(r), new VmCommand.Suspend(r),
                 new VmCommand.TakeSnapshot("s1", "a description", r), new VmCommand.ListSnapshots(r),
                 new VmCommand.RevertToSnapshot("s1", r), new VmCommand.DeleteSnapshot("s1", r), new VmCommand.Checkpoint(r),
@@ -72,7 +73,7 @@ class WireSerializationTest {
                 new VmReply.Done("vm1", "paused"), new VmReply.Failed("vm1", "busy"),
                 new VmReply.Snapshots("vm1", List.of(new VmReply.SnapshotEntry("s1", "d", 7, 1234L))),
                 new VmReply.CheckpointTaken("vm1", 8, false, 4096),
-                new VmStatus("vm1", VmState.SUSPENDED, 123, 456, 3, 8, "suspended to the datastore", 5),
+                new VmStatus("vm1", VmState.SUSPENDED, 123, 456, 3, 8, "suspended to the datastore", 5, 7),
                 new ConsoleOutput("vm1", "counter 1\n\u0000\u00ff"),
                 new HostCommand.PowerOn("vm1", 1000, hostReplies.ref()), new HostCommand.PowerOn("vm1", 1000, true, hostReplies.ref()),
                 new HostCommand.FindVm("vm1", hostReplies.ref()),
