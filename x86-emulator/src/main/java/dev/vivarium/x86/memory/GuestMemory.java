@@ -524,6 +524,32 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         }
     }
 
+    /** The layout alone (size, A20 gate), for a capture whose pages travel apart (live migration). */
+    public void saveLayout(StateWriter out) {
+        out.beginSection("memory-layout");
+        writeHeader(out);
+        out.endSection("memory-layout");
+    }
+
+    /**
+     * Restores a {@link #saveLayout} onto pages installed by {@link #installPage}. Dirty logs
+     * start clean: the installed image is the new base, as after {@link #restore}.
+     */
+    public void restoreLayout(StateReader in) {
+        in.beginSection("memory-layout");
+        long savedSize = in.readLong();
+        if (savedSize != ramSize) {
+            throw new StateFormatException("captured RAM size " + savedSize + " differs from this machine's " + ramSize);
+        }
+        boolean a20 = in.readBoolean();
+        in.endSection("memory-layout");
+        setA20Enabled(a20);
+        memoryChanged();
+        for (DirtyLog log : DirtyLog.values()) {
+            takeDirty(log);
+        }
+    }
+
     private void writeHeader(StateWriter out) {
         out.writeLong(ramSize).writeBoolean(isA20Enabled());
     }
