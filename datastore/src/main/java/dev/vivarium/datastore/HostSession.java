@@ -7,6 +7,7 @@ import dev.vivarium.datastore.lease.HostHeartbeat;
 import dev.vivarium.datastore.lease.Lease;
 import dev.vivarium.datastore.lease.LeaseLostException;
 import dev.vivarium.datastore.lease.Leases;
+import dev.vivarium.datastore.lease.PreparedHandOver;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -86,6 +87,17 @@ public final class HostSession implements Closeable {
     public long handOver(Lease lease, String target) throws IOException {
         VmFiles files = datastore.vm(lease.vm());
         return leases.handOver(lease, files.leaseFiles(), files.sequence(), Names.require("host", target));
+    }
+
+    /** Prepares passing a VM to {@code target} (see {@link Leases#prepareHandOver}); commit it at the switch-over. */
+    public PreparedHandOver prepareHandOver(Lease lease, String target) throws IOException {
+        VmFiles files = datastore.vm(lease.vm());
+        return leases.prepareHandOver(lease, files.leaseFiles(), files.sequence(), Names.require("host", target));
+    }
+
+    /** The lease a hand-over in progress passes to this host at {@code epoch} (see {@link Leases#pending}). */
+    public Lease pendingHandOver(String vm, long epoch) throws IOException {
+        return leases.pending(vm, datastore.vm(vm).leaseFiles(), epoch);
     }
 
     /** Takes up a lease handed to this host at {@code epoch}. */

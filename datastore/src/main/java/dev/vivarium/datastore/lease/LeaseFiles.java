@@ -52,6 +52,12 @@ public final class LeaseFiles {
         return files.createExclusive(file(record.epoch()), SealedHeader.of(FileKind.LEASE, record.epoch()), record.encode());
     }
 
+    /** {@link #create} in two steps: written and synced now, published by one link(2) later. */
+    AtomicFiles.PreparedFile prepare(LeaseRecord record) throws IOException {
+        Files.createDirectories(directory);
+        return files.prepareExclusive(file(record.epoch()), SealedHeader.of(FileKind.LEASE, record.epoch()), record.encode());
+    }
+
     private LeaseRecord read(long epoch) throws IOException {
         Path file = file(epoch);
         SealedFile.Content content = SealedFile.read(file, FileKind.LEASE);

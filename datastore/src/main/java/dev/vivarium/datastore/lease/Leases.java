@@ -50,6 +50,28 @@ public final class Leases {
         return passOn(lease, files, probe, target);
     }
 
+    /**
+     * Prepares passing the lease to {@code target} (a migration's switch-over): the next epoch's
+     * file is written and fsynced now, before the guest pauses; {@link PreparedHandOver#commit}
+     * then publishes it with one link(2). Its cutoff is the VM's highest file sequence now, so
+     * the owner must write no VM file until the hand-over is committed or abandoned.
+     */
+    public PreparedHandOver prepareHandOver(Lease lease, LeaseFiles files, SequenceProbe probe, String target) throws IOException {
+        lease.checkWritable();
+        long epoch = lease.epoch() + 1;
+        LeaseRecord record = new LeaseRecord(epoch, target, probe.maxSequence(), System.currentTimeMillis());
+        return new PreparedHandOver(lease, epoch, files.prepare(record));
+    }
+
+    /**
+     * The lease of {@code epoch} that a hand-over in progress passes to this host: usable once
+     * the source has committed it, which the caller learns from the source. Nothing is read
+     * here; {@link Lease#checkWritable()} confirms it on the datastore, and every write does.
+     */
+    public Lease pending(String vm, LeaseFiles files, long epoch) throws FencedException {
+        return new Lease(vm, epoch, heartbeat.currentGeneration(), heartbeat, files);
+    }
+
     /** Takes up a lease that the datastore shows as handed to this host at {@code epoch}. */
     public Lease adopt(String vm, LeaseFiles files, long epoch) throws IOException {
         long generation = heartbeat.currentGeneration();
