@@ -100,6 +100,32 @@ public final class HostSession implements Closeable {
         return leases.pending(vm, datastore.vm(vm).leaseFiles(), epoch);
     }
 
+    /** Checks a hand-over the source prepared for this host (see {@link Leases#checkPrepared}). */
+    public void checkPreparedHandOver(String vm, long epoch, String temporaryName) throws IOException {
+        leases.checkPrepared(vm, datastore.vm(vm).leaseFiles(), epoch, temporaryName);
+    }
+
+    /** Commits a prepared hand-over from the target's side (see {@link Leases#publishPrepared}). */
+    public boolean publishPreparedHandOver(String vm, long epoch, String temporaryName) throws IOException {
+        return leases.publishPrepared(datastore.vm(vm).leaseFiles(), epoch, temporaryName);
+    }
+
+    /** Makes a VM's lease directory durable (after {@link #publishPreparedHandOver}). */
+    public void syncLeases(String vm) throws IOException {
+        leases.sync(datastore.vm(vm).leaseFiles());
+    }
+
+    /** The source takes the next epoch itself after a switch-over whose outcome it did not hear (see {@link Leases#reclaim}). */
+    public java.util.Optional<Lease> reclaim(Lease lease) throws IOException {
+        VmFiles files = datastore.vm(lease.vm());
+        return leases.reclaim(lease, files.leaseFiles(), files.sequence());
+    }
+
+    /** The VM's current lease on the datastore. */
+    public java.util.Optional<dev.vivarium.datastore.lease.LeaseRecord> currentLease(String vm) throws IOException {
+        return datastore.vm(vm).currentLease();
+    }
+
     /** Takes up a lease handed to this host at {@code epoch}. */
     public Lease adopt(String vm, long epoch) throws IOException {
         return leases.adopt(vm, datastore.vm(vm).leaseFiles(), epoch);

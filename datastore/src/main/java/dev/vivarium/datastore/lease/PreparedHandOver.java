@@ -21,6 +21,14 @@ public final class PreparedHandOver implements Closeable {
         this.file = file;
     }
 
+    /**
+     * The prepared file's temporary name in the VM's lease directory: the target may publish it
+     * itself ({@link Leases#publishPrepared}), which commits the hand-over as {@link #commit} would.
+     */
+    public String temporaryName() {
+        return file.temporaryName();
+    }
+
     /** The epoch the target holds once committed. */
     public long epoch() {
         return epoch;

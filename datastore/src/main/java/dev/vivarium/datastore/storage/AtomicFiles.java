@@ -106,9 +106,28 @@ public final class AtomicFiles {
             return published;
         }
 
+        /** The temporary file's name in the target's directory: another host may publish it (see {@link #publishAs}). */
+        public String temporaryName() {
+            return temp.getFileName().toString();
+        }
+
         @Override
         public void close() throws IOException {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Publishes a prepared file that another process wrote and synced ({@link PreparedFile}) as
+     * {@code target}, by link(2): false if {@code target} exists. The temporary name stays for
+     * its writer to remove; the directory is not synced here.
+     */
+    public static boolean publishAs(Path temporary, Path target) throws IOException {
+        try {
+            Files.createLink(target, temporary);
+            return true;
+        } catch (FileAlreadyExistsException lost) {
+            return false;
         }
     }
 

@@ -84,6 +84,46 @@ class PreparedHandOverTest {
     }
 
     @Test
+    void theTargetCommitsAPreparedHandOverItselfByOneLink() throws IOException {
+        HostSession a = join("esx-a");
+        HostSession b = join("esx-b");
+        HostSession c = join("esx-c");
+        Lease lease = a.acquire("vm1", Duration.ofSeconds(5));
+        PreparedHandOver handOver = a.prepareHandOver(lease, "esx-b");
+        String name = handOver.temporaryName();
+        b.checkPreparedHandOver("vm1", 2, name);
+        assertThatThrownBy(() -> c.checkPreparedHandOver("vm1", 2, name)).as("it names esx-b, not esx-c")
+                .isInstanceOf(StaleEpochException.class);
+        assertThatThrownBy(() -> b.checkPreparedHandOver("vm1", 3, name)).as("a prepared file of epoch 2 is no file of 3")
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> b.checkPreparedHandOver("vm1", 2, "../../../etc/passwd")).isInstanceOf(IOException.class);
+
+        assertThat(b.publishPreparedHandOver("vm1", 2, name)).isTrue();
+        b.syncLeases("vm1");
+        assertThat(current().owner()).isEqualTo("esx-b");
+        b.pendingHandOver("vm1", 2).checkWritable();
+        assertThat(lease.stillValid()).isFalse();
+        assertThat(a.reclaim(lease)).as("too late for the source to take the VM back").isEmpty();
+        handOver.close(); // the source removes its temporary name afterwards
+        assertThat(leaseDirectory()).containsExactly("0000000000000000001.lease", "0000000000000000002.lease");
+    }
+
+    @Test
+    void aSourceThatReclaimsFirstKeepsTheVmAndTheTargetsLinkFails() throws IOException {
+        HostSession a = join("esx-a");
+        HostSession b = join("esx-b");
+        Lease lease = a.acquire("vm1", Duration.ofSeconds(5));
+        PreparedHandOver handOver = a.prepareHandOver(lease, "esx-b");
+        Lease kept = a.reclaim(lease).orElseThrow();
+        assertThat(kept.epoch()).isEqualTo(2);
+        kept.checkWritable();
+        assertThat(b.publishPreparedHandOver("vm1", 2, handOver.temporaryName())).isFalse();
+        assertThat(current().owner()).isEqualTo("esx-a");
+        handOver.close();
+        assertThat(leaseDirectory()).noneMatch(name -> name.startsWith("."));
+    }
+
+    @Test
     void aWithdrawnHandOverLeavesTheLeaseAndNoFile() throws IOException {
         HostSession a = join("esx-a");
         Lease lease = a.acquire("vm1", Duration.ofSeconds(5));

@@ -411,12 +411,27 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
      * false, leaving {@code into} alone, when the page was never written and reads as zero.
      */
     public boolean copyPage(int pn, byte[] into) {
+        return copyPage(pn, into, 0);
+    }
+
+    /** {@link #copyPage(int, byte[])} into {@code into} at {@code offset} (a batch of pages in one buffer). */
+    public boolean copyPage(int pn, byte[] into, int offset) {
         byte[] page = pages[pn];
         if (page == null) {
             return false;
         }
-        System.arraycopy(page, 0, into, 0, PAGE_SIZE);
+        System.arraycopy(page, 0, into, offset, PAGE_SIZE);
         return true;
+    }
+
+    /** {@link #installPage(int, byte[])} from {@code data} at {@code offset}. */
+    public void installPage(int pn, byte[] data, int offset) {
+        unwatch(pn);
+        if (pages[pn] == null) {
+            pages[pn] = new byte[PAGE_SIZE];
+            allocatedPages++;
+        }
+        System.arraycopy(data, offset, pages[pn], 0, PAGE_SIZE);
     }
 
     /**
@@ -435,11 +450,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         if (data.length != PAGE_SIZE) {
             throw new IllegalArgumentException("a page is " + PAGE_SIZE + " bytes, not " + data.length);
         }
-        if (pages[pn] == null) {
-            pages[pn] = new byte[PAGE_SIZE];
-            allocatedPages++;
-        }
-        System.arraycopy(data, 0, pages[pn], 0, PAGE_SIZE);
+        installPage(pn, data, 0);
     }
 
     // ---- dirty logs ----
