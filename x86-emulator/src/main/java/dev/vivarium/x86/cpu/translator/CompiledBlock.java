@@ -1,4 +1,6 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
+
+import dev.vivarium.x86.cpu.Cpu;
 
 /**
  * A {@link Block} compiled by {@link BlockCompiler} into one JVM method that runs its ops in

@@ -1,4 +1,6 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
+
+import dev.vivarium.x86.cpu.Cpu;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.SoftReference;

@@ -1,4 +1,4 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
 /** The JVM opcodes {@link BlockCompiler} writes (JVMS chapter 6). */
 final class Opcodes {

@@ -1,4 +1,7 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
+
+import dev.vivarium.x86.cpu.Cpu;
+import dev.vivarium.x86.cpu.CpuFault;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,7 +12,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 
-import static dev.vivarium.x86.cpu.FlatSystem.CODE;
+import static dev.vivarium.x86.cpu.translator.FlatSystem.CODE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -20,6 +23,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * compiled block that rewrites its own code.
  */
 class BlockCompilerTest {
+
+    /** #SS, the stack-segment fault. */
+    private static final int STACK_FAULT = 12;
 
     /** The concrete op classes: every form the decoder produces. */
     private static Set<String> opClasses() {
@@ -51,16 +57,16 @@ class BlockCompilerTest {
         system.enter(twins, CODE, FlatSystem.IF);
         Cpu ops = twins.interpreter();
         ops.setBlocksEnabled(true);
-        ops.setCompileAfter(Integer.MAX_VALUE);
+        ops.blockEngine().setCompileAfter(Integer.MAX_VALUE);
         twins.lockstep(mode + " compiled against ops", seed, 300_000, 3000, (slice, random) -> {
             if (random.nextInt(5) == 0) {
                 twins.raise(0x20 + random.nextInt(16));
             }
         });
 
-        assertThat(ops.compiler().compiledBlocks()).as("the second CPU ran ops only").isZero();
+        assertThat(ops.blockEngine().compiler().compiledBlocks()).as("the second CPU ran ops only").isZero();
         assertThat(ops.blockInstructions()).as("as ops").isGreaterThan(100_000);
-        assertThat(twins.blocks().compiler().compiledBlocks()).isGreaterThan(50);
+        assertThat(twins.blocks().blockEngine().compiler().compiledBlocks()).isGreaterThan(50);
 
         Set<String> seen = new HashSet<>();
         byte[] page = null;
@@ -116,7 +122,7 @@ class BlockCompilerTest {
         assertThat(compiled).isNotNull();
         assertThat(new BlockCompiler().compile(b)).as("the same bytes: the class is shared").isSameAs(compiled);
         CpuFault f = catchThrowableOfType(() -> compiled.run(c), CpuFault.class);
-        assertThat(f.vector).isEqualTo(Vectors.SS);
+        assertThat(f.vector).isEqualTo(STACK_FAULT);
         assertThat(c.faultOp).isEqualTo(2);
         assertThat(c.reg(Cpu.EBX)).isEqualTo(1);
         assertThat(c.reg(Cpu.ECX)).isEqualTo(7);
@@ -127,10 +133,10 @@ class BlockCompilerTest {
         fresh.both(cpu -> cpu.setReg(Cpu.EBP, 0x7FF8));
         fresh.lockstep("fault in a compiled block", 21, 100, 100);
         for (int cpu : new int[]{TwinCpus.BLOCKS, TwinCpus.INTERPRETER}) {
-            assertThat(FlatSystem.count(fresh, cpu, Vectors.SS)).isEqualTo(1);
+            assertThat(FlatSystem.count(fresh, cpu, STACK_FAULT)).isEqualTo(1);
             assertThat(fresh.cpus[cpu].reg(Cpu.EBX)).isEqualTo(2);
         }
-        assertThat(fresh.blocks().compiler().compiledBlocks()).isPositive();
+        assertThat(fresh.blocks().blockEngine().compiler().compiledBlocks()).isPositive();
     }
 
     /**
@@ -174,7 +180,7 @@ class BlockCompilerTest {
         int expected = 50 * 0x11223300 + 49 * 50 / 2;
         assertThat(fresh.interpreter().reg(Cpu.ESI)).isEqualTo(expected);
         assertThat(fresh.blocks().reg(Cpu.ESI)).isEqualTo(expected);
-        assertThat(fresh.blocks().compiler().compiledBlocks()).as("both halves compiled anew each time").isGreaterThanOrEqualTo(100);
+        assertThat(fresh.blocks().blockEngine().compiler().compiledBlocks()).as("both halves compiled anew each time").isGreaterThanOrEqualTo(100);
     }
 
     /** Twins at ring 0 without paging, with a flat DS so the code can be written. */

@@ -1,8 +1,10 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
-import static dev.vivarium.x86.cpu.BlockEmitter.TMP;
-import static dev.vivarium.x86.cpu.BlockEmitter.TMP2;
-import static dev.vivarium.x86.cpu.Opcodes.*;
+import dev.vivarium.x86.cpu.Cpu;
+
+import static dev.vivarium.x86.cpu.translator.BlockEmitter.TMP;
+import static dev.vivarium.x86.cpu.translator.BlockEmitter.TMP2;
+import static dev.vivarium.x86.cpu.translator.Opcodes.*;
 
 /**
  * Decoded data movement: MOV in its register, memory and immediate forms, MOVZX/MOVSX, LEA,
@@ -465,7 +467,7 @@ final class MoveOps {
     // ---- MOVS, STOS, LODS without REP (32-bit addressing; size 1 or 4) ----
 
     static int step(Cpu c, int size) {
-        return (c.flags & CpuState.DF) != 0 ? -size : size;
+        return (c.flags & Cpu.DF) != 0 ? -size : size;
     }
 
     /** Keeps {@link #step} in the scratch local {@code TMP}. */
@@ -485,21 +487,21 @@ final class MoveOps {
         void exec(Cpu c) {
             int[] r = c.reg;
             if (size == 1) {
-                c.write8(CpuState.ES, r[CpuState.EDI], c.read8(srcSeg, r[CpuState.ESI]));
+                c.write8(Cpu.ES, r[Cpu.EDI], c.read8(srcSeg, r[Cpu.ESI]));
             } else {
-                c.write32(CpuState.ES, r[CpuState.EDI], c.read32(srcSeg, r[CpuState.ESI]));
+                c.write32(Cpu.ES, r[Cpu.EDI], c.read32(srcSeg, r[Cpu.ESI]));
             }
             int d = step(c, size);
-            r[CpuState.ESI] += d;
-            r[CpuState.EDI] += d;
+            r[Cpu.ESI] += d;
+            r[Cpu.EDI] += d;
         }
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().constant(CpuState.ES).reg(CpuState.EDI).cpu().constant(srcSeg).reg(CpuState.ESI).read(size).write(size);
+            e.cpu().constant(Cpu.ES).reg(Cpu.EDI).cpu().constant(srcSeg).reg(Cpu.ESI).read(size).write(size);
             emitStep(e, size);
-            e.regSlot(CpuState.ESI).reg(CpuState.ESI).load(TMP).op(IADD).storeReg();
-            e.regSlot(CpuState.EDI).reg(CpuState.EDI).load(TMP).op(IADD).storeReg();
+            e.regSlot(Cpu.ESI).reg(Cpu.ESI).load(TMP).op(IADD).storeReg();
+            e.regSlot(Cpu.EDI).reg(Cpu.EDI).load(TMP).op(IADD).storeReg();
             return true;
         }
     }
@@ -515,18 +517,18 @@ final class MoveOps {
         void exec(Cpu c) {
             int[] r = c.reg;
             if (size == 1) {
-                c.write8(CpuState.ES, r[CpuState.EDI], r[CpuState.EAX]);
+                c.write8(Cpu.ES, r[Cpu.EDI], r[Cpu.EAX]);
             } else {
-                c.write32(CpuState.ES, r[CpuState.EDI], r[CpuState.EAX]);
+                c.write32(Cpu.ES, r[Cpu.EDI], r[Cpu.EAX]);
             }
-            r[CpuState.EDI] += step(c, size);
+            r[Cpu.EDI] += step(c, size);
         }
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().constant(CpuState.ES).reg(CpuState.EDI).reg(CpuState.EAX).write(size);
+            e.cpu().constant(Cpu.ES).reg(Cpu.EDI).reg(Cpu.EAX).write(size);
             emitStep(e, size);
-            e.regSlot(CpuState.EDI).reg(CpuState.EDI).load(TMP).op(IADD).storeReg();
+            e.regSlot(Cpu.EDI).reg(Cpu.EDI).load(TMP).op(IADD).storeReg();
             return true;
         }
     }
@@ -543,22 +545,22 @@ final class MoveOps {
         void exec(Cpu c) {
             int[] r = c.reg;
             if (size == 1) {
-                c.setReg8(CpuState.EAX, c.read8(srcSeg, r[CpuState.ESI]));
+                c.setReg8(Cpu.EAX, c.read8(srcSeg, r[Cpu.ESI]));
             } else {
-                r[CpuState.EAX] = c.read32(srcSeg, r[CpuState.ESI]);
+                r[Cpu.EAX] = c.read32(srcSeg, r[Cpu.ESI]);
             }
-            r[CpuState.ESI] += step(c, size);
+            r[Cpu.ESI] += step(c, size);
         }
 
         @Override
         boolean emit(BlockEmitter e) {
             if (size == 1) {
-                e.cpu().constant(CpuState.EAX).cpu().constant(srcSeg).reg(CpuState.ESI).read(1).setReg8();
+                e.cpu().constant(Cpu.EAX).cpu().constant(srcSeg).reg(Cpu.ESI).read(1).setReg8();
             } else {
-                e.regSlot(CpuState.EAX).cpu().constant(srcSeg).reg(CpuState.ESI).read(4).storeReg();
+                e.regSlot(Cpu.EAX).cpu().constant(srcSeg).reg(Cpu.ESI).read(4).storeReg();
             }
             emitStep(e, size);
-            e.regSlot(CpuState.ESI).reg(CpuState.ESI).load(TMP).op(IADD).storeReg();
+            e.regSlot(Cpu.ESI).reg(Cpu.ESI).load(TMP).op(IADD).storeReg();
             return true;
         }
     }

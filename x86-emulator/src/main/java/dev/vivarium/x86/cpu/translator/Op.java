@@ -1,4 +1,6 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
+
+import dev.vivarium.x86.cpu.Cpu;
 
 /**
  * One guest instruction decoded once into an object specialised for its form and operands, so

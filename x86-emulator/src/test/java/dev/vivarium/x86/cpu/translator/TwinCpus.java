@@ -1,7 +1,8 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
 import dev.vivarium.x86.bus.InterruptLine;
 import dev.vivarium.x86.bus.IoPorts;
+import dev.vivarium.x86.cpu.Cpu;
 import dev.vivarium.x86.memory.GuestMemory;
 
 import java.util.Arrays;
@@ -33,7 +34,7 @@ final class TwinCpus {
             cpus[i] = new Cpu(memory[i], PORTS, lines[i]);
             cpus[i].setBlocksEnabled(i == BLOCKS);
             cpus[i].setBlocksAfter(0); // blocks from the first instruction, not only once a guest computes
-            cpus[i].setCompileAfter(0); // and every block compiled to bytecode before its first run
+            cpus[i].blockEngine().setCompileAfter(0); // and every block compiled to bytecode before its first run
         }
     }
 
@@ -106,7 +107,7 @@ final class TwinCpus {
         if (interpreter().instructions() >= 10_000 && blocks().blockInstructions() == 0) {
             throw new AssertionError(what + ", seed " + seed + ": the block CPU ran no block, so nothing was compared");
         }
-        BlockCompiler compiler = blocks().compiler();
+        BlockCompiler compiler = blocks().blockEngine().compiler();
         if (blocks().blockInstructions() > 0 && (compiler.compiledBlocks() == 0 || compiler.failedBlocks() > 0)) {
             throw new AssertionError(what + ", seed " + seed + ": blocks compiled " + compiler.compiledBlocks()
                     + ", not compiled " + compiler.failedBlocks() + ": the ops did not all run as bytecode");

@@ -1,7 +1,8 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
-import dev.vivarium.x86.cpu.ClassFileWriter.Code;
-import dev.vivarium.x86.cpu.ClassFileWriter.Label;
+import dev.vivarium.x86.cpu.Cpu;
+import dev.vivarium.x86.cpu.translator.ClassFileWriter.Code;
+import dev.vivarium.x86.cpu.translator.ClassFileWriter.Label;
 
 import java.lang.invoke.MethodHandles;
 
@@ -30,8 +31,8 @@ final class BlockCompiler {
 
     /** Above this many bytes of bytecode HotSpot does not JIT-compile a method (HugeMethodLimit): such a block stays as ops. */
     private static final int MAX_CODE = 7_900;
-    private static final String NAME = "dev/vivarium/x86/cpu/CompiledBlock$Code";
-    private static final String BASE = "dev/vivarium/x86/cpu/CompiledBlock";
+    private static final String NAME = "dev/vivarium/x86/cpu/translator/CompiledBlock$Code";
+    private static final String BASE = "dev/vivarium/x86/cpu/translator/CompiledBlock";
 
     private long compiled, failed, nanos;
 

@@ -1,4 +1,6 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
+
+import dev.vivarium.x86.cpu.Cpu;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,8 +13,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
-import static dev.vivarium.x86.cpu.FlatSystem.CODE;
-import static dev.vivarium.x86.cpu.FlatSystem.DATA;
+import static dev.vivarium.x86.cpu.translator.FlatSystem.CODE;
+import static dev.vivarium.x86.cpu.translator.FlatSystem.DATA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,4 +1,4 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
 /**
  * A run of decoded instructions that starts at one EIP and ends at a control transfer, before

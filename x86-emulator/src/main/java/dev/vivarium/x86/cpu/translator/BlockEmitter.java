@@ -1,7 +1,8 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
-import dev.vivarium.x86.cpu.ClassFileWriter.Code;
-import dev.vivarium.x86.cpu.ClassFileWriter.Label;
+import dev.vivarium.x86.cpu.Cpu;
+import dev.vivarium.x86.cpu.translator.ClassFileWriter.Code;
+import dev.vivarium.x86.cpu.translator.ClassFileWriter.Label;
 
 /**
  * The bytecode vocabulary ops compile themselves with ({@link Op#emit}): the CPU, its register

@@ -1,12 +1,13 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
-import dev.vivarium.x86.cpu.ClassFileWriter.Label;
+import dev.vivarium.x86.cpu.Cpu;
+import dev.vivarium.x86.cpu.translator.ClassFileWriter.Label;
 
 import java.util.function.Consumer;
 
-import static dev.vivarium.x86.cpu.BlockEmitter.TMP;
-import static dev.vivarium.x86.cpu.BlockEmitter.TMP2;
-import static dev.vivarium.x86.cpu.Opcodes.*;
+import static dev.vivarium.x86.cpu.translator.BlockEmitter.TMP;
+import static dev.vivarium.x86.cpu.translator.BlockEmitter.TMP2;
+import static dev.vivarium.x86.cpu.translator.Opcodes.*;
 
 /**
  * Decoded arithmetic and logic: the eight classic ALU operations (op 0-7 as in the opcode,
@@ -410,7 +411,7 @@ final class AluOps {
         void exec(Cpu c) {
             int v = c.reg[r];
             if (neg) {
-                c.setLazy(CpuState.LAZY_SUB, 0, v, -v, 31);
+                c.setLazy(Cpu.LAZY_SUB, 0, v, -v, 31);
                 c.reg[r] = -v;
             } else {
                 c.reg[r] = ~v;
@@ -421,7 +422,7 @@ final class AluOps {
         boolean emit(BlockEmitter e) {
             e.reg(r).store(TMP);
             if (neg) {
-                e.cpu().constant(CpuState.LAZY_SUB).constant(0).load(TMP).load(TMP).op(INEG).constant(31).call("setLazy", "(IIIII)V");
+                e.cpu().constant(Cpu.LAZY_SUB).constant(0).load(TMP).load(TMP).op(INEG).constant(31).call("setLazy", "(IIIII)V");
             }
             e.regSlot(r).load(TMP).op(neg ? INEG : ICONST_M1);
             if (!neg) e.op(IXOR);
@@ -443,7 +444,7 @@ final class AluOps {
             int a = ea(c);
             int v = c.read32(seg, a);
             if (neg) {
-                c.setLazy(CpuState.LAZY_SUB, 0, v, -v, 31);
+                c.setLazy(Cpu.LAZY_SUB, 0, v, -v, 31);
                 c.write32(seg, a, -v);
             } else {
                 c.write32(seg, a, ~v);
@@ -455,7 +456,7 @@ final class AluOps {
             e.ea(this).store(TMP);
             e.addressTmp(seg).read(4).store(TMP2);
             if (neg) {
-                e.cpu().constant(CpuState.LAZY_SUB).constant(0).load(TMP2).load(TMP2).op(INEG).constant(31).call("setLazy", "(IIIII)V");
+                e.cpu().constant(Cpu.LAZY_SUB).constant(0).load(TMP2).load(TMP2).op(INEG).constant(31).call("setLazy", "(IIIII)V");
             }
             e.addressTmp(seg).load(TMP2).op(neg ? INEG : ICONST_M1);
             if (!neg) e.op(IXOR);
@@ -588,7 +589,7 @@ final class AluOps {
 
     /** A shift count: the immediate, or CL when {@code count} is negative, masked to five bits. */
     static int count(Cpu c, int count) {
-        return (count < 0 ? c.reg[CpuState.ECX] : count) & 0x1F;
+        return (count < 0 ? c.reg[Cpu.ECX] : count) & 0x1F;
     }
 
     /** [mem] = shift([mem]), 1 or 4 bytes: the operand read (and its fault taken) before the count is looked at, as exec does. */
@@ -603,7 +604,7 @@ final class AluOps {
     /** Pushes what {@link #count} returns: the masked immediate, or CL masked at run time. */
     static void emitCount(BlockEmitter e, int count) {
         if (count < 0) {
-            e.reg(CpuState.ECX).constant(0x1F).op(IAND);
+            e.reg(Cpu.ECX).constant(0x1F).op(IAND);
         } else {
             e.constant(count & 0x1F);
         }
@@ -706,12 +707,12 @@ final class AluOps {
     static final class Cwde extends Op {
         @Override
         void exec(Cpu c) {
-            c.reg[CpuState.EAX] = (short) c.reg[CpuState.EAX];
+            c.reg[Cpu.EAX] = (short) c.reg[Cpu.EAX];
         }
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.regSlot(CpuState.EAX).reg(CpuState.EAX).op(I2S).storeReg();
+            e.regSlot(Cpu.EAX).reg(Cpu.EAX).op(I2S).storeReg();
             return true;
         }
     }
@@ -719,12 +720,12 @@ final class AluOps {
     static final class Cdq extends Op {
         @Override
         void exec(Cpu c) {
-            c.reg[CpuState.EDX] = c.reg[CpuState.EAX] >> 31;
+            c.reg[Cpu.EDX] = c.reg[Cpu.EAX] >> 31;
         }
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.regSlot(CpuState.EDX).reg(CpuState.EAX).constant(31).op(ISHR).storeReg();
+            e.regSlot(Cpu.EDX).reg(Cpu.EAX).constant(31).op(ISHR).storeReg();
             return true;
         }
     }

@@ -1,12 +1,14 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
+
+import dev.vivarium.x86.cpu.Cpu;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.vivarium.x86.cpu.CpuState.DS;
-import static dev.vivarium.x86.cpu.CpuState.EBP;
-import static dev.vivarium.x86.cpu.CpuState.ESP;
-import static dev.vivarium.x86.cpu.CpuState.SS;
+import static dev.vivarium.x86.cpu.Cpu.DS;
+import static dev.vivarium.x86.cpu.Cpu.EBP;
+import static dev.vivarium.x86.cpu.Cpu.ESP;
+import static dev.vivarium.x86.cpu.Cpu.SS;
 
 /**
  * Decodes the instructions of 32-bit code into a {@link Block} of {@link Op}s. It takes the
@@ -158,7 +160,7 @@ final class BlockDecoder {
     private Op decodeOne(int at, int instrEip) {
         int segOverride = -1;
         int b = u8();
-        for (int seg = CpuState.segmentOverride(b); seg >= 0; seg = CpuState.segmentOverride(b)) {
+        for (int seg = Cpu.segmentOverride(b); seg >= 0; seg = Cpu.segmentOverride(b)) {
             segOverride = seg;
             b = u8();
         }

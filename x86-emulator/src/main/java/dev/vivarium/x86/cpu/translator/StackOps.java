@@ -1,10 +1,11 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
-import dev.vivarium.x86.cpu.ClassFileWriter.Label;
+import dev.vivarium.x86.cpu.Cpu;
+import dev.vivarium.x86.cpu.translator.ClassFileWriter.Label;
 
-import static dev.vivarium.x86.cpu.BlockEmitter.TMP;
-import static dev.vivarium.x86.cpu.BlockEmitter.TMP2;
-import static dev.vivarium.x86.cpu.Opcodes.*;
+import static dev.vivarium.x86.cpu.translator.BlockEmitter.TMP;
+import static dev.vivarium.x86.cpu.translator.BlockEmitter.TMP2;
+import static dev.vivarium.x86.cpu.translator.Opcodes.*;
 
 /** Decoded PUSH, POP and LEAVE with 32-bit operands, on a stack of either size (SS's B bit at run time). */
 final class StackOps {
@@ -92,22 +93,22 @@ final class StackOps {
     static final class Leave extends Op {
         @Override
         void exec(Cpu c) {
-            int bp = c.stack32() ? c.reg[CpuState.EBP] : c.reg[CpuState.EBP] & 0xFFFF;
-            int v = c.read32(CpuState.SS, bp);
+            int bp = c.stack32() ? c.reg[Cpu.EBP] : c.reg[Cpu.EBP] & 0xFFFF;
+            int v = c.read32(Cpu.SS, bp);
             c.setSp(bp);
             c.setSp(c.stackOffset(4));
-            c.reg[CpuState.EBP] = v;
+            c.reg[Cpu.EBP] = v;
         }
 
         @Override
         boolean emit(BlockEmitter e) {
             Label stack32 = e.label();
-            e.reg(CpuState.EBP).store(TMP).cpu().call("stack32", "()Z").jump(IFNE, stack32);
+            e.reg(Cpu.EBP).store(TMP).cpu().call("stack32", "()Z").jump(IFNE, stack32);
             e.load(TMP).constant(0xFFFF).op(IAND).store(TMP).place(stack32);
-            e.addressTmp(CpuState.SS).read(4).store(TMP2);
+            e.addressTmp(Cpu.SS).read(4).store(TMP2);
             e.cpu().load(TMP).call("setSp", "(I)V");
             e.cpu().cpu().constant(4).call("stackOffset", "(I)I").call("setSp", "(I)V");
-            e.regSlot(CpuState.EBP).load(TMP2).storeReg();
+            e.regSlot(Cpu.EBP).load(TMP2).storeReg();
             return true;
         }
     }

@@ -1,7 +1,8 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
 import dev.vivarium.x86.bus.CodeWatcher;
 import dev.vivarium.x86.bus.PhysicalMemory;
+import dev.vivarium.x86.cpu.Cpu;
 
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,10 +1,11 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
-import dev.vivarium.x86.cpu.ClassFileWriter.Label;
+import dev.vivarium.x86.cpu.Cpu;
+import dev.vivarium.x86.cpu.translator.ClassFileWriter.Label;
 
-import static dev.vivarium.x86.cpu.BlockEmitter.TMP;
-import static dev.vivarium.x86.cpu.Opcodes.GOTO;
-import static dev.vivarium.x86.cpu.Opcodes.IFEQ;
+import static dev.vivarium.x86.cpu.translator.BlockEmitter.TMP;
+import static dev.vivarium.x86.cpu.translator.Opcodes.GOTO;
+import static dev.vivarium.x86.cpu.translator.Opcodes.IFEQ;
 
 /**
  * Decoded near control transfers with 32-bit operands: Jcc, JMP, CALL and RET, direct and
@@ -18,7 +19,7 @@ final class BranchOps {
     }
 
     static int checked(Cpu c, int target) {
-        if (Integer.compareUnsigned(target, c.segLimit[CpuState.CS]) > 0) {
+        if (Integer.compareUnsigned(target, c.segLimit[Cpu.CS]) > 0) {
             throw c.gp(0);
         }
         return target;
@@ -109,7 +110,7 @@ final class BranchOps {
 
         @Override
         void exec(Cpu c) {
-            int t = checked(c, c.read32(CpuState.SS, c.sp()));
+            int t = checked(c, c.read32(Cpu.SS, c.sp()));
             c.setSp(c.stackOffset(4));
             if (release != 0) {
                 c.setSp(c.stackOffset(release));
@@ -119,7 +120,7 @@ final class BranchOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            checked(e.cpu().cpu().constant(CpuState.SS).cpu().call("sp", "()I").read(4)).store(TMP);
+            checked(e.cpu().cpu().constant(Cpu.SS).cpu().call("sp", "()I").read(4)).store(TMP);
             e.cpu().cpu().constant(4).call("stackOffset", "(I)I").call("setSp", "(I)V");
             if (release != 0) {
                 e.cpu().cpu().constant(release).call("stackOffset", "(I)I").call("setSp", "(I)V");

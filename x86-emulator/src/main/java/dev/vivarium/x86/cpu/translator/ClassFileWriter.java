@@ -1,4 +1,4 @@
-package dev.vivarium.x86.cpu;
+package dev.vivarium.x86.cpu.translator;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -9,10 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.vivarium.x86.cpu.Opcodes.BIPUSH;
-import static dev.vivarium.x86.cpu.Opcodes.ICONST_0;
-import static dev.vivarium.x86.cpu.Opcodes.LDC_W;
-import static dev.vivarium.x86.cpu.Opcodes.SIPUSH;
+import static dev.vivarium.x86.cpu.translator.Opcodes.BIPUSH;
+import static dev.vivarium.x86.cpu.translator.Opcodes.ICONST_0;
+import static dev.vivarium.x86.cpu.translator.Opcodes.LDC_W;
+import static dev.vivarium.x86.cpu.translator.Opcodes.SIPUSH;
 
 /**
  * Just enough of a JVM class-file writer for {@link BlockCompiler}: one class with a constant
