@@ -95,11 +95,42 @@ public sealed interface InventoryEvent extends InventorySerializable {
     public String describe() { return "VM " + vm + " stopped on " + host + " (epoch " + epoch + ")"; }
   }
 
-  record VmMigrated(String vm, String fromHost, String toHost, long epoch, Instant at,
+  /** A live migration began (the inventory leaves the VM to it until it ends). */
+  record VmMigrationStarted(String vm, String fromHost, String toHost, String task, Instant at,
       Initiator by) implements InventoryEvent {
     public String entity() { return vm; }
     public String describe() {
-      return "VM " + vm + " migrated from " + fromHost + " to " + toHost + " (epoch " + epoch + ")";
+      return "VM " + vm + " migrating from " + fromHost + " to " + toHost;
+    }
+  }
+
+  /** @param stats what the live migration measured (null in events written before it kept them) */
+  record VmMigrated(String vm, String fromHost, String toHost, long epoch, Instant at,
+      Initiator by, MigrationStats stats) implements InventoryEvent {
+    public VmMigrated(String vm, String fromHost, String toHost, long epoch, Instant at, Initiator by) {
+      this(vm, fromHost, toHost, epoch, at, by, null);
+    }
+    public String entity() { return vm; }
+    public String describe() {
+      return "VM " + vm + " migrated from " + fromHost + " to " + toHost + " (epoch " + epoch
+          + (stats == null || stats.downtimeMs() < 0 ? ""
+              : String.format(java.util.Locale.ROOT, ", downtime %.2f ms", stats.downtimeMs())) + ")";
+    }
+  }
+
+  /**
+   * A live migration did not happen (or was cancelled).
+   *
+   * @param runsOn where the VM runs now (null: nowhere, its host failed)
+   */
+  record VmMigrationFailed(String vm, String fromHost, String toHost, String reason, String runsOn,
+      boolean cancelled, Instant at, Initiator by, MigrationStats stats) implements InventoryEvent {
+    public String entity() { return vm; }
+    public String kind() { return cancelled ? "VmMigrationCancelled" : "VmMigrationFailed"; }
+    public String describe() {
+      return "VM " + vm + " migration from " + fromHost + " to " + toHost
+          + (cancelled ? " cancelled" : " failed") + ": " + reason + "; it runs "
+          + (runsOn == null ? "nowhere" : "on " + runsOn);
     }
   }
 

@@ -11,6 +11,8 @@ import dev.vivarium.vm.actor.VmState;
 import dev.vivarium.vm.actor.VmStatus;
 import dev.vivarium.vm.host.HostCommand;
 import dev.vivarium.vm.host.HostReply;
+import dev.vivarium.vm.migration.MigrationFigures;
+import dev.vivarium.vm.migration.MigrationOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,6 +63,8 @@ class WireSerializationTest {
         TestProbe<ConsoleOutput> consoles = nodeB.createTestProbe();
         TestProbe<HostReply> hostReplies = nodeB.createTestProbe();
         TestProbe<VmCommand> vm = nodeB.createTestProbe();
+        TestProbe<HostCommand> hostAgent = nodeB.createTestProbe();
+        TestProbe<MigrationOutcome> outcomes = nodeB.createTestProbe();
         ActorRef<VmReply> r = replies.ref();
         List<Object> messages = List.of(
                 new VmCommand.PowerOff(r), new VmCommand.Reset(r), new VmCommand.ShutdownGuest(5000, r),
@@ -81,7 +85,17 @@ class WireSerializationTest {
                 new HostReply.VmStarted("vm1", vm.ref(), 4, -1), new HostReply.Refused("vm1", "no room"),
                 new HostReply.VmFound("vm1", vm.ref()), new HostReply.NotHere("vm1"),
                 new HostReply.HostStats("host-a", 1000, 12.5, 16 << 20, 1 << 20, 1,
-                        List.of(new HostReply.VmStats("vm1", 3, 1000, 0, -1, 20.5, 12.5, 3.5, 1 << 20, 64.0, true))));
+                        List.of(new HostReply.VmStats("vm1", 3, 1000, 0, -1, 20.5, 12.5, 3.5, 1 << 20, 64.0, true))),
+                new VmCommand.SubscribeConsole(consoles.ref(), 12345), new ConsoleOutput("vm1", "counter 2\n", 9876),
+                new HostCommand.MigrateVm("vm1", "host-b", hostAgent.ref(), 5_000_000, outcomes.ref()),
+                new HostCommand.CancelMigration("vm1", hostReplies.ref()),
+                new HostCommand.PrepareIncoming("vm1", "host-a", 3, 7, hostReplies.ref()),
+                new HostReply.IncomingReady("vm1", "127.0.0.1", 40123, new byte[] {1, 2, 3, (byte) 0xff}),
+                new HostReply.IncomingRefused("vm1", "at its limit", true),
+                new HostReply.CancelAnswer("vm1", false, "too late"),
+                new MigrationOutcome("vm1", "host-a", "host-b", MigrationOutcome.Result.MIGRATED, "", "host-b",
+                        new MigrationFigures(3_000_000, 1_000_000, 80_000_000, 3, 1 << 20, 250, 4000, 12, 16, true, 20, 1.5e9,
+                                5_000_000, 400_000, 300_000, 100_000, 500_000, 90_000, true, 0x1234abcd, true)));
 
         for (Object message : messages) {
             assertThat(SerializationExtension.get(Adapter.toClassic(nodeB.system())).findSerializerFor(message))
@@ -122,6 +136,7 @@ class WireSerializationTest {
             collect(root, leaves);
         }
         leaves.add(ConsoleOutput.class);
+        leaves.add(MigrationOutcome.class);
         return leaves;
     }
 

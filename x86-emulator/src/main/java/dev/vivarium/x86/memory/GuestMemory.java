@@ -423,12 +423,27 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
      * false, leaving {@code into} alone, when the page was never written and reads as zero.
      */
     public boolean copyPage(int pn, byte[] into) {
+        return copyPage(pn, into, 0);
+    }
+
+    /** {@link #copyPage(int, byte[])} into {@code into} at {@code offset} (a batch of pages in one buffer). */
+    public boolean copyPage(int pn, byte[] into, int offset) {
         byte[] page = pages[pn];
         if (page == null) {
             return false;
         }
-        System.arraycopy(page, 0, into, 0, PAGE_SIZE);
+        System.arraycopy(page, 0, into, offset, PAGE_SIZE);
         return true;
+    }
+
+    /** {@link #installPage(int, byte[])} from {@code data} at {@code offset}. */
+    public void installPage(int pn, byte[] data, int offset) {
+        unwatch(pn);
+        if (pages[pn] == null) {
+            pages[pn] = new byte[PAGE_SIZE];
+            allocatedPages++;
+        }
+        System.arraycopy(data, offset, pages[pn], 0, PAGE_SIZE);
     }
 
     /**
@@ -447,11 +462,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         if (data.length != PAGE_SIZE) {
             throw new IllegalArgumentException("a page is " + PAGE_SIZE + " bytes, not " + data.length);
         }
-        if (pages[pn] == null) {
-            pages[pn] = new byte[PAGE_SIZE];
-            allocatedPages++;
-        }
-        System.arraycopy(data, 0, pages[pn], 0, PAGE_SIZE);
+        installPage(pn, data, 0);
     }
 
     // ---- dirty logs ----
@@ -529,6 +540,32 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         // Only now, with the whole section read and checked, replace the live state.
         System.arraycopy(restored, 0, pages, 0, ramPages);
         allocatedPages = (int) Arrays.stream(pages).filter(p -> p != null).count();
+        setA20Enabled(a20);
+        memoryChanged();
+        for (DirtyLog log : DirtyLog.values()) {
+            takeDirty(log);
+        }
+    }
+
+    /** The layout alone (size, A20 gate), for a capture whose pages travel apart (live migration). */
+    public void saveLayout(StateWriter out) {
+        out.beginSection("memory-layout");
+        writeHeader(out);
+        out.endSection("memory-layout");
+    }
+
+    /**
+     * Restores a {@link #saveLayout} onto pages installed by {@link #installPage}. Dirty logs
+     * start clean: the installed image is the new base, as after {@link #restore}.
+     */
+    public void restoreLayout(StateReader in) {
+        in.beginSection("memory-layout");
+        long savedSize = in.readLong();
+        if (savedSize != ramSize) {
+            throw new StateFormatException("captured RAM size " + savedSize + " differs from this machine's " + ramSize);
+        }
+        boolean a20 = in.readBoolean();
+        in.endSection("memory-layout");
         setA20Enabled(a20);
         memoryChanged();
         for (DirtyLog log : DirtyLog.values()) {
