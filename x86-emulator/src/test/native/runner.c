@@ -26,6 +26,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "fill.h"
+
 #if !defined(BUF_ADDR) || !defined(BUF_SIZE)
 #error "compile with -DBUF_ADDR=... -DBUF_SIZE=..."
 #endif
@@ -43,15 +45,8 @@ static uint8_t initial[BUF_SIZE];
 static sigjmp_buf fault_jump;
 static volatile uint32_t fault_state[11]; /* vector, eip, eax..edi, eflags */
 
-/* The same xorshift32 fill as the Java side's Fill class. */
 static void fill(uint32_t seed) {
-    uint32_t x = seed ? seed : 1;
-    for (int i = 0; i < BUF_SIZE; i += 4) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        memcpy(initial + i, &x, 4);
-    }
+    xorshift_fill(initial, BUF_SIZE, seed);
     memcpy(buf, initial, BUF_SIZE);
 }
 

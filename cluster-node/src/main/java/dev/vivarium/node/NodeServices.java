@@ -1,6 +1,7 @@
 package dev.vivarium.node;
 
 import dev.vivarium.node.cluster.HostResources;
+import dev.vivarium.node.events.Alarms;
 import dev.vivarium.node.events.EventPublisher;
 import dev.vivarium.node.hosts.HostMaintenance;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -15,8 +16,14 @@ import dev.vivarium.node.vm.VmService;
  * @param vms           what the API does with VMs
  * @param hostResources each host's capacity and use
  * @param maintenance   hosts' maintenance mode
+ * @param alarms        the alarms raised now
  */
-public record NodeServices(VmService vms, HostResources hostResources, HostMaintenance maintenance) {
+public record NodeServices(VmService vms, HostResources hostResources, HostMaintenance maintenance, Alarms alarms) {
+
+    /** Services without alarms (they answer 501). */
+    public NodeServices(VmService vms, HostResources hostResources, HostMaintenance maintenance) {
+        this(vms, hostResources, maintenance, Alarms.NOT_BUILT);
+    }
 
     /** Services without maintenance mode (it answers 501). */
     public NodeServices(VmService vms, HostResources hostResources) {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.vivarium.datastore.Datastore;
 import dev.vivarium.datastore.DatastoreSettings;
 import dev.vivarium.datastore.HostSession;
+import dev.vivarium.node.api.RouteContributions;
 import dev.vivarium.node.config.ConfigProblem;
 import dev.vivarium.node.hosts.CleanStop;
 import dev.vivarium.node.hosts.HostDirectory;
@@ -12,11 +13,14 @@ import dev.vivarium.node.hosts.HostRegistration;
 import dev.vivarium.node.events.EventPublisher;
 import dev.vivarium.node.inventory.InventoryEventFeed;
 import dev.vivarium.node.hosts.VmActors;
+import dev.vivarium.node.inventory.InventoryAlarms;
 import dev.vivarium.node.inventory.InventoryAsk;
 import dev.vivarium.node.inventory.InventoryMaintenance;
 import dev.vivarium.node.inventory.InventoryVmService;
 import dev.vivarium.node.inventory.RunningVmOperations;
 import dev.vivarium.node.inventory.VmSnapshots;
+import dev.vivarium.node.rules.RuleRoutes;
+import dev.vivarium.node.rules.RuleService;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
 import dev.vivarium.vcenter.singleton.InventorySingleton;
@@ -109,7 +113,9 @@ public final class NodeWiring {
                 w.getDuration("guest-shutdown-timeout"));
         VmSnapshots snapshots = new VmSnapshots(new VmSnapshots.Parts(ask, actors, figures, datastore, session, io, taskTimeout,
                 InventoryVmService.CALLER));
+        RuleService rules = new RuleService(ask, InventoryVmService.CALLER);
+        RouteContributions.get(system).add((router, api) -> RuleRoutes.addTo(router, rules));
         return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout), figures,
-                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER));
+                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER), new InventoryAlarms(ask));
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vivarium host ...}: the cluster's hosts. */
 @Command(name = "host", mixinStandardHelpOptions = true, description = "The hosts of a lab's cluster.",
-        subcommands = {HostCommand.ListHosts.class, MaintenanceCommand.class})
+        subcommands = {HostCommand.ListHosts.class, MaintenanceCommand.class, HostGroupCommand.class})
 public final class HostCommand implements Runnable {
 
     @CommandLine.Spec

@@ -4,6 +4,7 @@ import dev.vivarium.node.cluster.HostResources;
 import dev.vivarium.node.cluster.HostView;
 import dev.vivarium.vcenter.inventory.HostRecord;
 import dev.vivarium.vcenter.inventory.HostState;
+import dev.vivarium.vcenter.placement.ClusterView;
 import dev.vivarium.vm.host.HostReply;
 import java.util.HashMap;
 import java.util.List;
@@ -79,6 +80,17 @@ public final class HostFigures implements HostResources {
     public List<String> vmsOn(String host) {
         HostReply.HostStats s = stats.get(host);
         return s == null ? List.of() : s.vms().stream().map(HostReply.VmStats::vm).toList();
+    }
+
+    /** What each running VM demands and dirties, as its host last reported, for placement. */
+    public Map<String, ClusterView.Figures> demands() {
+        Map<String, ClusterView.Figures> out = new HashMap<>();
+        for (HostReply.HostStats host : stats.values()) {
+            for (HostReply.VmStats v : host.vms()) {
+                out.put(v.vm(), new ClusterView.Figures(v.demandMips(), v.dirtyPagesPerSecond(), 0));
+            }
+        }
+        return out;
     }
 
     /** Where the VM runs and its figures, if a host reports it. */

@@ -65,7 +65,8 @@ public final class InventoryVmService implements VmService {
     public CompletionStage<VmView> create(VmSpec spec) {
         VmSpec s = spec.validated();
         VmConfig config = new VmConfig(s.name(), Math.toIntExact(s.memoryMiB()), s.image(), words(s.commandLine()),
-                s.shares() == null ? VmValidation.NORMAL_SHARES : s.shares(), 0, 0, priority(s.restartPriority()));
+                s.shares() == null ? VmValidation.NORMAL_SHARES : s.shares(), 0, 0, priority(s.restartPriority()),
+                s.kernel(), s.initrd());
         return inventory.change(r -> new InventoryCommand.CreateVm(config, CALLER, r)).thenCompose(ok -> get(s.name()));
     }
 
@@ -78,10 +79,8 @@ public final class InventoryVmService implements VmService {
                 c = switch (e.getKey()) {
                     case "memoryMiB" -> c.withMemoryMiB(integer(e.getKey(), v));
                     case "shares" -> c.withShares(integer(e.getKey(), v));
-                    case "commandLine" -> new VmConfig(c.name(), c.memoryMiB(), c.image(), words(String.valueOf(v)),
-                            c.cpuShares(), c.reservationMips(), c.limitMips(), c.restartPriority());
-                    case "restartPriority" -> new VmConfig(c.name(), c.memoryMiB(), c.image(), c.commandLine(),
-                            c.cpuShares(), c.reservationMips(), c.limitMips(), priority(String.valueOf(v)));
+                    case "commandLine" -> c.withCommandLine(words(String.valueOf(v)));
+                    case "restartPriority" -> c.withRestartPriority(priority(String.valueOf(v)));
                     default -> throw ApiException.badRequest(e.getKey()
                             + ": cannot be changed (memoryMiB, commandLine, shares, restartPriority can)");
                 };

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.vivarium.node.api.Json;
 import dev.vivarium.node.client.ApiClient;
 import dev.vivarium.node.client.ApiError;
+import dev.vivarium.node.web.LoginLinks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -97,6 +98,7 @@ public final class LabUp {
                 + "vivarium.api.port = " + api + "\n"
                 + "vivarium.api.token-file = " + Json.write(token.toString()) + "\n"
                 + "vivarium.datastore.path = " + Json.write(datastore.toString()) + "\n"
+                + "vivarium.web.session-cookie = " + Json.write(LoginLinks.cookieName(datastore.getParent())) + "\n"
                 + "vivarium.vm.image-directory = " + Json.write(LabDir.repositoryRoot().resolve("guests/images").toString()) + "\n";
     }
 
@@ -153,6 +155,10 @@ public final class LabUp {
         for (LabManifest.Node n : manifest.nodes()) {
             out.println("  " + n.name() + "  API " + n.api() + "  cluster " + n.artery() + "  pid " + n.pid());
         }
+        out.println("Web client: " + manifest.nodes().get(0).api() + "/  (any node serves it)");
+        out.println("Sign in:    " + loginLink(manifest) + "  (works once, for "
+                + LoginLinks.TTL.toMinutes() + " min; ./vivarium lab login" + (dir.equals(LabDir.defaultDir()) ? "" : " --dir " + dir.path())
+                + " prints another)");
         out.println("API:        " + manifest.nodes().get(0).api() + "/api/v1 (any node serves it)");
         out.println("Token file: " + dir.tokenFile());
         out.println("Datastore:  " + dir.datastore());
@@ -167,6 +173,14 @@ public final class LabUp {
         }
         out.println("  curl -H \"Authorization: Bearer $(cat " + dir.tokenFile() + ")\" " + manifest.nodes().get(0).api() + "/metrics");
         out.println("  ./vivarium lab status" + dirOption + "     ./vivarium lab down" + dirOption);
+    }
+
+    private String loginLink(LabManifest manifest) {
+        try {
+            return LoginLinks.link(SecretFile.read(dir.tokenFile()), manifest.nodes().get(0).name(), manifest.nodes().get(0).api());
+        } catch (IOException e) {
+            return "(cannot read " + dir.tokenFile() + ": " + e.getMessage() + ")";
+        }
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.vivarium.vcenter.inventory.InventoryEvent.AlarmRaised;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostConnected;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostDisconnected;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostJoined;
+import dev.vivarium.vcenter.inventory.InventoryEvent.HostGroupDefined;
+import dev.vivarium.vcenter.inventory.InventoryEvent.HostGroupRemoved;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostLost;
 import dev.vivarium.vcenter.inventory.InventoryEvent.MaintenanceEntered;
 import dev.vivarium.vcenter.inventory.InventoryEvent.MaintenanceExited;
@@ -27,7 +29,8 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
- * The inventory's state: hosts, VMs, rules, raised alarms and the most recent event log lines.
+ * The inventory's state: hosts, VMs, rules and the host groups they name, raised alarms and the
+ * most recent event log lines.
  * Immutable: {@link #apply} returns a new inventory. Maps are copied on every event, which is
  * cheap at the size of a cluster (tens of hosts, hundreds of VMs) and keeps snapshots and replies
  * safe to share; they are sorted by name so listings come out in a stable order.
@@ -38,7 +41,8 @@ public record Inventory(
     SortedMap<String, Rule> rules,
     SortedMap<String, Alarm> alarms,
     List<LogEntry> recentLog,
-    long lastLogSeq) implements InventorySerializable {
+    long lastLogSeq,
+    SortedMap<String, HostGroup> hostGroups) implements InventorySerializable {
 
   public Inventory {
     hosts = frozen(hosts);
@@ -46,10 +50,18 @@ public record Inventory(
     rules = frozen(rules);
     alarms = frozen(alarms);
     recentLog = recentLog == null ? List.of() : List.copyOf(recentLog);
+    hostGroups = frozen(hostGroups);
+  }
+
+  /** An inventory without host groups (as before they existed). */
+  public Inventory(SortedMap<String, HostRecord> hosts, SortedMap<String, VmRecord> vms,
+      SortedMap<String, Rule> rules, SortedMap<String, Alarm> alarms, List<LogEntry> recentLog,
+      long lastLogSeq) {
+    this(hosts, vms, rules, alarms, recentLog, lastLogSeq, null);
   }
 
   public static Inventory empty() {
-    return new Inventory(null, null, null, null, List.of(), 0);
+    return new Inventory(null, null, null, null, List.of(), 0, null);
   }
 
   /**
@@ -75,7 +87,8 @@ public record Inventory(
     int from = Math.max(0, recentLog.size() + 1 - logCapacity);
     log.addAll(recentLog.subList(Math.min(from, recentLog.size()), recentLog.size()));
     log.add(line);
-    return new Inventory(next.hosts, next.vms, next.rules, next.alarms, log, lastLogSeq + 1);
+    return new Inventory(next.hosts, next.vms, next.rules, next.alarms, log, lastLogSeq + 1,
+        next.hostGroups);
   }
 
   private Inventory applyToEntities(InventoryEvent e) {
@@ -113,30 +126,41 @@ public record Inventory(
       return this; // only the log line
     } else if (e instanceof RuleAdded r) {
       return new Inventory(hosts, vms, putting(rules, r.rule().name(), r.rule()), alarms,
-          recentLog, lastLogSeq);
+          recentLog, lastLogSeq, hostGroups);
     } else if (e instanceof RuleRemoved r) {
-      return new Inventory(hosts, vms, removing(rules, r.rule()), alarms, recentLog, lastLogSeq);
+      return new Inventory(hosts, vms, removing(rules, r.rule()), alarms, recentLog, lastLogSeq,
+          hostGroups);
+    } else if (e instanceof HostGroupDefined g) {
+      return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq,
+          putting(hostGroups, g.group().name(), g.group()));
+    } else if (e instanceof HostGroupRemoved g) {
+      return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq,
+          removing(hostGroups, g.group()));
     } else if (e instanceof AlarmRaised a) {
       Alarm alarm = new Alarm(a.alarm(), a.target(), a.message(), a.at());
       return new Inventory(hosts, vms, rules, putting(alarms, alarm.key(), alarm), recentLog,
-          lastLogSeq);
+          lastLogSeq, hostGroups);
     } else if (e instanceof AlarmCleared c) {
       return new Inventory(hosts, vms, rules, removing(alarms, c.target() + "/" + c.alarm()),
-          recentLog, lastLogSeq);
+          recentLog, lastLogSeq, hostGroups);
     }
     throw new IllegalArgumentException("unhandled event " + e);
   }
 
-  /** A deleted VM leaves its rules (a rule left with fewer than two VMs goes) and its alarms. */
+  /**
+   * A deleted VM leaves its rules (a rule left with fewer VMs than it needs goes: two for a
+   * VM–VM rule, one for a VM–host rule) and its alarms.
+   */
   private Inventory withoutVm(String vm) {
     TreeMap<String, Rule> keptRules = new TreeMap<>();
     rules.forEach((name, r) -> {
-      List<String> members = r.vms().stream().filter(m -> !m.equals(vm)).toList();
-      if (members.size() >= 2) keptRules.put(name, new Rule(name, r.kind(), members));
+      Rule left = r.without(vm);
+      if (left.vms().size() >= left.minimumVms()) keptRules.put(name, left);
     });
     TreeMap<String, Alarm> keptAlarms = new TreeMap<>(alarms);
     keptAlarms.values().removeIf(a -> a.entity().equals(vm));
-    return new Inventory(hosts, removing(vms, vm), keptRules, keptAlarms, recentLog, lastLogSeq);
+    return new Inventory(hosts, removing(vms, vm), keptRules, keptAlarms, recentLog, lastLogSeq,
+        hostGroups);
   }
 
   private Inventory withHost(String name, UnaryOperator<HostRecord> f) {
@@ -148,11 +172,11 @@ public record Inventory(
   }
 
   private Inventory withHosts(SortedMap<String, HostRecord> h) {
-    return new Inventory(h, vms, rules, alarms, recentLog, lastLogSeq);
+    return new Inventory(h, vms, rules, alarms, recentLog, lastLogSeq, hostGroups);
   }
 
   private Inventory withVms(SortedMap<String, VmRecord> v) {
-    return new Inventory(hosts, v, rules, alarms, recentLog, lastLogSeq);
+    return new Inventory(hosts, v, rules, alarms, recentLog, lastLogSeq, hostGroups);
   }
 
   /** The rules of {@code kind} that name {@code vm}. */

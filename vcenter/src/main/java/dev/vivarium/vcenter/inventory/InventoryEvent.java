@@ -126,15 +126,25 @@ public sealed interface InventoryEvent extends InventorySerializable {
 
   record RuleAdded(Rule rule, Instant at, Initiator by) implements InventoryEvent {
     public String entity() { return rule.name(); }
-    public String describe() {
-      return (rule.kind() == Rule.Kind.AFFINITY ? "Affinity" : "Anti-affinity") + " rule "
-          + rule.name() + " added for " + String.join(", ", rule.vms());
-    }
+    public String describe() { return rule.describe(); }
   }
 
   record RuleRemoved(String rule, Instant at, Initiator by) implements InventoryEvent {
     public String entity() { return rule; }
     public String describe() { return "Rule " + rule + " removed"; }
+  }
+
+  /** A host group was created, or its hosts changed. */
+  record HostGroupDefined(HostGroup group, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return group.name(); }
+    public String describe() {
+      return "Host group " + group.name() + " defined: " + String.join(", ", group.hosts());
+    }
+  }
+
+  record HostGroupRemoved(String group, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return group; }
+    public String describe() { return "Host group " + group + " removed"; }
   }
 
   record AlarmRaised(String alarm, String target, String message, Instant at, Initiator by)

@@ -2,6 +2,7 @@ package dev.vivarium.vcenter.protocol;
 
 import dev.vivarium.vcenter.inventory.Decision;
 import dev.vivarium.vcenter.inventory.HostDecisions;
+import dev.vivarium.vcenter.inventory.HostGroup;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.InventorySerializable;
@@ -142,6 +143,19 @@ public sealed interface InventoryCommand extends InventorySerializable {
   record RemoveRule(String rule, Initiator by, ActorRef<Reply> replyTo) implements Change {
     public Decision decide(Inventory s, Instant now) {
       return RuleDecisions.remove(s, rule, now, by);
+    }
+  }
+
+  /** Creates a host group or changes its hosts. */
+  record DefineHostGroup(HostGroup group, Initiator by, ActorRef<Reply> replyTo) implements Change {
+    public Decision decide(Inventory s, Instant now) {
+      return RuleDecisions.defineHostGroup(s, group, now, by);
+    }
+  }
+
+  record RemoveHostGroup(String group, Initiator by, ActorRef<Reply> replyTo) implements Change {
+    public Decision decide(Inventory s, Instant now) {
+      return RuleDecisions.removeHostGroup(s, group, now, by);
     }
   }
 

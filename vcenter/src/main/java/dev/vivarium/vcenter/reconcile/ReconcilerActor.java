@@ -62,6 +62,8 @@ public final class ReconcilerActor {
   private final Duration placementTimeout;
   private final Map<String, HostReport> reports = new HashMap<>();
   private final Map<String, InFlight> inFlight = new HashMap<>();
+  /** What each VM demanded at its host's latest report: a VM placed again is weighed by it. */
+  private final Map<String, Double> lastDemand = new HashMap<>();
   private final Duration settle;
   /** The hosts that were up at the last reconciliation: one more than these starts a settling. */
   private Set<String> upHosts = Set.of();
@@ -96,6 +98,7 @@ public final class ReconcilerActor {
     return Behaviors.receive(Msg.class)
         .onMessage(Report.class, r -> {
           reports.put(r.report().host(), r.report());
+          r.report().loads().forEach((vm, load) -> lastDemand.put(vm, load.demandMips()));
           return Behaviors.same();
         })
         .onMessage(Tick.class, t -> {
@@ -123,7 +126,8 @@ public final class ReconcilerActor {
         || reports.values().stream().anyMatch(r -> r.running().containsKey(e.getKey())));
     Map<String, String> pending = new HashMap<>();
     inFlight.forEach((vm, f) -> pending.put(vm, f.host()));
-    for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending)) {
+    lastDemand.keySet().retainAll(inv.vms().keySet());
+    for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending, lastDemand)) {
       if (settling && (a instanceof Place || a instanceof Unplaceable)) {
         continue; // decided once the hosts coming up now are all there
       }

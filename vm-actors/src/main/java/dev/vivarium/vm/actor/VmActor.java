@@ -429,7 +429,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     private void reboot(String why) {
         try {
-            PcMachine fresh = loader.coldBoot(setup.config(), disk); // the disk keeps what the guest wrote
+            PcMachine fresh = loader.coldBoot(setup.config(), disk, setup.files()); // the disk keeps what the guest wrote
             closeMachine();
             install(fresh);
             pacer.restart(machine.clock().nanos());

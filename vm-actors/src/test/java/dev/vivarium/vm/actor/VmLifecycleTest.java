@@ -98,6 +98,7 @@ class VmLifecycleTest {
         assertThat(((VmReply.Done) shutdown).what()).contains("guest shut down").contains("code 0");
         assertThat(console.text()).contains("shutdown requested");
         watcher.expectTerminated(vm, WAIT);
+        lab.awaitGone("vm1", WAIT); // the agent learns of the stop after the VM's own death
         assertThat(lab.datastore.vm("vm1").currentLease().orElseThrow().isHeld()).isFalse();
         // Powered off, its checkpoints are gone: the next power on boots afresh.
         assertThat(lab.datastore.vm("vm1").checkpoints().latestChain()).isEmpty();
@@ -112,6 +113,7 @@ class VmLifecycleTest {
 
         assertThat(before.ask(VmCommand.Suspend::new)).isEqualTo(new VmReply.Done("vm2", "suspended"));
         lab.kit.createTestProbe().expectTerminated(vm, WAIT);
+        lab.awaitGone("vm2", WAIT);
         assertThat(lab.datastore.vm("vm2").currentLease().orElseThrow().isHeld()).isFalse();
         long last = before.last();
 

@@ -26,14 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 class HostCrashTest {
     private static final int COUNTER_MS = 20;
     private static final int CHECKPOINT_MS = 300;
-    /** At most one checkpoint period of counter lines is redone. */
-    private static final long REDONE = CHECKPOINT_MS / COUNTER_MS + 2;
     /**
      * Lines the killed host had executed but not yet printed: its console printer is an actor
      * of its own, so its last few lines may die with it although the checkpoint holds them.
      */
     private static final long UNPRINTED = 5;
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    /** A bound, not a speed: generous, so a loaded machine (JVM starts, recovery) passes as a quiet one does. */
+    private static final Duration WAIT = Duration.ofSeconds(120);
     private static final Pattern STARTED = Pattern.compile("started (\\S+) epoch (\\d+) restored (-?\\d+)");
 
     @TempDir
@@ -56,6 +55,8 @@ class HostCrashTest {
             long lastVm1 = a.lastCounter("vm1");
             long lastVm2 = a.lastCounter("vm2");
             long killedAt = System.nanoTime();
+            // Nothing writes a checkpoint after the kill: these are the newest the VMs can come back from.
+            long newestVm2 = newest(datastore, "vm2");
 
             // Nothing on the datastore is lost or torn: every checkpoint of the chains verifies.
             for (String vm : List.of("vm1", "vm2")) {
@@ -72,7 +73,7 @@ class HostCrashTest {
 
             try (ProcessHost b = ProcessHost.start("host-b", root, logs, CHECKPOINT_MS, "--vm", "vm2")) {
                 ProcessHost.Line started = b.awaitLine("started vm2", WAIT);
-                assertThat(restored(started)).as("vm2 restored from a checkpoint, not booted").isGreaterThanOrEqualTo(0);
+                assertThat(restored(started)).as("vm2 restored from the newest checkpoint, not booted").isEqualTo(newestVm2);
                 assertThat(Duration.ofNanos(started.readAtNanos() - killedAt))
                         .as("the lease is taken only after it expired").isGreaterThanOrEqualTo(HostProcessMain.LEASES.leaseTime());
                 await().atMost(WAIT).until(() -> b.counter("vm2").size() >= 3);
@@ -133,12 +134,21 @@ class HostCrashTest {
         }
     }
 
-    /** The counter continued from the checkpointed value: no gap, and at most one period redone. */
+    /**
+     * The counter continued from a checkpoint: not booted again (which prints 1 first), and never
+     * ahead of what the killed host had run. How far back it went is the checkpoint period's
+     * worth of guest progress, which depends on how fast the host wrote; the test checks instead
+     * that the restore used the newest checkpoint.
+     */
     private static void assertResumed(long first, long lastPrintedBefore) {
         System.out.println("resumed at counter " + first + "; last printed before the kill: " + lastPrintedBefore);
         assertThat(first).as("first counter value after the restore (last printed before the kill: %d)", lastPrintedBefore)
                 .isGreaterThan(1)
-                .isBetween(lastPrintedBefore - REDONE, lastPrintedBefore + 1 + UNPRINTED);
+                .isLessThanOrEqualTo(lastPrintedBefore + 1 + UNPRINTED);
+    }
+
+    private static long newest(Datastore datastore, String vm) throws Exception {
+        return datastore.vm(vm).checkpoints().latestChain().stream().mapToLong(CheckpointInfo::seq).max().orElseThrow();
     }
 
     private static long restored(ProcessHost.Line line) {

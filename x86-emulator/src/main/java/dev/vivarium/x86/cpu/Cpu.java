@@ -3,6 +3,7 @@ package dev.vivarium.x86.cpu;
 import dev.vivarium.x86.bus.InterruptLine;
 import dev.vivarium.x86.bus.IoPorts;
 import dev.vivarium.x86.bus.PhysicalMemory;
+import dev.vivarium.x86.cpu.translator.BlockEngine;
 import dev.vivarium.x86.fpu.Fpu;
 import dev.vivarium.x86.state.Snapshottable;
 import dev.vivarium.x86.state.StateFormatException;
@@ -50,25 +51,15 @@ public final class Cpu extends CpuTasks implements Snapshottable {
     private boolean fpuPresent = true;
     /** FERR#: an unmasked FPU error reported with CR0.NE clear, which the board turns into IRQ 13. */
     private Runnable fpuError = () -> { };
-    private final BlockCache blocks;
+    /** The translating core: decoded blocks, compiled to bytecode once hot. */
+    private final BlockEngine blocks;
     private boolean blocksEnabled = BLOCKS_BY_DEFAULT;
     /** Blocks enabled and no hardware breakpoint armed (those need the interpreter's look at every instruction). */
     private boolean blocksUsable = BLOCKS_BY_DEFAULT;
     /** Set when the running block must stop after its current op (its code was written, or the slice must end). */
-    boolean blockEnded;
-    /** Set by a {@link CompiledBlock} before a fault leaves it: the index of the op that raised it. */
-    int faultOp;
-    /**
-     * Runs of a block after which it is compiled to JVM bytecode ({@link BlockCompiler}). A
-     * compile costs some 100-200 us, and the new method then runs in the JVM's interpreter and
-     * its first JIT tiers for thousands of runs before it beats the ops; so only blocks that
-     * run far more are worth it. At 64 the many warm blocks of the compile guest made it 18%
-     * slower (AlternatingMips); at 1000 it is faster, and unpack gains as much as at 64.
-     * {@code -Dvivarium.x86.compileAfter=N} sets it; 0 compiles every block before its first run.
-     */
-    static final int COMPILE_AFTER = Integer.getInteger("vivarium.x86.compileAfter", 1000);
-    private int compileAfter = COMPILE_AFTER;
-    private final BlockCompiler compiler = new BlockCompiler();
+    public boolean blockEnded;
+    /** Set by a compiled block before a fault leaves it: the index of the op that raised it. */
+    public int faultOp;
     /**
      * Instructions a CPU runs without halting before it decodes blocks. An idle guest wakes for
      * a timer tick of a few dozen instructions and halts again: decoding its code would cost
@@ -87,7 +78,6 @@ public final class Cpu extends CpuTasks implements Snapshottable {
 
     private boolean halted;
     private long icount;
-    private long blockInstructions;
     /** Instruction count at which the current {@link #run} slice ends (REP loops stop there). */
     private long sliceEnd;
     /** Interrupts are held off for one instruction after STI, MOV SS and POP SS. */
@@ -108,7 +98,7 @@ public final class Cpu extends CpuTasks implements Snapshottable {
         super(memory);
         this.io = io;
         this.interrupts = interrupts;
-        this.blocks = new BlockCache(this, memory);
+        this.blocks = new BlockEngine(this, memory);
         reset();
     }
 
@@ -181,13 +171,11 @@ public final class Cpu extends CpuTasks implements Snapshottable {
             // Decoded blocks run between interrupt checks, so only where nothing must be looked
             // at between two instructions: not under the single-step trap or an interrupt shadow,
             // and only when the whole block fits in the slice (its end is then exact).
-            Block block = blocksUsable && codeSize32 && !interruptShadow && (flags & TF) == 0
-                    && icount - haltedAt >= blocksAfter ? blocks.find(eip, segBase[CS] + eip, segLimit[CS]) : null;
-            if (fits(block)) {
-                runBlocks(block);
-            } else if (breakpoints.armed()) {
+            long ran = blocksUsable && codeSize32 && !interruptShadow && (flags & TF) == 0
+                    && !instructionByInstruction && icount - haltedAt >= blocksAfter ? runBlocks() : 0;
+            if (ran == 0 && breakpoints.armed()) {
                 stepWatched();
-            } else {
+            } else if (ran == 0) {
                 step();
             }
             // Only an instruction (HLT, or a fault that escalates to shutdown) stops the CPU.
@@ -205,7 +193,7 @@ public final class Cpu extends CpuTasks implements Snapshottable {
 
     /** Of {@link #instructions()}, those run as ops of decoded blocks. */
     public long blockInstructions() {
-        return blockInstructions;
+        return blocks.instructions();
     }
 
     public boolean halted() {
@@ -367,22 +355,17 @@ public final class Cpu extends CpuTasks implements Snapshottable {
     }
 
     /** Tests: decode blocks after this many instructions without a halt instead of {@link #BLOCKS_AFTER} (0: at once). */
-    void setBlocksAfter(long instructions) {
+    public void setBlocksAfter(long instructions) {
         blocksAfter = instructions;
     }
 
-    /** Tests: compile a block to bytecode after it ran this many times instead of {@link #COMPILE_AFTER} (0: at once). */
-    void setCompileAfter(int runs) {
-        compileAfter = runs;
-    }
-
-    /** The CPU's block compiler, for its counts. */
-    BlockCompiler compiler() {
-        return compiler;
+    /** The translating core, for its settings and counts (tests, benchmarks). */
+    public BlockEngine blockEngine() {
+        return blocks;
     }
 
     /** Ends the running block after its current op: the code it came from may have changed. */
-    void endBlock() {
+    public void endBlock() {
         blockEnded = true;
     }
 
@@ -461,7 +444,11 @@ public final class Cpu extends CpuTasks implements Snapshottable {
         interruptShadow = in.readBoolean();
         icount = in.readLong();
         haltedAt = icount;
-        fpu.restore(in);
+        if ("fpu".equals(in.peekSection())) {
+            fpu.restore(in);
+        } else {
+            fpu.reset(); // a capture from before the FPU: it is as at power-on
+        }
         in.endSection("cpu");
         for (int s = 0; s < 6; s++) {
             updateSegCheck(s);
@@ -499,67 +486,22 @@ public final class Cpu extends CpuTasks implements Snapshottable {
         haltedAt = icount;
     }
 
-    private boolean fits(Block block) {
-        return block != null && block.length() > 0 && sliceEnd - icount >= block.length();
-    }
-
     /**
-     * Runs decoded blocks one after the other while each next one fits in the slice. No
-     * interrupt check is needed between them: a block does no I/O and changes neither IF nor
-     * TF, so nothing can have become pending since the check before the first. A fault, a
-     * write to decoded code or a stop request returns to the checks.
+     * Runs decoded blocks from EIP within the slice ({@link BlockEngine#run}) and returns the
+     * instructions they retired, 0 when there was none to run. A fault inside a block is
+     * delivered here, as the interpreter delivers it.
      */
-    private void runBlocks(Block block) {
-        while (runBlock(block)) {
-            block = blocks.find(eip, segBase[CS] + eip, segLimit[CS]);
-            if (!fits(block)) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * Runs a decoded block: each op counts as one instruction, a fault puts EIP back on the
-     * faulting instruction and is delivered as the interpreter delivers it, and a block whose
-     * code was written while it ran stops after the writing instruction. Returns false after
-     * a fault or such an early end.
-     */
-    private boolean runBlock(Block b) {
-        CompiledBlock compiled = b.compiled;
-        if (compiled == null && b.runs++ >= compileAfter && !b.uncompilable) {
-            compiled = b.compiled = compiler.compile(b);
-            b.uncompilable = compiled == null;
-        }
-        int n = b.ops.length;
-        blockEnded = false;
-        enterFetchWindow(b.eip, b.linear, b.physicalAddress, b.page);
-        int i = 0;
+    private long runBlocks() {
         try {
-            if (compiled != null) {
-                i = compiled.run(this);
-            } else {
-                Op[] ops = b.ops;
-                do {
-                    ops[i].exec(this);
-                    i++;
-                } while (i < n && !blockEnded);
-            }
+            long ran = blocks.run(sliceEnd - icount);
+            icount += ran;
+            return ran;
         } catch (CpuFault f) {
-            if (compiled != null) {
-                i = faultOp;
-            }
-            icount += i + 1;
-            blockInstructions += i; // the ops before the faulting one ran; the fault counts as the interpreter's
-            eip = b.starts[i];
+            long ran = blocks.retiredBeforeFault();
+            icount += ran;
             deliverException(f.vector, f.errorCode);
-            return false;
+            return ran;
         }
-        icount += i;
-        blockInstructions += i;
-        if (i < n || !b.endsWithTransfer) {
-            eip = b.starts[i];
-        }
-        return !blockEnded;
     }
 
     /**
@@ -893,7 +835,7 @@ public final class Cpu extends CpuTasks implements Snapshottable {
     // ---- ALU ----
 
     /** The eight classic ALU operations (ADD OR ADC SBB AND SUB XOR CMP), flags included. */
-    int alu(int op, int a, int b, int top) {
+    public int alu(int op, int a, int b, int top) {
         int m = mask(top);
         int r;
         switch (op) {
@@ -908,7 +850,7 @@ public final class Cpu extends CpuTasks implements Snapshottable {
         return r;
     }
 
-    boolean condition(int cc) {
+    public boolean condition(int cc) {
         boolean r = switch (cc >>> 1) {
             case 0 -> of();
             case 1 -> cf();
@@ -923,7 +865,7 @@ public final class Cpu extends CpuTasks implements Snapshottable {
     }
 
     /** Sets SF, ZF and PF from a result and the other arithmetic flags as given. */
-    void putResultFlags(int r, int top, boolean carry, boolean overflow, boolean aux) {
+    public void putResultFlags(int r, int top, boolean carry, boolean overflow, boolean aux) {
         int f = 0;
         if (carry) f |= CF;
         if (overflow) f |= OF;
@@ -939,7 +881,7 @@ public final class Cpu extends CpuTasks implements Snapshottable {
      * operation is a method of its own, so this one is small enough for the JIT to inline
      * where {@code op} is a constant (compiled blocks) and keep only the one it names.
      */
-    int shift(int op, int v, int count, int top) {
+    public int shift(int op, int v, int count, int top) {
         v &= mask(top);
         if (count == 0) {
             return v;
@@ -1035,13 +977,13 @@ public final class Cpu extends CpuTasks implements Snapshottable {
         return r;
     }
 
-    int inc(int v, int top) {
+    public int inc(int v, int top) {
         int r = (v + 1) & mask(top);
         setLazyKeepCarry(LAZY_INC, v, r, top);
         return r;
     }
 
-    int dec(int v, int top) {
+    public int dec(int v, int top) {
         int r = (v - 1) & mask(top);
         setLazyKeepCarry(LAZY_DEC, v, r, top);
         return r;
@@ -1264,7 +1206,7 @@ public final class Cpu extends CpuTasks implements Snapshottable {
     }
 
     /** MUL (op 4) or IMUL (op 5) of the accumulator by {@code v}. */
-    void mulBy(int op, int top, int v) {
+    public void mulBy(int op, int top, int v) {
         switch (top) {
             case 7 -> {
                 int a = reg[EAX] & 0xFF;
@@ -1317,7 +1259,7 @@ public final class Cpu extends CpuTasks implements Snapshottable {
     }
 
     /** DIV (op 6) or IDIV (op 7) of the accumulator by {@code v}. */
-    void divBy(int op, int top, int v) {
+    public void divBy(int op, int top, int v) {
         if (v == 0) {
             throw raise(Vectors.DE, -1);
         }

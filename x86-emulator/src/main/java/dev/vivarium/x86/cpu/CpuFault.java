@@ -5,10 +5,10 @@ package dev.vivarium.x86.cpu;
  * is delivered. One instance per CPU, without a stack trace, so raising a guest exception costs
  * no allocation: guest faults are ordinary guest behaviour, not host errors.
  */
-final class CpuFault extends RuntimeException {
-    int vector;
+public final class CpuFault extends RuntimeException {
+    public int vector;
     /** The error code to push, or -1 when the vector pushes none. */
-    int errorCode;
+    public int errorCode;
 
     CpuFault() {
         super(null, null, false, false);

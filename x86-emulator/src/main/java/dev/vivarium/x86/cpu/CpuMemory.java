@@ -53,7 +53,7 @@ abstract class CpuMemory extends CpuState {
         throw fault.set(vector, errorCode);
     }
 
-    final CpuFault gp(int errorCode) {
+    public final CpuFault gp(int errorCode) {
         return raise(Vectors.GP, errorCode);
     }
 
@@ -196,7 +196,7 @@ abstract class CpuMemory extends CpuState {
      * {@code off} (the window keeps the page it was opened on, whatever the TLB holds since),
      * else through a TLB hit that allows the access; -1 when the fetch would walk or fault.
      */
-    final int codeAddress(int off, int la) {
+    public final int codeAddress(int off, int la) {
         if (Integer.compareUnsigned(off - fetchLo, fetchLen) < 0) {
             return fetchPhysical | (la & 0xFFF);
         }
@@ -315,14 +315,14 @@ abstract class CpuMemory extends CpuState {
     // Each has a fast path (segment bound passed, paging off) small enough for the JIT to inline
     // into every instruction handler; everything else takes the fully checked path.
 
-    final int read8(int seg, int off) {
+    public final int read8(int seg, int off) {
         if (Integer.compareUnsigned(off, segReadEnd[seg]) < 0 && !paging) {
             return mem.readByte(segBase[seg] + off);
         }
         return readLin8(linear(seg, off, 1, false), userAccess());
     }
 
-    final int read16(int seg, int off) {
+    public final int read16(int seg, int off) {
         if (Integer.compareUnsigned(off, segReadEnd[seg]) < 0 && !paging) {
             int la = segBase[seg] + off;
             if ((la & 1) == 0 || !alignmentChecked()) {
@@ -332,7 +332,7 @@ abstract class CpuMemory extends CpuState {
         return readLin16(linear(seg, off, 2, false), userAccess());
     }
 
-    final int read32(int seg, int off) {
+    public final int read32(int seg, int off) {
         if (Integer.compareUnsigned(off, segReadEnd[seg]) < 0 && !paging) {
             int la = segBase[seg] + off;
             if ((la & 3) == 0 || !alignmentChecked()) {
@@ -342,7 +342,7 @@ abstract class CpuMemory extends CpuState {
         return readLin32(linear(seg, off, 4, false), userAccess());
     }
 
-    final void write8(int seg, int off, int v) {
+    public final void write8(int seg, int off, int v) {
         if (Integer.compareUnsigned(off, segWriteEnd[seg]) < 0 && !paging) {
             mem.writeByte(segBase[seg] + off, v);
             return;
@@ -361,7 +361,7 @@ abstract class CpuMemory extends CpuState {
         writeLin16(linear(seg, off, 2, true), v, userAccess());
     }
 
-    final void write32(int seg, int off, int v) {
+    public final void write32(int seg, int off, int v) {
         if (Integer.compareUnsigned(off, segWriteEnd[seg]) < 0 && !paging) {
             int la = segBase[seg] + off;
             if ((la & 3) == 0 || !alignmentChecked()) {
@@ -457,7 +457,7 @@ abstract class CpuMemory extends CpuState {
      * when the interpreter's does. A window that already holds EIP stays (a fetch would read
      * it); otherwise it is opened on the block's page.
      */
-    final void enterFetchWindow(int off, int la, int pa, byte[] page) {
+    public final void enterFetchWindow(int off, int la, int pa, byte[] page) {
         if (Integer.compareUnsigned(off - fetchLo, fetchLen) >= 0) {
             openFetchWindow(off, la, pa, page);
         }
@@ -501,15 +501,15 @@ abstract class CpuMemory extends CpuState {
 
     // ---- the stack ----
 
-    final boolean stack32() {
+    public final boolean stack32() {
         return (segAttr[SS] & ATTR_DB) != 0;
     }
 
-    final int sp() {
+    public final int sp() {
         return stack32() ? reg[ESP] : reg[ESP] & 0xFFFF;
     }
 
-    final void setSp(int v) {
+    public final void setSp(int v) {
         if (stack32()) {
             reg[ESP] = v;
         } else {
@@ -517,7 +517,7 @@ abstract class CpuMemory extends CpuState {
         }
     }
 
-    final int stackOffset(int delta) {
+    public final int stackOffset(int delta) {
         int v = reg[ESP] + delta;
         return stack32() ? v : v & 0xFFFF;
     }
@@ -528,7 +528,7 @@ abstract class CpuMemory extends CpuState {
         setSp(sp);
     }
 
-    final void push32(int v) {
+    public final void push32(int v) {
         int sp = stackOffset(-4);
         write32(SS, sp, v);
         setSp(sp);
@@ -548,7 +548,7 @@ abstract class CpuMemory extends CpuState {
         return v;
     }
 
-    final int pop32() {
+    public final int pop32() {
         int v = read32(SS, sp());
         setSp(stackOffset(4));
         return v;

@@ -14,7 +14,7 @@ abstract class CpuState {
     public static final int ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
 
     /** The segment a segment-override prefix byte names (26, 2E, 36, 3E, 64, 65), or -1 for any other byte. */
-    static int segmentOverride(int prefix) {
+    public static int segmentOverride(int prefix) {
         return switch (prefix) {
             case 0x26 -> ES;
             case 0x2E -> CS;
@@ -27,7 +27,7 @@ abstract class CpuState {
     }
 
     // EFLAGS bits.
-    static final int CF = 1, PF = 1 << 2, AF = 1 << 4, ZF = 1 << 6, SF = 1 << 7, TF = 1 << 8, IF = 1 << 9,
+    public static final int CF = 1, PF = 1 << 2, AF = 1 << 4, ZF = 1 << 6, SF = 1 << 7, TF = 1 << 8, IF = 1 << 9,
             DF = 1 << 10, OF = 1 << 11, IOPL = 3 << 12, NT = 1 << 14, RF = 1 << 16, VM = 1 << 17, AC = 1 << 18,
             ID = 1 << 21;
     static final int ARITH = CF | PF | AF | ZF | SF | OF;
@@ -42,14 +42,14 @@ abstract class CpuState {
     static final int ATTR_ACCESSED = 1, ATTR_RW = 2, ATTR_DC = 4, ATTR_CODE = 8, ATTR_S = 0x10, ATTR_P = 0x80,
             ATTR_DB = 0x4000, ATTR_G = 0x8000;
 
-    final int[] reg = new int[8];
-    int eip;
+    public final int[] reg = new int[8];
+    public int eip;
     /** EFLAGS as last stored; its ARITH bits are stale while {@link #lazyOp} is not NONE. */
-    int flags = 2;
+    public int flags = 2;
 
     final int[] segSel = new int[6];
     final int[] segBase = new int[6];
-    final int[] segLimit = new int[6];
+    public final int[] segLimit = new int[6];
     final int[] segAttr = new int[6];
 
     int gdtBase, gdtLimit, idtBase, idtLimit;
@@ -58,18 +58,24 @@ abstract class CpuState {
 
     int cr0, cr2, cr3, cr4;
     final int[] dr = new int[8];
+    /**
+     * Set while every instruction must be looked at on its own (enabled hardware breakpoints,
+     * say): the CPU then runs no decoded blocks, only the interpreter. The block path tests it
+     * beside the flags it tests anyway, so it costs nothing while clear.
+     */
+    boolean instructionByInstruction;
     /** Current privilege level. */
     int cpl;
 
     // ---- lazy arithmetic flags ----
-    static final int LAZY_NONE = 0, LAZY_ADD = 1, LAZY_SUB = 2, LAZY_LOGIC = 3, LAZY_INC = 4, LAZY_DEC = 5;
+    public static final int LAZY_NONE = 0, LAZY_ADD = 1, LAZY_SUB = 2, LAZY_LOGIC = 3, LAZY_INC = 4, LAZY_DEC = 5;
     int lazyOp;
     /** Operands and result of the last lazily flagged operation, masked to its width. */
     int lazyA, lazyB, lazyR;
     /** Index of the sign bit of the last lazily flagged operation: 7, 15 or 31. */
     int lazyTop;
 
-    final void setLazy(int op, int a, int b, int r, int top) {
+    public final void setLazy(int op, int a, int b, int r, int top) {
         lazyOp = op;
         lazyA = a;
         lazyB = b;
@@ -185,11 +191,11 @@ abstract class CpuState {
     }
 
     // ---- register views ----
-    final int reg8(int i) {
+    public final int reg8(int i) {
         return i < 4 ? reg[i] & 0xFF : reg[i - 4] >>> 8 & 0xFF;
     }
 
-    final void setReg8(int i, int v) {
+    public final void setReg8(int i, int v) {
         if (i < 4) {
             reg[i] = (reg[i] & 0xFFFFFF00) | (v & 0xFF);
         } else {

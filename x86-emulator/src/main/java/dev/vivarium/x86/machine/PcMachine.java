@@ -3,6 +3,7 @@ package dev.vivarium.x86.machine;
 import dev.vivarium.x86.boot.BootImageException;
 import dev.vivarium.x86.boot.BootState;
 import dev.vivarium.x86.boot.FlatBinaryLoader;
+import dev.vivarium.x86.boot.LinuxLoader;
 import dev.vivarium.x86.boot.MultibootLoader;
 import dev.vivarium.x86.clock.Timer;
 import dev.vivarium.x86.clock.VirtualClock;
@@ -114,6 +115,8 @@ public final class PcMachine implements Closeable {
         BootState state;
         if (config.boot() instanceof MachineConfig.MultibootKernel k) {
             state = MultibootLoader.load(k.image(), k.cmdline(), memory, config.memoryBytes());
+        } else if (config.boot() instanceof MachineConfig.LinuxKernel k) {
+            state = LinuxLoader.load(k.kernel(), k.initrd(), k.cmdline(), memory, config.memoryBytes());
         } else if (config.boot() instanceof MachineConfig.FlatBinary f) {
             state = FlatBinaryLoader.load(f.image(), f.loadAddress(), f.entry(), memory, config.memoryBytes());
         } else {

@@ -30,7 +30,7 @@ import java.util.zip.CRC32C;
  */
 public final class StateFile {
 
-    public static final int FORMAT_VERSION = 2; // 2: the CPU section holds the FPU state
+    public static final int FORMAT_VERSION = 1;
     static final byte[] MAGIC = {'V', 'I', 'V', 'S', 'T', 'A', 'T', 'E'};
     private static final int HEADER = MAGIC.length + 4;
     private static final int TRAILER = 8 + 4;

@@ -1,6 +1,6 @@
 package dev.vivarium.x86.cpu.diff;
 
-/** Compares the host's outcome of a case with the emulator's, on what the SDM defines. */
+/** Compares the reference's outcome of a case (the host's, or an emulator standing in for it) with the emulator's, on what the SDM defines. */
 final class Comparison {
 
     private Comparison() {
@@ -10,7 +10,7 @@ final class Comparison {
     static String differences(Snippet snippet, CaseInput in, Outcome host, Outcome emulator) {
         StringBuilder d = new StringBuilder();
         if (host.vector() != emulator.vector()) {
-            return "ended differently: host " + ending(host) + ", emulator " + ending(emulator);
+            return "ended differently: reference " + ending(host) + ", emulator " + ending(emulator);
         }
         if (host.faulted() && host.eipOffset() != emulator.eipOffset()) {
             d.append(" exception EIP +").append(host.eipOffset()).append(" vs +").append(emulator.eipOffset()).append(';');
