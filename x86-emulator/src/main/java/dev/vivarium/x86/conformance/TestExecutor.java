@@ -27,6 +27,11 @@ public final class TestExecutor {
     private final TrackingMemory memory = new TrackingMemory();
     private final Cpu cpu = new Cpu(memory, IoPorts.NONE, InterruptLine.NONE);
 
+    {
+        // The recording 286 had no coprocessor: its escapes only check their operand (see KnownDifference).
+        cpu.setFpuPresent(false);
+    }
+
     /** The memory the last test ran in, for the comparison. */
     public TrackingMemory memory() {
         return memory;

@@ -4,6 +4,7 @@ import dev.vivarium.x86.bus.InterruptLine;
 import dev.vivarium.x86.bus.IoPorts;
 import dev.vivarium.x86.bus.PhysicalMemory;
 import dev.vivarium.x86.cpu.translator.BlockEngine;
+import dev.vivarium.x86.fpu.Fpu;
 import dev.vivarium.x86.state.Snapshottable;
 import dev.vivarium.x86.state.StateFormatException;
 import dev.vivarium.x86.state.StateReader;
@@ -13,15 +14,16 @@ import java.util.function.LongSupplier;
 
 /**
  * An i386-class processor with the integer instruction set of the 486 and the P6 additions
- * compilers emit (CMOVcc, CPUID, RDTSC, CMPXCHG8B), and no x87 FPU. This class is the public
- * face and the interpreter: it decodes prefixes and ModRM, executes, and turns every guest
- * fault into an architectural exception; the layers below hold the state
- * ({@link CpuState}), memory access ({@link CpuMemory}) and protected-mode mechanisms
- * ({@link CpuSystem}).
+ * compilers emit (CMOVcc, CPUID, RDTSC, CMPXCHG8B), and a 486's x87 FPU ({@link Fpu}; a
+ * model without one is {@link #setFpuPresent}). This class is the public face and the
+ * interpreter: it decodes prefixes and ModRM, executes, and turns every guest fault into an
+ * architectural exception; the layers below hold the state ({@link CpuState}), memory access
+ * ({@link CpuMemory}), protected-mode mechanisms ({@link CpuSystem}) and task switches
+ * ({@link CpuTasks}).
  *
  * <p>Not thread-safe: one thread runs a CPU at a time. The hot path allocates nothing.
  */
-public final class Cpu extends CpuSystem implements Snapshottable {
+public final class Cpu extends CpuTasks implements Snapshottable {
 
     /** Why {@link #run(long)} returned. */
     public enum Exit {
@@ -35,17 +37,25 @@ public final class Cpu extends CpuSystem implements Snapshottable {
 
     /** CPUID leaf 1 EAX and the reset value of EDX: family 6, model 1, stepping 0. */
     public static final int SIGNATURE = 0x610;
-    /** CPUID leaf 1 EDX: TSC (4), CX8 (8), CMOV (15). No FPU, no PSE, no MSRs. */
+    /** CPUID leaf 1 EDX: TSC (4), CX8 (8), CMOV (15), and FPU (0) when it has one. No PSE, no MSRs, no FXSR. */
     static final int FEATURES = 1 << 4 | 1 << 8 | 1 << 15;
+    static final int FEATURE_FPU = 1;
 
     /** Whether CPUs run decoded blocks by default; {@code -Dvivarium.x86.blocks=false} leaves everything to the interpreter. */
     private static final boolean BLOCKS_BY_DEFAULT = !"false".equals(System.getProperty("vivarium.x86.blocks"));
 
     private final IoPorts io;
     private final InterruptLine interrupts;
+    private final Fpu fpu = new Fpu();
+    private final FpuPort fpuPort = new FpuPort(this);
+    private boolean fpuPresent = true;
+    /** FERR#: an unmasked FPU error reported with CR0.NE clear, which the board turns into IRQ 13. */
+    private Runnable fpuError = () -> { };
     /** The translating core: decoded blocks, compiled to bytecode once hot. */
     private final BlockEngine blocks;
     private boolean blocksEnabled = BLOCKS_BY_DEFAULT;
+    /** Blocks enabled and no hardware breakpoint armed (those need the interpreter's look at every instruction). */
+    private boolean blocksUsable = BLOCKS_BY_DEFAULT;
     /** Set when the running block must stop after its current op (its code was written, or the slice must end). */
     public boolean blockEnded;
     /** Set by a compiled block before a fault leaves it: the index of the op that raised it. */
@@ -126,7 +136,9 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         java.util.Arrays.fill(dr, 0);
         dr[6] = 0xFFFF0FF0;
         dr[7] = 0x400;
+        debugControlChanged();
         cpl = 0;
+        fpu.reset();
         halted = false;
         shutdown = false;
         interruptShadow = false;
@@ -159,9 +171,11 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             // Decoded blocks run between interrupt checks, so only where nothing must be looked
             // at between two instructions: not under the single-step trap or an interrupt shadow,
             // and only when the whole block fits in the slice (its end is then exact).
-            long ran = blocksEnabled && codeSize32 && !interruptShadow && (flags & TF) == 0
+            long ran = blocksUsable && codeSize32 && !interruptShadow && (flags & TF) == 0
                     && !instructionByInstruction && icount - haltedAt >= blocksAfter ? runBlocks() : 0;
-            if (ran == 0) {
+            if (ran == 0 && breakpoints.armed()) {
+                stepWatched();
+            } else if (ran == 0) {
                 step();
             }
             // Only an instruction (HLT, or a fault that escalates to shutdown) stops the CPU.
@@ -315,9 +329,29 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         blockEnded = true;
     }
 
+    /** The x87 FPU (its state, for tests and the differential harness). */
+    public Fpu fpu() {
+        return fpu;
+    }
+
+    /**
+     * With {@code false}, a processor without a coprocessor (a 386 without a 387, as the
+     * recording 286 of the conformance suite was): CPUID does not report the FPU, and an escape
+     * with CR0.EM and TS clear checks its memory operand and does nothing.
+     */
+    public void setFpuPresent(boolean present) {
+        fpuPresent = present;
+    }
+
+    /** Where FERR# goes: called when a waiting FPU instruction finds an error pending with CR0.NE clear. */
+    public void setFpuErrorLine(Runnable line) {
+        fpuError = line;
+    }
+
     /** Runs decoded blocks where it can (the default), or every instruction in the interpreter. */
     public void setBlocksEnabled(boolean enabled) {
         blocksEnabled = enabled;
+        blocksUsable = enabled && !breakpoints.armed();
     }
 
     /** Tests: decode blocks after this many instructions without a halt instead of {@link #BLOCKS_AFTER} (0: at once). */
@@ -370,6 +404,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         out.writeBoolean(shutdown);
         out.writeBoolean(interruptShadow);
         out.writeLong(icount);
+        fpu.save(out);
         out.endSection("cpu");
     }
 
@@ -403,11 +438,17 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         cr4 = sys[15];
         cpl = sys[16];
         readInto(in, dr, "debug registers");
+        debugControlChanged();
         halted = in.readBoolean();
         shutdown = in.readBoolean();
         interruptShadow = in.readBoolean();
         icount = in.readLong();
         haltedAt = icount;
+        if ("fpu".equals(in.peekSection())) {
+            fpu.restore(in);
+        } else {
+            fpu.reset(); // a capture from before the FPU: it is as at power-on
+        }
         in.endSection("cpu");
         for (int s = 0; s < 6; s++) {
             updateSegCheck(s);
@@ -463,8 +504,57 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         }
     }
 
-    /** Executes one instruction, or delivers the exception it raised. */
-    private void step() {
+    /**
+     * One instruction with hardware breakpoints armed (SDM vol. 3, 17.3): an execute
+     * breakpoint at its first byte is a #DB fault before it (unless EFLAGS.RF, which suppresses
+     * that for one instruction); a data breakpoint it hits is a #DB trap after it, together
+     * with a single-step trap if both come at once.
+     */
+    private void stepWatched() {
+        if ((flags & RF) == 0) {
+            int hits = breakpoints.instructionHits(segBase[CS] + eip);
+            if (hits != 0) {
+                icount++;
+                dr[6] |= hits;
+                deliverException(Vectors.DB, -1);
+                return;
+            }
+        }
+        flags &= ~RF; // it covers one instruction (an IRET or POPF may set it again)
+        boolean trap = (flags & TF) != 0;
+        dataBreakHits = 0;
+        long end = sliceEnd;
+        blockEnded = false; // set by requestStop, whose early end must stay
+        boolean completed = step();
+        if (!blockEnded) {
+            sliceEnd = end; // a data breakpoint ended only this instruction early (see dataBreakpointHit)
+        }
+        if (completed && dataBreakHits != 0) {
+            dr[6] |= dataBreakHits;
+            if (!trap) {
+                deliverException(Vectors.DB, -1);
+            } // else the single-step #DB just delivered reports both
+        }
+        dataBreakHits = 0;
+    }
+
+    /** DR7 changed (a MOV, a task switch, a reset or a restore): what is armed, and what must now be looked at. */
+    @Override
+    void debugControlChanged() {
+        breakpoints.update();
+        blocksUsable = blocksEnabled && !breakpoints.armed();
+        for (int s = 0; s < 6; s++) {
+            updateSegCheck(s);
+        }
+    }
+
+    @Override
+    void dataBreakpointHit() {
+        sliceEnd = icount; // a REP string instruction stops after this iteration, to take the trap
+    }
+
+    /** Executes one instruction, or delivers the exception it raised; true when it completed. */
+    private boolean step() {
         beginInstruction();
         int espAtStart = reg[ESP];
         boolean trap = (flags & TF) != 0;
@@ -478,12 +568,13 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             eip = instrStart;
             reg[ESP] = espAtStart;
             deliverException(f.vector, f.errorCode);
-            return;
+            return false;
         }
         if (trap && !halted && !stackShadow) {
             dr[6] |= 0x4000; // BS: single step
             deliverException(Vectors.DB, -1);
         }
+        return true;
     }
 
     private void execute() {
@@ -933,9 +1024,12 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         return (flags & IOPL) >>> 12;
     }
 
-    /** IN/OUT in protected mode with CPL > IOPL consult the I/O permission bitmap of a 32-bit TSS. */
+    /**
+     * IN/OUT in protected mode with CPL > IOPL, and always in virtual-8086 mode, consult the
+     * I/O permission bitmap of a 32-bit TSS.
+     */
     private void checkIo(int port, int size) {
-        if (!protectedMode() || cpl <= iopl()) {
+        if (!protectedMode() || cpl <= iopl() && !v86Mode()) {
             return;
         }
         if ((trAttr & 0xF) != 0xB && (trAttr & 0xF) != 0x9 || trLimit < 0x67) {
@@ -1399,7 +1493,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
             case 0xD5 -> aad();
             case 0xD6 -> salc();
             case 0xD7 -> xlat();
-            case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> escape();
+            case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> escape(op);
             case 0xE0, 0xE1, 0xE2 -> loop(op);
             case 0xE3 -> jcxz();
             case 0xE4 -> setReg8(EAX, portIn(fetch8(), 1));
@@ -1636,17 +1730,34 @@ public final class Cpu extends CpuSystem implements Snapshottable {
 
     private void fwait() {
         if ((cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw raise(Vectors.NM, -1);
+        if (fpuPresent) reportFpuError();
+    }
+
+    /**
+     * A waiting FPU instruction finds an unmasked error pending: #MF with CR0.NE set; with NE
+     * clear (the PC/AT way) FERR# goes to the board's IRQ 13 and the instruction goes on.
+     */
+    private void reportFpuError() {
+        if (fpu.errorPending()) {
+            if ((cr0 & CR0_NE) != 0) throw raise(Vectors.MF, -1);
+            fpuError.run();
+        }
+    }
+
+    /** Virtual-8086 mode below IOPL 3: PUSHF, POPF, INT n, CLI, STI and IRET are #GP(0), for the monitor to emulate. */
+    private void requireV86Iopl3() {
+        if (v86Mode() && iopl() < 3) throw gp(0);
     }
 
     private void pushf() {
-        if (v86Mode()) throw gp(0);
+        requireV86Iopl3();
         push(getFlags() & (o32 ? ~(VM | RF) : 0xFFFF), o32);
     }
 
     private void popf() {
-        if (v86Mode()) throw gp(0);
+        requireV86Iopl3();
         int v = pop(o32);
-        loadFlagsPrivileged(v, o32, protectedMode() ? cpl : 0);
+        loadFlagsPrivileged(v, o32, protectedMode() ? cpl : 0); // V86: CPL 3 keeps IOPL
     }
 
     private void sahf() {
@@ -1735,7 +1846,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
 
     private void intImm() {
         int v = fetch8();
-        if (v86Mode()) throw gp(0);
+        requireV86Iopl3();
         softwareInterrupt(v);
     }
 
@@ -1790,14 +1901,20 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         setReg8(EAX, read8(dataSeg(), a32 ? off : off & 0xFFFF));
     }
 
-    private void escape() {
-        // No coprocessor. EM or TS set: #NM. Otherwise decode the operand and do nothing,
-        // as a 286/386 without a 287/387 does.
+    /** D8-DF: EM or TS set is #NM; then the FPU, or (without one) only the operand's decoding. */
+    private void escape(int op) {
         if ((cr0 & (CR0_EM | CR0_TS)) != 0) throw raise(Vectors.NM, -1);
         modrm();
-        if (mod != 3) {
-            linear(eaSeg, eaOff, 2, false); // the operand's segment limit is still checked
+        if (!fpuPresent) {
+            if (mod != 3) {
+                linear(eaSeg, eaOff, 2, false); // a 386 without a 387 still checks the segment limit
+            }
+            return;
         }
+        int modrmByte = mod << 6 | regField << 3 | rm;
+        if (!Fpu.nonWaiting(op, modrmByte)) reportFpuError();
+        fpuPort.operand(eaSeg, eaOff, o32);
+        if (!fpu.execute(op, modrmByte, fpuPort)) throw ud();
     }
 
     private void loop(int op) {
@@ -1945,7 +2062,8 @@ public final class Cpu extends CpuSystem implements Snapshottable {
         int width = o32 ? 4 : 2;
         int bp = regV(EBP);
         push(bp, o32);
-        int frame = sp();
+        // FrameTemp is ESP (SP with a 16-bit operand): on a 16-bit stack a 32-bit ENTER keeps ESP's high half.
+        int frame = o32 ? reg[ESP] : reg[ESP] & 0xFFFF;
         if (level > 0) {
             int ebpOff = stack32() ? reg[EBP] : reg[EBP] & 0xFFFF;
             for (int i = 1; i < level; i++) {
@@ -2077,7 +2195,17 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     private void movFromDr() {
         modrm();
         requireCpl0();
+        generalDetect();
         reg[rm] = dr[debugIndex(regField)];
+    }
+
+    /** DR7.GD: any access to a debug register is a #DB fault with DR6.BD, and GD clears for the handler. */
+    private void generalDetect() {
+        if ((dr[7] & 0x2000) != 0) {
+            dr[6] |= 0x2000;
+            dr[7] &= ~0x2000;
+            throw raise(Vectors.DB, -1);
+        }
     }
 
     private void movToCr() {
@@ -2090,13 +2218,12 @@ public final class Cpu extends CpuSystem implements Snapshottable {
     private void movToDr() {
         modrm();
         requireCpl0();
+        generalDetect();
         int i = debugIndex(regField);
-        if (i == 7 && (reg[rm] & 0xFF) != 0) {
-            // Hardware breakpoints are not implemented: enabling one (L0-L3/G0-G3) is refused
-            // with #GP(0) rather than accepted and silently never hit.
-            throw gp(0);
-        }
         dr[i] = i == 6 ? reg[rm] | 0xFFFF0FF0 : i == 7 ? (reg[rm] | 0x400) & ~0xD000 : reg[rm];
+        if (i == 7) {
+            debugControlChanged();
+        }
     }
 
     private void rdtsc() {
@@ -2279,7 +2406,7 @@ public final class Cpu extends CpuSystem implements Snapshottable {
                 reg[EAX] = SIGNATURE;
                 reg[EBX] = 0;
                 reg[ECX] = 0;
-                reg[EDX] = FEATURES;
+                reg[EDX] = fpuPresent ? FEATURES | FEATURE_FPU : FEATURES;
             }
         }
     }

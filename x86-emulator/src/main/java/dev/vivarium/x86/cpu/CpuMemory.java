@@ -23,6 +23,16 @@ abstract class CpuMemory extends CpuState {
     static final int SEG_READ = 1, SEG_WRITE = 2, SEG_EXPAND_DOWN = 4;
     final int[] segCheck = new int[6];
     /**
+     * What {@link #linear} tests first: {@link #segCheck}, or 0 for every segment while a data
+     * breakpoint is armed, so that each access then takes the watched path; without armed
+     * breakpoints the access costs what it always did.
+     */
+    private final int[] segGate = new int[6];
+    /** The hardware breakpoints of DR0-DR3 and DR7. */
+    final Breakpoints breakpoints = new Breakpoints(dr);
+    /** B0-B3 of the data breakpoints the current instruction hit; reported as a #DB trap after it. */
+    int dataBreakHits;
+    /**
      * Per segment, an unsigned bound: an offset below it can be read (written) with up to four
      * bytes without a fault, so the common access skips {@link #linear}. Zero when the segment
      * is not readable (writable) or expands down: every access then takes the checked path.
@@ -69,21 +79,47 @@ abstract class CpuMemory extends CpuState {
             check = SEG_READ | ((a & ATTR_RW) != 0 ? SEG_WRITE : 0) | ((a & ATTR_DC) != 0 ? SEG_EXPAND_DOWN : 0);
         }
         segCheck[seg] = check;
+        boolean watched = breakpoints.watchesData();
+        segGate[seg] = watched ? 0 : check;
         if (seg == CS) {
             codeSize32 = (a & ATTR_DB) != 0;
         }
         // The fast paths take an access of up to four bytes at off < end without further checks.
-        long fast = (check & SEG_EXPAND_DOWN) != 0 ? 0 : Math.max(0, (segLimit[seg] & 0xFFFFFFFFL) - 2);
+        long fast = (check & SEG_EXPAND_DOWN) != 0 || watched ? 0 : Math.max(0, (segLimit[seg] & 0xFFFFFFFFL) - 2);
         segReadEnd[seg] = (check & SEG_READ) != 0 ? (int) fast : 0;
         segWriteEnd[seg] = (check & SEG_WRITE) != 0 ? (int) fast : 0;
     }
 
     /** The linear address of an access of {@code size} bytes at seg:off, after the segment checks. */
     final int linear(int seg, int off, int size, boolean write) {
-        int check = segCheck[seg];
-        if ((check & (write ? SEG_WRITE : SEG_READ)) == 0) {
+        if ((segGate[seg] & (write ? SEG_WRITE : SEG_READ)) == 0) {
+            return watchedLinear(seg, off, size, write);
+        }
+        return limitChecked(seg, off, size);
+    }
+
+    /** An access the gate stopped: a segment fault, or (with a data breakpoint armed) a watched access. */
+    private int watchedLinear(int seg, int off, int size, boolean write) {
+        if ((segCheck[seg] & (write ? SEG_WRITE : SEG_READ)) == 0) {
             throw segmentFault(seg);
         }
+        int la = limitChecked(seg, off, size);
+        if (breakpoints.watchesData()) {
+            int hits = breakpoints.dataHits(la, size, write);
+            if (hits != 0) {
+                dataBreakHits |= hits;
+                dataBreakpointHit();
+            }
+        }
+        return la;
+    }
+
+    /** A data breakpoint hit: the instruction must end (a REP string after this iteration) for its #DB trap. */
+    abstract void dataBreakpointHit();
+
+    /** The limit (and alignment) checks of an access the segment's type allows. */
+    private int limitChecked(int seg, int off, int size) {
+        int check = segCheck[seg];
         long end = (off & 0xFFFFFFFFL) + size - 1;
         if ((check & SEG_EXPAND_DOWN) == 0) {
             if (end > (segLimit[seg] & 0xFFFFFFFFL)) {

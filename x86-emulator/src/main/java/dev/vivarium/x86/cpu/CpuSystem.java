@@ -6,8 +6,9 @@ import dev.vivarium.x86.bus.PhysicalMemory;
  * Protected-mode mechanisms: descriptor loads with their type and privilege checks, interrupt
  * and exception delivery (real-mode vector table, protected-mode IDT gates with TSS stack
  * switching), far transfers through call gates, returns and IRET across privilege levels, and
- * the double- and triple-fault rules. Hardware task switching and virtual-8086 mode are not
- * implemented: attempts raise #GP with the offending selector (or 0), a defined fault.
+ * the double- and triple-fault rules, and virtual-8086 mode (entered by IRET or a task switch,
+ * left by an interrupt or exception through a ring-0 gate). Hardware task switches are the
+ * layer above ({@link CpuTasks}); this one calls into it where a TSS or task gate is named.
  */
 abstract class CpuSystem extends CpuMemory {
 
@@ -64,7 +65,7 @@ abstract class CpuSystem extends CpuMemory {
         descHi = sysRead32(descAddr + 4);
     }
 
-    private void markAccessed() {
+    final void markAccessed() {
         if ((descHi & 0x100) == 0) {
             descHi |= 0x100;
             sysWrite32(descAddr + 4, descHi);
@@ -81,6 +82,26 @@ abstract class CpuSystem extends CpuMemory {
         if (seg == CS) {
             flushFetch();
         }
+    }
+
+    /**
+     * A segment as virtual-8086 mode has it: base = selector * 16, limit FFFF, a present DPL-3
+     * read/write data segment, whatever the cache held before (SDM vol. 3, 20.1.1).
+     */
+    final void loadV86(int seg, int sel) {
+        segSel[seg] = sel & 0xFFFF;
+        segBase[seg] = (sel & 0xFFFF) << 4;
+        segLimit[seg] = 0xFFFF;
+        segAttr[seg] = ATTR_P | ATTR_S | ATTR_RW | ATTR_ACCESSED | 3 << 5;
+        updateSegCheck(seg);
+        if (seg == CS) {
+            flushFetch();
+        }
+    }
+
+    /** The EXT bit (1) while an external event or exception is delivered, for the error codes raised meanwhile. */
+    final int ext() {
+        return ext;
     }
 
     /** Real-mode (and virtual-8086) load: base = selector * 16; limit and attributes stay (as on a 386). */
@@ -195,6 +216,10 @@ abstract class CpuSystem extends CpuMemory {
             enterCode(sel, offset, lo, hi);
             return;
         }
+        if (namesTask(attr)) {
+            taskTransfer(sel, lo, hi, false);
+            return;
+        }
         int type = checkCallGate(sel, attr);
         int target = lo >>> 16;
         int gateOffset = type == 12 ? (lo & 0xFFFF) | (hi & 0xFFFF0000) : lo & 0xFFFF;
@@ -210,10 +235,19 @@ abstract class CpuSystem extends CpuMemory {
         enterCode(target, gateOffset, descLo, descHi);
     }
 
+    /** Whether a system descriptor's attributes name a task: a task gate or an available TSS (16- or 32-bit). */
+    static boolean namesTask(int attr) {
+        int type = attr & 0x1F;
+        return type == 5 || type == 1 || type == 9;
+    }
+
+    /** A far JMP or CALL to a TSS descriptor or task gate (its descriptor as read): a task switch. */
+    abstract void taskTransfer(int sel, int lo, int hi, boolean call);
+
     /**
-     * A far JMP or CALL whose selector names a system descriptor: it must be a present call
-     * gate the caller may use (gate DPL at least CPL and RPL). TSS and task gates would switch
-     * tasks, which is not implemented, so they fault like an unusable gate. Returns the type.
+     * A far JMP or CALL whose selector names a system descriptor other than a task: it must be
+     * a present call gate the caller may use (gate DPL at least CPL and RPL); anything else
+     * (a busy TSS too) is #GP(selector). Returns the type.
      */
     private int checkCallGate(int sel, int attr) {
         int type = attr & 0xF;
@@ -250,6 +284,10 @@ abstract class CpuSystem extends CpuMemory {
             push(oldCs, o32);
             push(retEip, o32);
             enterCode(sel, offset, lo, hi);
+            return;
+        }
+        if (namesTask(attr)) {
+            taskTransfer(sel, lo, hi, true);
             return;
         }
         int type = checkCallGate(sel, attr);
@@ -477,10 +515,12 @@ abstract class CpuSystem extends CpuMemory {
             return;
         }
         if (v86Mode()) {
-            throw gp(0); // virtual-8086 mode is not implemented
+            v86InterruptReturn(o32);
+            return;
         }
         if ((flags & NT) != 0) {
-            throw gp(trSel & 0xFFFC); // nested task return: task switching is not implemented
+            taskReturn(); // back to the task named in this TSS's link field
+            return;
         }
         int width = o32 ? 4 : 2;
         int sp = sp();
@@ -488,7 +528,8 @@ abstract class CpuSystem extends CpuMemory {
         int newCs = (o32 ? read32(SS, stackOffsetFrom(sp, width)) : read16(SS, stackOffsetFrom(sp, width))) & 0xFFFF;
         int newFlags = o32 ? read32(SS, stackOffsetFrom(sp, 2 * width)) : read16(SS, stackOffsetFrom(sp, 2 * width));
         if (o32 && (newFlags & VM) != 0 && cpl == 0) {
-            throw gp(0); // return to virtual-8086 mode is not implemented
+            returnToV86(sp, newEip, newCs, newFlags);
+            return;
         }
         if ((newCs & ~3) == 0) {
             throw gp(0);
@@ -520,6 +561,57 @@ abstract class CpuSystem extends CpuMemory {
             returnToOuter(newCs, lo, hi, newEip, o32, newSs, newEsp, 0);
         }
         loadFlagsPrivileged(newFlags, o32, oldCpl);
+    }
+
+    /** IRET from a nested task (NT set): a task switch back to the TSS in the link field. */
+    abstract void taskReturn();
+
+    /**
+     * IRET in virtual-8086 mode: with IOPL 3 it returns as in real mode but leaves IOPL and VM
+     * as they are; below IOPL 3 it is #GP(0), for the monitor to emulate (SDM vol. 3, 20.2.7).
+     */
+    private void v86InterruptReturn(boolean o32) {
+        if ((flags & IOPL) != IOPL) {
+            throw gp(0);
+        }
+        int width = o32 ? 4 : 2;
+        int sp = sp();
+        int newEip = o32 ? read32(SS, sp) : read16(SS, sp);
+        int newCs = read16(SS, stackOffsetFrom(sp, width));
+        int newFlags = o32 ? read32(SS, stackOffsetFrom(sp, 2 * width)) : read16(SS, stackOffsetFrom(sp, 2 * width));
+        if ((newEip & 0xFFFF0000) != 0) {
+            throw gp(0); // beyond CS's limit of FFFF
+        }
+        setSp(stackOffsetFrom(sp, 3 * width));
+        loadReal(CS, newCs);
+        eip = newEip;
+        int changeable = WRITABLE_FLAGS & ~(IOPL | VM) & (o32 ? -1 : 0xFFFF);
+        putFlags((getFlags() & ~changeable) | (newFlags & changeable));
+    }
+
+    /**
+     * IRET at CPL 0 whose EFLAGS image has VM set: the rest of the frame (ESP, SS, ES, DS, FS,
+     * GS) is popped too and the CPU enters virtual-8086 mode at CPL 3 (SDM vol. 2, IRET,
+     * RETURN-TO-VIRTUAL-8086-MODE). Everything is read before anything changes.
+     */
+    private void returnToV86(int sp, int newEip, int newCs, int newFlags) {
+        int[] frame = new int[6]; // ESP, SS, ES, DS, FS, GS
+        for (int i = 0; i < frame.length; i++) {
+            frame[i] = read32(SS, stackOffsetFrom(sp, 12 + 4 * i));
+        }
+        if ((newEip & 0xFFFF0000) != 0) {
+            throw gp(0);
+        }
+        putFlags(newFlags & WRITABLE_FLAGS); // VM first: the segment checks below follow it
+        setCpl(3);
+        loadV86(CS, newCs);
+        loadV86(SS, frame[1]);
+        loadV86(ES, frame[2]);
+        loadV86(DS, frame[3]);
+        loadV86(FS, frame[4]);
+        loadV86(GS, frame[5]);
+        reg[ESP] = frame[0];
+        eip = newEip;
     }
 
     /** Loads EFLAGS from POPF or IRET under the rules for the given privilege level. */
@@ -575,6 +667,9 @@ abstract class CpuSystem extends CpuMemory {
         }
     }
 
+    /** An interrupt or exception through a task gate: a task switch to the TSS it names, then its error code. */
+    abstract void interruptTask(int tssSel, int errorCode);
+
     /** Delivers an INT n, an external interrupt or an exception through the IVT or IDT. */
     final void deliver(int vector, int errorCode, int source) {
         ext = source == SOURCE_SOFTWARE ? 0 : 1;
@@ -627,13 +722,18 @@ abstract class CpuSystem extends CpuMemory {
             case 0x07 -> { gate32 = false; trap = true; }
             case 0x0E -> { gate32 = true; trap = false; }
             case 0x0F -> { gate32 = true; trap = true; }
-            default -> throw gp(gateErr); // task gates too: task switching is not implemented
+            case 0x05 -> { gate32 = false; trap = false; }
+            default -> throw gp(gateErr);
         }
         if (source == SOURCE_SOFTWARE && dpl(attr) < cpl) {
             throw gp(gateErr);
         }
         if ((attr & ATTR_P) == 0) {
             throw raise(Vectors.NP, gateErr);
+        }
+        if (type == 0x05) {
+            interruptTask(lo >>> 16, errorCode);
+            return;
         }
         int target = lo >>> 16;
         int newEip = gate32 ? (lo & 0xFFFF) | (hi & 0xFFFF0000) : lo & 0xFFFF;
@@ -652,11 +752,21 @@ abstract class CpuSystem extends CpuMemory {
         int width = gate32 ? 4 : 2;
         int oldFlags = getFlags();
         int newCpl = (cattr & ATTR_DC) == 0 ? dpl(cattr) : cpl;
+        boolean fromV86 = (oldFlags & VM) != 0;
+        if (fromV86 && newCpl != 0) {
+            // Virtual-8086 mode leaves only for a non-conforming ring-0 handler (SDM vol. 3, 20.3.1.1).
+            throw gp((target & 0xFFFC) | ext);
+        }
         if (newCpl < cpl) {
             StackPointer inner = innerStack(newCpl, Vectors.TS);
             boolean s32 = (inner.hi & 0x400000) != 0;
             int base = descBase(inner.lo, inner.hi);
             int esp = inner.esp;
+            if (fromV86) {
+                for (int seg : new int[]{GS, FS, DS, ES}) {
+                    esp = pushOnStack(inner, esp, s32, base, segSel[seg], width, newCpl);
+                }
+            }
             esp = pushOnStack(inner, esp, s32, base, segSel[SS], width, newCpl);
             esp = pushOnStack(inner, esp, s32, base, reg[ESP], width, newCpl);
             esp = pushOnStack(inner, esp, s32, base, oldFlags, width, newCpl);
@@ -664,6 +774,16 @@ abstract class CpuSystem extends CpuMemory {
             esp = pushOnStack(inner, esp, s32, base, eip, width, newCpl);
             if (errorCode >= 0) {
                 esp = pushOnStack(inner, esp, s32, base, errorCode, width, newCpl);
+            }
+            if (fromV86) {
+                // Out of virtual-8086 mode before any cache is loaded, so their checks are protected mode's;
+                // the data segments become null (the handler finds the V86 ones on its stack).
+                flags &= ~VM;
+                for (int seg : new int[]{GS, FS, DS, ES}) {
+                    segSel[seg] = 0;
+                    segAttr[seg] = 0;
+                    updateSegCheck(seg);
+                }
             }
             descAddr = inner.descAddr;
             descHi = inner.hi;

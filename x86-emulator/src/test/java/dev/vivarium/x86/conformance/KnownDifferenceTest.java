@@ -84,7 +84,8 @@ class KnownDifferenceTest {
         assertThat(skip(test(GP, bpSiAtEnd, 0x01, 0x02))).isEqualTo(ss); // add [bp+si],ax
         assertThat(skip(test(GP, bpSiAtEnd, 0x3E, 0x01, 0x02))).isNull(); // DS override: #GP on both
         assertThat(skip(test(GP, bpSiAtEnd, 0x00, 0x02))).isNull(); // byte access cannot cross: not the cause
-        assertThat(skip(test(-1, bpSiAtEnd, 0x01, 0x02))).isNull(); // no fault recorded
+        // No fault recorded, where a 286 faults: not this difference, but the crossing operand's.
+        assertThat(skip(test(-1, bpSiAtEnd, 0x01, 0x02))).isEqualTo(KnownDifference.MEMORY_OPERAND_OVERRUN);
 
         int[] siAtEnd = regs("si", 0xFFFF, "sp", 0x100, "ip", 0x100);
         assertThat(skip(test(GP, siAtEnd, 0x01, 0x04))).isNull(); // [si]: DS
@@ -114,8 +115,70 @@ class KnownDifferenceTest {
     void popToMemoryOverrun() {
         int[] r = regs("si", 0xFFFF, "sp", 0x100, "ip", 0x100);
         assertThat(skip(test(GP, r, 0x8F, 0x04))).isEqualTo(KnownDifference.POP_MEMORY_OVERRUN);
-        assertThat(skip(test(-1, r, 0x8F, 0x04))).isNull();
+        assertThat(skip(test(-1, r, 0x8F, 0x04))).isEqualTo(KnownDifference.MEMORY_OPERAND_OVERRUN); // no fault recorded
         assertThat(skip(test(6, r, 0x8F, 0x0C))).isNull(); // 8F /1: #UD on both
+    }
+
+    @Test
+    void memoryOperandsCrossingTheSegmentEnd() {
+        KnownDifference over = KnownDifference.MEMORY_OPERAND_OVERRUN;
+        int[] siAtFffe = regs("si", 0xFFFE, "ip", 0x100);
+        assertThat(skip(test(-1, siAtFffe, 0xC4, 0x04))).isEqualTo(over); // les ax,[si]: its selector word wraps on a 286
+        assertThat(skip(test(-1, siAtFffe, 0xC5, 0x04))).isEqualTo(over); // lds
+        assertThat(skip(test(-1, siAtFffe, 0xFF, 0x1C))).isEqualTo(over); // call far [si]
+        assertThat(skip(test(-1, siAtFffe, 0xFF, 0x2C))).isEqualTo(over); // jmp far [si]
+        assertThat(skip(test(-1, siAtFffe, 0x62, 0x04))).isEqualTo(over); // bound ax,[si]
+        assertThat(skip(test(GP, siAtFffe, 0xC4, 0x04))).isEqualTo(over); // whatever the 286 recorded
+        assertThat(skip(test(-1, regs("si", 0xFFFC, "ip", 0x100), 0xC5, 0x04))).isNull(); // fits
+        assertThat(skip(test(-1, siAtFffe, 0xFF, 0x14))).isNull(); // call near [si]: one word, fits
+        assertThat(skip(test(-1, siAtFffe, 0x8D, 0x04))).isNull(); // lea reads nothing
+        int[] siAtFfff = regs("si", 0xFFFF, "ip", 0x100);
+        assertThat(skip(test(GP, siAtFfff, 0x8B, 0x04))).isNull(); // mov ax,[si]: #GP on both
+        assertThat(skip(test(-1, siAtFfff, 0x8B, 0x04))).isEqualTo(over); // had the 286 not faulted, they would differ
+    }
+
+    @Test
+    void aamWithAZeroDivisor() {
+        assertThat(skip(test(0, regs(), 0xD4, 0x00))).isEqualTo(KnownDifference.AAM_ZERO);
+        assertThat(skip(test(0xD4, 0x0A))).isNull();
+        assertThat(skip(test(0xD5, 0x00))).isNull(); // AAD multiplies: no divide error
+    }
+
+    @Test
+    void idivOverflowTheRecordingMissed() {
+        KnownDifference idiv = KnownDifference.IDIV_OVERFLOW_MISSED;
+        int[] r = regs("ax", 0x81C1, "cx", 0x7C, "ip", 0x100); // -32319 / 124: a quotient of -260
+        assertThat(skip(test(-1, r, 0xF6, 0xF9))).isEqualTo(idiv); // idiv cl
+        assertThat(skip(test(0, r, 0xF6, 0xF9))).isNull(); // recorded with #DE: compared
+        assertThat(skip(test(-1, regs("ax", 0x00FE, "cx", 0x02), 0xF6, 0xF9))).isNull(); // 254 / 2 = 127 fits
+        assertThat(skip(test(-1, regs("ax", 0x0100, "cx", 0x02), 0xF6, 0xF9))).isEqualTo(idiv); // 256 / 2 = 128 does not
+        assertThat(skip(test(-1, regs("ax", 0xFF00, "cx", 0x02), 0xF6, 0xF9))).isNull(); // -256 / 2 = -128 fits
+        assertThat(skip(test(-1, r, 0xF6, 0xF1))).isNull(); // div cl (F6 /6): not IDIV
+        int[] w = regs("dx", 0x0001, "ax", 0x0000, "bx", 0x0001); // 65536 / 1 does not fit a word
+        assertThat(skip(test(-1, w, 0xF7, 0xFB))).isEqualTo(idiv); // idiv bx
+        // idiv byte [si]: the divisor comes from the recorded memory at DS:SI
+        int[] m = regs("ax", 0x81C1, "ds", 0x1000, "si", 0x0020, "ip", 0x100);
+        assertThat(skip(withRam(test(-1, m, 0xF6, 0x3C), Fixtures.ram(0x10020, 0x7C), RamImage.EMPTY))).isEqualTo(idiv);
+        assertThat(skip(withRam(test(-1, m, 0xF6, 0x3C), Fixtures.ram(0x10020, 0x7F), RamImage.EMPTY))).isEqualTo(idiv);
+        assertThat(skip(withRam(test(-1, m, 0xF6, 0x3C), RamImage.EMPTY, RamImage.EMPTY))).isNull(); // not recorded
+    }
+
+    @Test
+    void interruptFramesWhoseCsWordIsNotCs() {
+        KnownDifference cs = KnownDifference.INTERRUPT_FRAME_CS_RECORDING;
+        int[] r = regs("cs", 0x1000, "ss", 0x2000, "sp", 0x0100, "ip", 0x100);
+        // The frame: FLAGS at SS:FE, CS at SS:FC, IP at SS:FA.
+        TestCase ssInCs = withRam(test(-1, r, 0xCD, 0x21), RamImage.EMPTY, Fixtures.ram(0x200FC, 0x00, 0x200FD, 0x20));
+        TestCase csInCs = withRam(test(-1, r, 0xCD, 0x21), RamImage.EMPTY, Fixtures.ram(0x200FC, 0x00, 0x200FD, 0x10));
+        assertThat(skip(ssInCs)).isEqualTo(cs);
+        assertThat(skip(csInCs)).isNull();
+        assertThat(skip(withRam(test(-1, r, 0xCE), RamImage.EMPTY, Fixtures.ram(0x200FC, 0x00, 0x200FD, 0x20)))).isEqualTo(cs);
+        assertThat(skip(withRam(test(-1, r, 0xCE), RamImage.EMPTY, RamImage.EMPTY))).isNull(); // INTO without OF: no frame
+    }
+
+    private static TestCase withRam(TestCase t, RamImage initial, RamImage fin) {
+        return new TestCase(t.form(), t.index(), t.name(), t.code(), t.hash(), t.initialRegs(), initial,
+                t.finalRegs(), fin, t.exception());
     }
 
     @Test

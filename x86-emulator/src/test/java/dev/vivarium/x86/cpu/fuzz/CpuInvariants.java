@@ -25,7 +25,7 @@ final class CpuInvariants {
             return "EFLAGS reserved bits wrong: " + hex(flags);
         }
         if ((flags & VM) != 0) {
-            return "EFLAGS.VM set, but virtual-8086 mode is not implemented: " + hex(flags);
+            return v86Violation(cpu);
         }
         if ((exit == Cpu.Exit.HALT) != (cpu.halted() && !cpu.isShutdown())) {
             return "exit " + exit + " but halted=" + cpu.halted() + " shutdown=" + cpu.isShutdown();
@@ -59,6 +59,23 @@ final class CpuInvariants {
             return null;
         }
         return protectedModeViolation(cpu, cpl);
+    }
+
+    /** Virtual-8086 mode: protected mode at CPL 3 with every segment a real-mode one of limit FFFF. */
+    private static String v86Violation(Cpu cpu) {
+        if ((cpu.cr(0) & 1) == 0) {
+            return "EFLAGS.VM set in real mode";
+        }
+        if (cpu.cpl() != 3) {
+            return "CPL " + cpu.cpl() + " in virtual-8086 mode";
+        }
+        for (int seg = 0; seg < 6; seg++) {
+            if (cpu.segmentBase(seg) != cpu.segmentSelector(seg) << 4 || cpu.segmentLimit(seg) != 0xFFFF) {
+                return "virtual-8086 segment " + seg + " base " + hex(cpu.segmentBase(seg)) + " limit "
+                        + hex(cpu.segmentLimit(seg)) + " for selector " + hex(cpu.segmentSelector(seg));
+            }
+        }
+        return null;
     }
 
     private static String protectedModeViolation(Cpu cpu, int cpl) {

@@ -34,7 +34,7 @@ final class Descriptors {
         return segment(0, 0xFFFFF, PRESENT | dpl << 5 | S | DATA_RW, G | DB);
     }
 
-    /** A call, interrupt or trap gate (the task gate is not used: task switching is not implemented). */
+    /** A call, interrupt, trap or task gate (a task gate names its TSS as the selector; the offset is unused). */
     static long gate(int type, int selector, int offset, int dpl, int params) {
         int lo = (offset & 0xFFFF) | (selector & 0xFFFF) << 16;
         int hi = (offset & 0xFFFF0000) | (PRESENT | dpl << 5 | type) << 8 | (params & 0x1F);

@@ -11,7 +11,8 @@ import static dev.vivarium.x86.cpu.mechanism.TestMachine.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A processor without a coprocessor: CR0.EM=1 makes every escape (D8-DF) #NM; with EM=0 and
+ * The processor model without a coprocessor ({@code Cpu.setFpuPresent(false)}, as the
+ * conformance runner's 286 had none): CR0.EM=1 makes every escape (D8-DF) #NM; with EM=0 and
  * TS=0 they decode their operand (with its segment check) and do nothing; TS=1 is #NM too, and
  * WAIT faults only with MP and TS both set (SDM vol. 3, 2.5 table 2-2).
  */
@@ -20,6 +21,10 @@ class NoFpuTest {
     private static final int MP = 2, EM = 4, TS = 8;
 
     private final TestMachine m = new TestMachine();
+
+    {
+        m.cpu.setFpuPresent(false);
+    }
 
     private Code withCr0Bits(int bits) {
         return m.code0().movFromCr(EAX, 0).andImm(EAX, ~(MP | EM | TS)).orImm(EAX, bits).movToCr(0, EAX);

@@ -41,13 +41,21 @@ class SystemInstructionTest {
     }
 
     @Test
-    void cpuidLeafOneReportsExactlyTscCx8AndCmov() {
+    void cpuidLeafOneReportsExactlyFpuTscCx8AndCmov() {
         runRing0(m.code0().movImm(EAX, 1).cpuid());
 
         assertThat(m.cpu.reg(EAX)).as("family 6 model 1 stepping 0").isEqualTo(0x610);
-        assertThat(m.cpu.reg(EDX)).isEqualTo(1 << 4 | 1 << 8 | 1 << 15);
-        assertThat(m.cpu.reg(EDX) & 1).as("no x87 FPU").isZero();
+        assertThat(m.cpu.reg(EDX)).isEqualTo(1 | 1 << 4 | 1 << 8 | 1 << 15);
+        assertThat(m.cpu.reg(EDX) & 1 << 24).as("no FXSAVE").isZero();
         assertThat(m.cpu.reg(ECX)).isZero();
+    }
+
+    @Test
+    void aModelWithoutAnFpuDoesNotReportOne() {
+        m.cpu.setFpuPresent(false);
+        runRing0(m.code0().movImm(EAX, 1).cpuid());
+
+        assertThat(m.cpu.reg(EDX)).isEqualTo(1 << 4 | 1 << 8 | 1 << 15);
     }
 
     @Test
@@ -274,18 +282,6 @@ class SystemInstructionTest {
         assertThat(m.cpu.reg(EBX)).isEqualTo(0x12345678);
         assertThat(m.cpu.reg(ECX)).isEqualTo(0xFFFF0FF0);
         assertThat(m.cpu.reg(EDX)).isEqualTo(0x400);
-    }
-
-    @Test
-    void enablingAHardwareBreakpointIsRefusedNotSilentlyIgnored() {
-        // Breakpoints are not implemented: DR7 with an enable bit is #GP(0); DR7 = 0 is fine.
-        m.load(m.code0().movImm(EAX, 0).db(0x0F, 0x23, 0xF8)  // MOV DR7, EAX (no enables)
-                .movImm(EAX, 1).db(0x0F, 0x23, 0xF8)            // MOV DR7, EAX (L0)
-                .hlt());
-        m.run();
-
-        assertThat(m.vectorTaken()).isEqualTo(13);
-        assertThat(m.stack(0)).isZero();
     }
 
     @Test

@@ -587,7 +587,8 @@ final class RandomProgram {
 
     /** Forms the decoder leaves to the interpreter, in between decoded ones. */
     private void interpreted() {
-        switch (random.nextInt(12)) {
+        switch (random.nextInt(14)) {
+            case 12, 13 -> fpu();
             case 0 -> { // 66-prefixed ALU and MOV
                 byte[] operand = rm(reg(), false); // loads its pointers before the prefix is emitted
                 int[] ops = {0x01, 0x03, 0x29, 0x31, 0x89, 0x8B};
@@ -665,5 +666,42 @@ final class RandomProgram {
             }
         }
         end();
+    }
+
+    /**
+     * x87 code, which the block decoder leaves to the interpreter (blocks end before it): loads
+     * and stores of every memory format through random addressing forms, arithmetic, compares
+     * into the status word and EFLAGS, FCMOV, control-word loads that unmask exceptions (then
+     * #MF or FERR), FNINIT, FWAIT, and FNSTSW AX, so the results flow back into integer code.
+     */
+    private void fpu() {
+        switch (random.nextInt(12)) {
+            case 0 -> withRm(memoryOperand(random.nextBoolean() ? 0 : 5), random.nextBoolean() ? 0xD9 : 0xDB); // FLD m32, FLD m80 / FILD m32
+            case 1 -> withRm(memoryOperand(0), random.nextBoolean() ? 0xDD : 0xDF); // FLD m64, FILD m16
+            case 2 -> withRm(memoryOperand(random.nextInt(8)), new int[]{0xD8, 0xDA, 0xDC, 0xDE}[random.nextInt(4)]); // arithmetic with memory
+            case 3 -> emit(0xD8 + 4 * random.nextInt(2) + 2 * random.nextInt(2), 0xC0 + random.nextInt(64)); // D8, DA, DC, DE register forms
+            case 4 -> emit(0xD9, 0xE0 + random.nextInt(32)); // FCHS ... FCOS, constants, FPREM, FSQRT, FRNDINT, FSCALE
+            case 5 -> withRm(memoryOperand(new int[]{2, 3}[random.nextInt(2)]), new int[]{0xD9, 0xDD, 0xDB, 0xDF}[random.nextInt(4)]); // stores: FST(P), FIST(P)
+            case 6 -> emit(0xDF, 0xE0); // FNSTSW AX
+            case 7 -> emit(0xDB, 0xE8 + random.nextInt(16)); // FUCOMI, FCOMI
+            case 8 -> emit(0xDA + random.nextInt(2), 0xC0 + random.nextInt(32)); // FCMOVcc
+            case 9 -> { // FLDCW from memory: now and then with exceptions unmasked
+                int cw = random.nextInt(4) == 0 ? random.nextInt(0x1000) : 0x37F | random.nextInt(4) << 10;
+                emit(0x66, 0xC7, 0x05);
+                d32(system.pointer(dataOffset() & ~1));
+                imm(2, cw);
+                end();
+                emit(0xD9, 0x2D);
+                d32(system.pointer(dataOffset() & ~1));
+            }
+            case 10 -> {
+                if (random.nextBoolean()) {
+                    emit(0x9B); // FWAIT: reports a pending error
+                } else {
+                    emit(0xDB, random.nextBoolean() ? 0xE3 : 0xE2); // FNINIT, FNCLEX
+                }
+            }
+            default -> emit(0xD9, 0xC0 + random.nextInt(16)); // FLD ST(i), FXCH
+        }
     }
 }

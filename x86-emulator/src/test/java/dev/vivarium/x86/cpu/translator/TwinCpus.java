@@ -170,6 +170,11 @@ final class TwinCpus {
         }
         s.append(String.format(" cr0 %x cr2 %x cr3 %x cr4 %x cpl %d halted %b shutdown %b icount %d", c.cr(0), c.cr(2),
                 c.cr(3), c.cr(4), c.cpl(), c.halted(), c.isShutdown(), c.instructions()));
+        var fpu = c.fpu();
+        s.append(String.format(" fpu cw %x sw %x tw %x", fpu.controlWord(), fpu.statusWord(), fpu.tagWord()));
+        for (int i = 0; i < 8; i++) {
+            s.append(String.format(" st%d %04x:%016x", i, fpu.stSignExponent(i), fpu.stSignificand(i)));
+        }
         return s.toString();
     }
 
