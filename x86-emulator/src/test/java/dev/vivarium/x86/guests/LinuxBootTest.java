@@ -1,5 +1,6 @@
 package dev.vivarium.x86.guests;
 
+import dev.vivarium.x86.bench.LinuxConsole;
 import dev.vivarium.x86.machine.MachineConfig;
 import dev.vivarium.x86.machine.PcMachine;
 import dev.vivarium.x86.machine.RunResult;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LinuxBootTest {
 
-    static final String NO_FPU = "x86/fpu: Giving up, no FPU found and no math emulation present";
+    private static final String NO_FPU = LinuxConsole.NO_FPU;
+    private static final String PROMPT_AFTER_INIT = LinuxConsole.AT_PROMPT;
     /** Far more than a boot to the shell takes; only a kernel that hangs uses it up. */
     private static final long BUDGET = 12_000_000_000L;
 
@@ -49,12 +51,10 @@ class LinuxBootTest {
                     .contains("vivarium-init: sum of squares 1..100 = 338350")
                     .contains(PROMPT_AFTER_INIT);
             machine.chipset().serial().input().write("echo answer-$((6*7))\n".getBytes(StandardCharsets.US_ASCII));
-            String answered = console.runUntil(out -> out.contains("answer-42\r\n" + LinuxGuest.PROMPT), 2_000_000_000L);
+            String answered = console.runUntil(out -> out.contains("answer-42\r\n" + LinuxConsole.PROMPT), 2_000_000_000L);
             assertThat(answered).contains("answer-42");
         }
     }
-
-    private static final String PROMPT_AFTER_INIT = LinuxGuest.INIT_DONE + "\r\n" + LinuxGuest.PROMPT;
 
     /** COM1's output collected while the machine runs; halts skip ahead in guest time. */
     static final class Console {

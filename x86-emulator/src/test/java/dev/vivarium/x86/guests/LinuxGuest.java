@@ -18,10 +18,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 final class LinuxGuest {
 
-    /** What our /init prints once its script has run, and the shell's prompt it then sets. */
-    static final String INIT_DONE = "vivarium-init: shell on the console";
-    static final String PROMPT = "linux# ";
-
     private LinuxGuest() {
     }
 
