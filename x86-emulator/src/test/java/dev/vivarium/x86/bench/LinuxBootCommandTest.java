@@ -31,5 +31,8 @@ class LinuxBootCommandTest {
         assertThat(LinuxConsole.reached("[ 0.56] x86/fpu: Giving up, no FPU found and no math emulation present\r\n"))
                 .isEqualTo("no-fpu");
         assertThat(LinuxConsole.reached("linux# ")).as("a prompt alone, before /init's script, is not it").isNull();
+        assertThat(LinuxConsole.reached("vivarium-init: shell on the console\r\n\u001b[6nlinux# ")).isEqualTo("prompt");
+        assertThat(LinuxConsole.answered("linux# echo answer-42\r\nanswer-42\r\nlinux# ", "answer-42")).isTrue();
+        assertThat(LinuxConsole.answered("linux# echo answer-42\r\n", "answer-42")).as("the echo of the typed line is not the answer").isFalse();
     }
 }
