@@ -49,11 +49,12 @@ public final class ApiRoutes {
 
         router.add("GET", "/api/v1/events", r -> {
             if (r.acceptsEventStream()) {
-                return done(new ApiResponse.EventStream(streams.after(r.longQuery("after", 0))));
+                return done(new ApiResponse.EventStream(streams.after(r.longQuery("after", 0), !"false".equals(r.query().get("named")))));
             }
             return done(ApiResponse.ok(parts.events().recent(r.intQuery("limit", 100, 1, 100_000))));
         });
-        router.add("GET", "/api/v1/events/stream", r -> done(new ApiResponse.EventStream(streams.after(r.longQuery("after", 0)))));
+        router.add("GET", "/api/v1/events/stream", r -> done(new ApiResponse.EventStream(
+                streams.after(r.longQuery("after", 0), !"false".equals(r.query().get("named"))))));
 
         VmService vms = parts.vms();
         router.add("GET", "/api/v1/vms", r -> vms.list().thenApply(ApiResponse::ok));

@@ -3,9 +3,12 @@ package dev.vivarium.node.api;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /** Binds the API and unbinds it when the node shuts down (Pekko's CoordinatedShutdown). */
 public final class ApiServer {
@@ -16,8 +19,9 @@ public final class ApiServer {
     private ApiServer() {
     }
 
-    public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, String host, int port, HttpApi api) {
-        return Http.get(system).newServerAt(host, port).bind(api::apply)
+    public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, String host, int port,
+                                                      Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
+        return Http.get(system).newServerAt(host, port).bind(handler::apply)
                 .thenApply(binding -> binding.addToCoordinatedShutdown(DRAIN, system));
     }
 

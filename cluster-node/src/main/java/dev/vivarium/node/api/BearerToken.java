@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** The API's shared secret; every request must present it as {@code Authorization: Bearer <token>}. */
 public final class BearerToken {
@@ -31,5 +34,19 @@ public final class BearerToken {
         }
         byte[] presented = authorization.get().substring(7).strip().getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(presented, token);
+    }
+
+    /**
+     * A key for {@code purpose} derived from the token (HMAC-SHA256 keyed by it): every node that
+     * holds the token derives the same key, and the key does not give the token away.
+     */
+    public byte[] deriveKey(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(token, "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 }

@@ -27,7 +27,11 @@ final class EventStreams {
         this.materializer = materializer;
     }
 
-    Source<ByteString, ?> after(long seq) {
+    /**
+     * Kept events after {@code seq}, then live ones; each named by its type, or ({@code named}
+     * false) all unnamed, so a browser's EventSource hears every type through onmessage.
+     */
+    Source<ByteString, ?> after(long seq, boolean named) {
         Pair<BoundedSourceQueue<VivariumEvent>, Source<VivariumEvent, NotUsed>> queued =
                 Source.<VivariumEvent>queue(BUFFER).preMaterialize(materializer);
         BoundedSourceQueue<VivariumEvent> queue = queued.first();
@@ -38,7 +42,7 @@ final class EventStreams {
             }
         });
         return queued.second()
-                .map(EventStreams::frame)
+                .map(event -> frame(event, named))
                 .keepAlive(KEEP_ALIVE, () -> ByteString.fromString(":\n\n"))
                 .watchTermination((mat, done) -> {
                     done.whenComplete((d, e) -> subscription.close());
@@ -46,7 +50,7 @@ final class EventStreams {
                 });
     }
 
-    private static ByteString frame(VivariumEvent event) {
-        return ByteString.fromString("id: " + event.seq() + "\nevent: " + event.type() + "\ndata: " + Json.write(event) + "\n\n");
+    private static ByteString frame(VivariumEvent event, boolean named) {
+        return ByteString.fromString("id: " + event.seq() + (named ? "\nevent: " + event.type() : "") + "\ndata: " + Json.write(event) + "\n\n");
     }
 }

@@ -1,6 +1,7 @@
 package dev.vivarium.node.api;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -8,7 +9,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of the API: checks the bearer token, routes, reads the body, and turns what an
+ * The HTTP side of the API: checks the credentials, routes, reads the body, and turns what an
  * endpoint answers (or throws) into a response with a JSON body; counts every request.
  */
 public final class HttpApi implements Function<HttpRequest, CompletionStage<HttpResponse>> {
@@ -29,14 +29,14 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
     private static final String UNROUTED = "unrouted";
 
     private final Router router;
-    private final BearerToken token;
+    private final RequestAuth auth;
     private final ApiMetrics metrics;
     private final Materializer materializer;
     private final Duration bodyTimeout;
 
-    public HttpApi(Router router, BearerToken token, ApiMetrics metrics, Materializer materializer, Duration bodyTimeout) {
+    public HttpApi(Router router, RequestAuth auth, ApiMetrics metrics, Materializer materializer, Duration bodyTimeout) {
         this.router = router;
-        this.token = token;
+        this.auth = auth;
         this.metrics = metrics;
         this.materializer = materializer;
         this.bodyTimeout = bodyTimeout;
@@ -49,10 +49,9 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
         String path = request.getUri().path();
         String[] route = {UNROUTED};
         CompletionStage<ApiResponse> answer;
+        Instant[] validUntil = {Instant.MAX};
         try {
-            if (!token.accepts(request.getHeader("Authorization").map(HttpHeader::value))) {
-                throw new ApiException(401, "missing or wrong bearer token (send 'Authorization: Bearer <token>'; the lab keeps it in its api-token file)");
-            }
+            validUntil[0] = auth.check(request);
             Router.Match match = router.route(method, path);
             route[0] = match.template();
             boolean eventStream = request.getHeader("Accept").map(h -> h.value().contains("text/event-stream")).orElse(false);
@@ -64,13 +63,13 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.handle((response, failure) -> {
-            HttpResponse http = failure == null ? toHttp(response) : error(failure, method, path);
+            HttpResponse http = failure == null ? toHttp(response, validUntil[0]) : error(failure, method, path);
             metrics.recordRequest(method, route[0], http.status().intValue(), Duration.ofNanos(System.nanoTime() - start));
             return http;
         });
     }
 
-    private static HttpResponse toHttp(ApiResponse response) {
+    private static HttpResponse toHttp(ApiResponse response, Instant validUntil) {
         if (response instanceof ApiResponse.JsonBody json) {
             HttpResponse http = HttpResponse.create().withStatus(json.status())
                     .withEntity(ContentTypes.APPLICATION_JSON, Json.write(json.value()));
@@ -84,9 +83,12 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
                     .withEntity(HttpEntities.create(ContentTypes.parse(text.contentType()), ByteString.fromString(text.text())));
         }
         ApiResponse.EventStream stream = (ApiResponse.EventStream) response;
+        // A stream ends when the credentials it was opened with expire (a browser's session).
+        var events = validUntil.equals(Instant.MAX) ? stream.events()
+                : stream.events().takeWithin(Duration.between(Instant.now(), validUntil));
         return HttpResponse.create().withStatus(200)
                 .addHeader(RawHeader.create("Cache-Control", "no-cache"))
-                .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM), stream.events()));
+                .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_EVENT_STREAM), events));
     }
 
     private static HttpResponse error(Throwable failure, String method, String path) {

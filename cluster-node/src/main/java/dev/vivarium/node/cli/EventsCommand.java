@@ -22,7 +22,10 @@ public final class EventsCommand implements Callable<Integer> {
     @Option(names = {"-f", "--follow"}, description = "Stream the events as they happen (server-sent events).")
     boolean follow;
 
-    @Option(names = "--limit", defaultValue = "100", description = "How many of the latest events (default: ${DEFAULT-VALUE}).")
+    /** The default of --limit (QuickCommands reads it too). */
+    static final String DEFAULT_LIMIT = "100";
+
+    @Option(names = "--limit", defaultValue = DEFAULT_LIMIT, description = "How many of the latest events (default: ${DEFAULT-VALUE}).")
     int limit;
 
     @Override

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Run a cluster of hosts on this machine, on loopback.",
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Down.class,
-                LabCommand.Logs.class, LabCommand.Destroy.class})
+                LabCommand.Logs.class, LabCommand.Destroy.class, LabCommand.Login.class})
 public final class LabCommand implements Runnable {
 
     @CommandLine.Spec
@@ -88,6 +88,18 @@ public final class LabCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             return new LabStatus(dir.labDir(), System.out, System.err).logs(node);
+        }
+    }
+
+    @Command(name = "login", mixinStandardHelpOptions = true,
+            description = {"Print a link that signs a browser in to the web client, once, within 15 minutes.",
+                    "It opens the page on the first node that runs."})
+    static final class Login implements Callable<Integer> {
+        @Mixin LabDirOption dir;
+
+        @Override
+        public Integer call() throws Exception {
+            return new LabStatus(dir.labDir(), System.out, System.err).login();
         }
     }
 

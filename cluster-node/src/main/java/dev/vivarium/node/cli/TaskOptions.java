@@ -42,7 +42,17 @@ public final class TaskOptions {
         }
         String id = task.path("id").asText();
         String answer = accepted.body();
+        // On a terminal, a line on stderr says what runs and for how long (scripts see nothing of it).
+        boolean terminal = System.console() != null;
+        long started = System.nanoTime();
+        boolean shown = false;
         while ("running".equals(task.path("state").asText())) {
+            if (terminal) {
+                System.err.printf("\r%s: running, %d s (task %s; Ctrl-C stops waiting, not the task)",
+                        task.path("description").asText(), (System.nanoTime() - started) / 1_000_000_000L, id);
+                System.err.flush();
+                shown = true;
+            }
             try {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
@@ -51,6 +61,10 @@ public final class TaskOptions {
             }
             answer = api.getFrom(accepted.node(), "/api/v1/tasks/" + id).body();
             task = Json.MAPPER.readTree(answer);
+        }
+        if (shown) {
+            System.err.print("\r\033[K");
+            System.err.flush();
         }
         return printOutcome(command, task, answer, json);
     }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         version = "vivarium 0.1.0",
         description = "A high-availability cluster of emulated x86 virtual machines.",
         subcommands = {X86Command.class, NodeCommand.class, LabCommand.class, HostCommand.class,
-                VmCommand.class, EventsCommand.class, ConsoleCommand.class, TaskCommand.class})
+                VmCommand.class, EventsCommand.class, ConsoleCommand.class, TaskCommand.class, FaultCommand.class,
+                BenchCommand.class, RuleCommand.class})
 public final class VivariumCommand implements Runnable {
 
     @CommandLine.Spec
@@ -22,7 +23,8 @@ public final class VivariumCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        // vm list, host list and events start without picocli's model of every command (see QuickCommands).
+        System.exit(QuickCommands.run(args).orElseGet(() -> newCommandLine().execute(args)));
     }
 
     /** Usage errors exit 2, as the x86 commands document; picocli's own default is also 2. */

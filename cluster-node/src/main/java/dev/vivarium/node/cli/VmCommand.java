@@ -1,6 +1,7 @@
 package dev.vivarium.node.cli;
 
 import dev.vivarium.node.client.Table;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,12 +32,25 @@ public final class VmCommand implements Runnable {
         @Option(names = "--json", description = "Print the API's JSON array instead of a table.")
         boolean json;
 
+        @Option(names = {"-w", "--watch"},
+                description = "Print the list again whenever the inventory changes (live, from GET /api/v1/inventory), until interrupted.")
+        boolean watch;
+
         @Override
         public Integer call() {
-            return ApiCall.list("vm list", dir, json, "/api/v1/vms",
-                    new Table("NAME", "POWER", "DESIRED", "HOST", "EPOCH", "MEMORY MIB", "WORKLOAD"),
-                    vm -> new Object[] {vm.get("name"), vm.get("powerState"), vm.get("desiredPowerState"), vm.get("host"),
-                            vm.get("epoch"), vm.get("memoryMiB"), vm.get("workload")});
+            if (watch) {
+                return ApiCall.watch("vm list", dir, json, "vms", ListVms::table, ListVms::row);
+            }
+            return ApiCall.list("vm list", dir, json, "/api/v1/vms", table(), ListVms::row);
+        }
+
+        private static Table table() {
+            return new Table("NAME", "POWER", "DESIRED", "HOST", "EPOCH", "MEMORY MIB", "WORKLOAD");
+        }
+
+        private static Object[] row(Map<String, Object> vm) {
+            return new Object[] {vm.get("name"), vm.get("powerState"), vm.get("desiredPowerState"), vm.get("host"),
+                    vm.get("epoch"), vm.get("memoryMiB"), vm.get("workload")};
         }
     }
 }

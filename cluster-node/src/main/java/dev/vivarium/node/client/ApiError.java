@@ -1,8 +1,7 @@
 package dev.vivarium.node.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.vivarium.node.api.Json;
+import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 
 /** The API refused a request (status and its message), or no node answered (status 0). */
@@ -22,9 +21,9 @@ public final class ApiError extends Exception {
     /** The message of an API error body {"error": "..."}, if the body is one. */
     public static Optional<String> messageOf(String body) {
         try {
-            JsonNode node = Json.MAPPER.readTree(body);
-            return node != null && node.hasNonNull("error") ? Optional.of(node.get("error").asText()) : Optional.empty();
-        } catch (JsonProcessingException e) {
+            Map<String, Object> object = JsonValues.object(body);
+            return object.get("error") != null ? Optional.of(object.get("error").toString()) : Optional.empty();
+        } catch (IOException e) {
             return Optional.empty();
         }
     }

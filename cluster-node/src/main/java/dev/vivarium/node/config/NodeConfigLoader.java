@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueFactory;
+import dev.vivarium.node.web.WebPeers;
+import dev.vivarium.node.web.WebSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +69,8 @@ public final class NodeConfigLoader {
         }
         NodeSettings settings = settings(merged);
         checkPekko(merged);
-        return new Loaded(settings, derived(settings).withFallback(merged));
+        WebSettings web = WebSettings.fromConfig(merged);
+        return new Loaded(settings, derived(settings, web).withFallback(merged));
     }
 
     private static NodeSettings settings(Config c) {
@@ -123,13 +126,16 @@ public final class NodeConfigLoader {
     }
 
     /** Pekko's settings that follow from {@code vivarium.node.*}. */
-    private static Config derived(NodeSettings s) {
+    private static Config derived(NodeSettings s, WebSettings web) {
         List<String> seeds = s.seedNodes().stream().map(n -> n.pekkoAddress(NodeSettings.SYSTEM_NAME)).toList();
+        List<String> roles = new ArrayList<>(List.of("host", NAME_ROLE_PREFIX + s.name()));
+        // Pages served by other nodes learn here where to carry on when their node dies.
+        web.publicUrl().ifPresent(url -> roles.add(WebPeers.ROLE_PREFIX + url));
         return ConfigFactory.parseMap(Map.of(
                 "pekko.remote.artery.canonical.hostname", s.host(),
                 "pekko.remote.artery.canonical.port", s.port(),
                 "pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds),
-                "pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of("host", NAME_ROLE_PREFIX + s.name())),
+                "pekko.cluster.roles", ConfigValueFactory.fromIterable(roles),
                 "pekko.http.server.request-timeout", s.requestTimeout().toMillis() + "ms"));
     }
 

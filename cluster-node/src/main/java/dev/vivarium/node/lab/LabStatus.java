@@ -1,6 +1,7 @@
 package dev.vivarium.node.lab;
 
 import dev.vivarium.node.client.Table;
+import dev.vivarium.node.web.LoginLinks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.FileVisitResult;
@@ -14,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code lab status}, {@code lab down}, {@code lab logs} and {@code lab destroy} on an existing lab folder. */
+/** {@code lab status}, {@code lab down}, {@code lab logs}, {@code lab login} and {@code lab destroy} on an existing lab folder. */
 public final class LabStatus {
 
     /**
@@ -61,6 +62,24 @@ public final class LabStatus {
         out.println(running.size() == manifest.nodes().size() ? "Lab running in " + dir.path() + "."
                 : running.size() + " of " + manifest.nodes().size() + " nodes running in " + dir.path() + ".");
         return running.size() == manifest.nodes().size() ? 0 : 1;
+    }
+
+    /** Prints a one-time login link to the web client on the first node that runs; 1 when none runs. */
+    public int login() throws IOException {
+        Map<String, ProcessHandle> running = running(dir);
+        if (running.isEmpty()) {
+            err.println("vivarium lab login: no node of the lab at " + dir.path() + " runs (start it with ./vivarium lab up)");
+            return 1;
+        }
+        for (LabManifest.Node n : LabManifest.read(dir.manifest()).nodes()) {
+            if (running.containsKey(n.name())) {
+                out.println(LoginLinks.link(SecretFile.read(dir.tokenFile()), n.name(), n.api()));
+                err.println("(opens the web client on " + n.name() + " and signs in; works once, within "
+                        + LoginLinks.TTL.toMinutes() + " minutes)");
+                return 0;
+            }
+        }
+        return 1;
     }
 
     /** Stops every node (SIGTERM, then SIGKILL after the grace time) and the lab's components; 0 also when nothing ran. */

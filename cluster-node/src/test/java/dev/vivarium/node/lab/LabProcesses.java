@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What lab tests share to leave nothing behind: every process of a lab, killed whatever state it is in. */
-final class LabProcesses {
+public final class LabProcesses {
 
     private LabProcesses() {
     }
 
     /** Kills the lab's inventory database and node processes that still run (a test's clean-up, also after a failure). */
-    static void killAll(Path lab) throws IOException {
+    public static void killAll(Path lab) throws IOException {
         if (lab == null) {
             return;
         }
@@ -23,6 +23,9 @@ final class LabProcesses {
             for (LabManifest.Node n : LabManifest.read(new LabDir(lab).manifest()).nodes()) {
                 ProcessHandle.of(n.pid()).ifPresent(LabProcesses::kill);
             }
+        }
+        if (Files.isDirectory(lab)) {
+            new LabNetwork().stop(new LabDir(lab), System.out); // its gateway and its network namespace, if it had them
         }
     }
 

@@ -30,8 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  * came back to the same instant as memory.
  */
 class VmDiskTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String CMDLINE = "sectors=16 period_ms=10 periods=250 report=1";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * The guest runs in real time while the test steps through it, and must not reach its end
+     * before the last step, however slowly a loaded machine runs the test: 1,000 periods of 10 ms
+     * leave ten seconds for steps that take well under one on a quiet machine.
+     */
+    private static final int PERIODS = 1000;
+    private static final String CMDLINE = "sectors=16 period_ms=10 periods=" + PERIODS + " report=1";
 
     @TempDir
     Path datastore;
@@ -95,7 +101,7 @@ class VmDiskTest {
         HostReply.VmStarted resumed = lab.powerOn("dl", WAIT);
         assertThat(resumed.restoredSeq()).isPositive();
         Lab.Console after = lab.console(resumed.ref());
-        await().atMost(WAIT).until(() -> after.text().contains("disklog done 250"));
+        await().atMost(WAIT).until(() -> after.text().contains("disklog done " + PERIODS));
         assertThat(beforeSuspend + after.text()).as("the whole journal across revert and suspend").isEqualTo(reference);
 
         // The guest exited: powered off, the disk kept; the next boot finds the journal it left.
@@ -106,7 +112,7 @@ class VmDiskTest {
         Lab.Console again = lab.console(booted.ref());
         await().atMost(WAIT).until(() -> again.text().contains("\n"));
         String finalCrc = reference.substring(reference.lastIndexOf("ring crc ") + 9).trim();
-        assertThat(again.text()).startsWith("disklog ring 16 sectors, 16 records, newest 250, crc " + finalCrc + "\n");
+        assertThat(again.text()).startsWith("disklog ring 16 sectors, 16 records, newest " + PERIODS + ", crc " + finalCrc + "\n");
         assertThat(lab.ask(booted.ref(), VmCommand.PowerOff::new)).isInstanceOf(VmReply.Done.class);
         lab.awaitGone("dl", WAIT);
 

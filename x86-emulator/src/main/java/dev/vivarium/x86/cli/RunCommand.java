@@ -71,7 +71,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-instructions", paramLabel = "N", description = "stop with status 124 after N instructions")
     Long maxInstructions;
 
-    @Option(names = "--stats", description = "print one JSON object with instructions, seconds, MIPS and the exit on stderr")
+    @Option(names = "--stats", description = "print one JSON object with instructions, seconds, MIPS, the exit and the last POST code (port 0x80, null when none was written) on stderr")
     boolean stats;
 
     @CommandLine.Spec
@@ -212,8 +212,11 @@ public final class RunCommand implements Callable<Integer> {
         if (stats) {
             long instructions = machine.cpu().instructions() - startInstructions;
             double secs = seconds / 1e9;
-            System.err.printf(Locale.ROOT, "%n{\"instructions\":%d,\"seconds\":%.6f,\"mips\":%.3f,\"exitReason\":\"%s\",\"exitCode\":%d}%n",
-                    instructions, secs, instructions / secs / 1e6, reason, status);
+            // The last POST code is how test ROMs (test386, a BIOS) say where they stopped.
+            var post = machine.chipset().postCodes();
+            String postCode = post.writes() == 0 ? "null" : String.format(Locale.ROOT, "\"0x%02X\"", post.lastCode());
+            System.err.printf(Locale.ROOT, "%n{\"instructions\":%d,\"seconds\":%.6f,\"mips\":%.3f,\"exitReason\":\"%s\",\"exitCode\":%d,\"postCode\":%s}%n",
+                    instructions, secs, instructions / secs / 1e6, reason, status, postCode);
         }
         return status;
     }
