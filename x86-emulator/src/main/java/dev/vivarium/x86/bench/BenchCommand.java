@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench",
         description = "Measure the emulator's speed against native code and QEMU.",
         mixinStandardHelpOptions = true,
-        subcommands = {OverheadCommand.class})
+        subcommands = {OverheadCommand.class, LinuxBootCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,5 +1,6 @@
 package dev.vivarium.x86.guests;
 
+import dev.vivarium.x86.bench.LinuxConsole;
 import dev.vivarium.x86.machine.MachineConfig;
 import dev.vivarium.x86.machine.PcMachine;
 import dev.vivarium.x86.machine.RunResult;
@@ -20,10 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on a CPU without an x87 FPU (it has no math emulation); while our CPU reports none (CPUID
  * leaf 1, EDX bit 0) the test holds the kernel to exactly that clean stop, and to the shell once
  * it reports one.
+ *
+ * <p>Once the kernel runs (its banner is out), the machine is captured and the capture restored
+ * into a new machine, as a checkpoint is restored on another host: both go on to the same console,
+ * byte for byte, after the same number of instructions.
  */
 class LinuxBootTest {
 
-    static final String NO_FPU = "x86/fpu: Giving up, no FPU found and no math emulation present";
+    private static final String NO_FPU = LinuxConsole.NO_FPU;
     /** Far more than a boot to the shell takes; only a kernel that hangs uses it up. */
     private static final long BUDGET = 12_000_000_000L;
 
@@ -33,10 +38,19 @@ class LinuxBootTest {
         MachineConfig config = new MachineConfig(128L << 20,
                 new MachineConfig.LinuxKernel(LinuxGuest.kernel(dir), LinuxGuest.initrd(dir), "console=ttyS0"),
                 null, false, MachineConfig.DEFAULT_START_EPOCH_NANOS);
-        try (PcMachine machine = PcMachine.create(config)) {
+        try (PcMachine machine = PcMachine.create(config);
+             PcMachine restored = PcMachine.createForRestore(config)) {
             Console console = new Console(machine);
             boolean fpu = CpuidProbe.hasFpu();
-            String seen = console.runUntil(out -> out.contains(PROMPT_AFTER_INIT) || out.contains(NO_FPU), BUDGET);
+            String banner = console.runUntil(out -> out.contains("Kernel command line:"), BUDGET);
+            byte[] capture = machine.capture();
+            restored.restore(capture);
+            Console restoredConsole = new Console(restored);
+            Predicate<String> end = out -> LinuxConsole.reached(out) != null;
+            String seen = console.runUntil(end, BUDGET);
+            String seenAfterRestore = restoredConsole.runUntil(out -> end.test(banner + out), BUDGET);
+            assertThat(banner + seenAfterRestore).as("the restored machine's console goes on as the original's").isEqualTo(seen);
+            assertThat(restored.cpu().instructions()).isEqualTo(machine.cpu().instructions());
             assertThat(seen).contains("Linux version 6.1.").contains("Kernel command line: console=ttyS0");
             if (!fpu) {
                 System.out.println("LinuxBootTest: the CPU has no FPU yet; the kernel stopped where it must without one, after "
@@ -47,14 +61,16 @@ class LinuxBootTest {
             assertThat(seen).doesNotContain(NO_FPU)
                     .contains("Run /init as init process")
                     .contains("vivarium-init: sum of squares 1..100 = 338350")
-                    .contains(PROMPT_AFTER_INIT);
-            machine.chipset().serial().input().write("echo answer-$((6*7))\n".getBytes(StandardCharsets.US_ASCII));
-            String answered = console.runUntil(out -> out.contains("answer-42\r\n" + LinuxGuest.PROMPT), 2_000_000_000L);
-            assertThat(answered).contains("answer-42");
+                    .contains(LinuxConsole.INIT_DONE);
+            assertThat(LinuxConsole.reached(seen)).isEqualTo("prompt");
+            for (PcMachine m : new PcMachine[]{machine, restored}) {
+                m.chipset().serial().input().write("echo answer-$((6*7))\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            assertThat(console.runUntil(out -> LinuxConsole.answered(out, "answer-42"), 2_000_000_000L)).contains("answer-42");
+            assertThat(restoredConsole.runUntil(out -> LinuxConsole.answered(out, "answer-42"), 2_000_000_000L))
+                    .as("the restored machine's shell answers too").contains("answer-42");
         }
     }
-
-    private static final String PROMPT_AFTER_INIT = LinuxGuest.INIT_DONE + "\r\n" + LinuxGuest.PROMPT;
 
     /** COM1's output collected while the machine runs; halts skip ahead in guest time. */
     static final class Console {
