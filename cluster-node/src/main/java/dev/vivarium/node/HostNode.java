@@ -5,7 +5,9 @@ import dev.vivarium.node.api.ApiRoutes;
 import dev.vivarium.node.api.ApiServer;
 import dev.vivarium.node.api.BearerToken;
 import dev.vivarium.node.api.ConsoleRoutes;
+import dev.vivarium.node.api.FaultRoutes;
 import dev.vivarium.node.api.HttpApi;
+import dev.vivarium.node.api.RouteContributions;
 import dev.vivarium.node.api.TaskRegistry;
 import dev.vivarium.node.cluster.ClusterMembership;
 import dev.vivarium.node.cluster.MembershipEvents;
@@ -16,6 +18,10 @@ import dev.vivarium.node.console.Consoles;
 import dev.vivarium.node.events.InMemoryEventLog;
 import dev.vivarium.node.web.WebClient;
 import dev.vivarium.node.web.WebSettings;
+import dev.vivarium.node.lab.ApiRelay;
+import dev.vivarium.node.lab.LabDir;
+import dev.vivarium.node.lab.LabNetwork;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,18 +92,27 @@ public final class HostNode implements AutoCloseable {
             ClusterMembership membership = new ClusterMembership(system, services.hostResources());
             ApiMetrics metrics = new ApiMetrics(membership::hosts);
             Materializer materializer = Materializer.createMaterializer(system);
-            var router = ApiRoutes.router(new ApiRoutes.Parts(membership::hosts, events,
+            var parts = new ApiRoutes.Parts(membership::hosts, events,
                     new TaskRegistry(s.name(), KEPT_TASKS, Clock.systemUTC()), services.vms(), metrics, materializer,
-                    services.maintenance()));
+                    services.maintenance());
+            var router = ApiRoutes.router(parts);
+            RouteContributions.get(system).addTo(router, parts);
             // A console request asks the Receptionist, then the agents, then the VM: all within the request's time.
             ConsoleRoutes.addTo(router, new Consoles(system, services.vms(), materializer, s.requestTimeout().dividedBy(3),
                     loaded.config().getDuration("vivarium.api.console-reattach")));
+            FaultRoutes.addTo(router, services.faults());
+            FaultRoutes.addClusterTo(router, services.cluster());
             WebClient web = new WebClient(system, WebSettings.fromConfig(loaded.config()), s.name(), token, materializer,
                     s.requestTimeout());
             web.addRoutes(router, membership::hosts, services.vms(), services.alarms());
             HttpApi api = new HttpApi(router, web.access(), metrics, materializer, s.requestTimeout());
             CompletionStage<ServerBinding> bound = ApiServer.bind(system, s.apiHost(), s.apiPort(), web.front(api));
             ServerBinding binding = bound.toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (loaded.config().getBoolean("vivarium.lab.api-relay")) {
+                // A lab in its own network namespace: its gateway reaches this API through a socket in the lab's folder.
+                ApiRelay.fromUnixSocket(LabNetwork.apiSocket(new LabDir(Path.of(loaded.config().getString("vivarium.lab.dir"))), s.name()),
+                        binding.localAddress());
+            }
             return new HostNode(s, system, binding, events);
         } catch (Exception e) {
             system.terminate();

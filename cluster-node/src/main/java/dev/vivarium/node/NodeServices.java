@@ -3,6 +3,11 @@ package dev.vivarium.node;
 import dev.vivarium.node.cluster.HostResources;
 import dev.vivarium.node.events.Alarms;
 import dev.vivarium.node.events.EventPublisher;
+import dev.vivarium.node.api.ApiException;
+import dev.vivarium.node.fault.Faults;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import dev.vivarium.node.hosts.HostMaintenance;
 import org.apache.pekko.actor.typed.ActorSystem;
 import dev.vivarium.node.vm.NotBuiltVmService;
@@ -17,12 +22,17 @@ import dev.vivarium.node.vm.VmService;
  * @param hostResources each host's capacity and use
  * @param maintenance   hosts' maintenance mode
  * @param alarms        the alarms raised now
+ * @param faults        the lab's fault injection (refused outside a lab)
+ * @param cluster       the cluster as HA sees it (GET /api/v1/cluster)
  */
-public record NodeServices(VmService vms, HostResources hostResources, HostMaintenance maintenance, Alarms alarms) {
+public record NodeServices(VmService vms, HostResources hostResources, HostMaintenance maintenance, Alarms alarms,
+                           Faults faults, Supplier<CompletionStage<Map<String, Object>>> cluster) {
 
-    /** Services without alarms (they answer 501). */
+    /** Services of a node outside a lab and without the inventory's views: no alarms (501), no fault injection (403), no cluster view (501). */
     public NodeServices(VmService vms, HostResources hostResources, HostMaintenance maintenance) {
-        this(vms, hostResources, maintenance, Alarms.NOT_BUILT);
+        this(vms, hostResources, maintenance, Alarms.NOT_BUILT, Faults.NOT_LAB, () -> {
+            throw ApiException.notBuilt("the cluster's HA view needs the inventory");
+        });
     }
 
     /** Services without maintenance mode (it answers 501). */

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.vivarium.datastore.Datastore;
 import dev.vivarium.datastore.DatastoreSettings;
 import dev.vivarium.datastore.HostSession;
+import dev.vivarium.node.api.RouteContributions;
 import dev.vivarium.node.config.ConfigProblem;
 import dev.vivarium.node.hosts.CleanStop;
 import dev.vivarium.node.hosts.HostDirectory;
@@ -12,12 +13,20 @@ import dev.vivarium.node.hosts.HostRegistration;
 import dev.vivarium.node.events.EventPublisher;
 import dev.vivarium.node.inventory.InventoryEventFeed;
 import dev.vivarium.node.hosts.VmActors;
+import dev.vivarium.node.inventory.ClusterStatus;
 import dev.vivarium.node.inventory.InventoryAlarms;
 import dev.vivarium.node.inventory.InventoryAsk;
 import dev.vivarium.node.inventory.InventoryMaintenance;
 import dev.vivarium.node.inventory.InventoryVmService;
 import dev.vivarium.node.inventory.RunningVmOperations;
 import dev.vivarium.node.inventory.VmSnapshots;
+import dev.vivarium.node.rules.RuleRoutes;
+import dev.vivarium.node.rules.RuleService;
+import dev.vivarium.node.fault.Faults;
+import dev.vivarium.node.fault.LabFaults;
+import dev.vivarium.node.hosts.HighAvailability;
+import dev.vivarium.node.lab.LabDir;
+import dev.vivarium.vcenter.mirror.InventoryMirror;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
 import dev.vivarium.vcenter.singleton.InventorySingleton;
@@ -67,8 +76,10 @@ public final class NodeWiring {
         Datastore datastore;
         HostSession session;
         try {
-            datastore = Datastore.open(datastorePath, DatastoreSettings.DEFAULTS);
+            datastore = Datastore.open(datastorePath, datastoreSettings(config.getConfig("vivarium.datastore")));
             session = datastore.joinAsHost(hostName);
+        } catch (ConfigProblem e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new ConfigProblem("vivarium.datastore.path", "cannot open the datastore " + datastorePath + ": " + e.getMessage());
         }
@@ -103,14 +114,33 @@ public final class NodeWiring {
                 w.getInt("memory-mib")), inventory), "host-registration", Props.empty());
         system.systemActorOf(InventoryEventFeed.create(inventory, events, w.getDuration("event-poll")), "inventory-events",
                 Props.empty());
+        InventoryMirror mirror = new InventoryMirror();
+        system.systemActorOf(mirror.poller(inventory, w.getDuration("mirror-period")), "inventory-mirror", Props.empty());
+        HighAvailability.start(system, hostName, datastore, session, agent, inventory, mirror, figures, io, events);
         Duration taskTimeout = w.getDuration("task-timeout");
-        InventoryAsk ask = new InventoryAsk(inventory, system);
+        InventoryAsk ask = new InventoryAsk(inventory, system, mirror);
         VmActors actors = new VmActors(system);
         RunningVmOperations running = new RunningVmOperations(ask, actors, figures, taskTimeout,
                 w.getDuration("guest-shutdown-timeout"));
         VmSnapshots snapshots = new VmSnapshots(new VmSnapshots.Parts(ask, actors, figures, datastore, session, io, taskTimeout,
                 InventoryVmService.CALLER));
-        return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout), figures,
-                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER), new InventoryAlarms(ask));
+        RuleService rules = new RuleService(ask, InventoryVmService.CALLER);
+        RouteContributions.get(system).add((router, api) -> RuleRoutes.addTo(router, rules));
+        String labDir = config.getString("vivarium.lab.dir");
+        Faults faults = labDir.isEmpty() ? Faults.NOT_LAB
+                : new LabFaults(hostName, new LabDir(Path.of(labDir)), actors, events, java.time.Clock.systemUTC());
+        ClusterStatus cluster = new ClusterStatus(ask, config.getInt("vivarium.ha.host-failures-to-tolerate"));
+        return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout, cluster), figures,
+                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER), new InventoryAlarms(ask),
+                faults, cluster::get);
+    }
+
+    /** The datastore's heartbeat and lease timers (vivarium.datastore); a lease too short for its heartbeat is refused. */
+    static DatastoreSettings datastoreSettings(Config d) {
+        try {
+            return new DatastoreSettings(d.getDuration("heartbeat-period"), d.getDuration("lease-time"), d.getDuration("fence-margin"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem("vivarium.datastore.lease-time", e.getMessage());
+        }
     }
 }

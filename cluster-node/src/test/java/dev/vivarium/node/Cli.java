@@ -27,12 +27,17 @@ public final class Cli {
     }
 
     public Result run(String... args) throws IOException, InterruptedException {
+        return run(java.time.Duration.ofSeconds(180), args);
+    }
+
+    /** {@link #run(String...)} with a longer limit (a lab coming up on a loaded machine). */
+    public Result run(java.time.Duration limit, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(scratch, "out", ".txt");
         Path err = Files.createTempFile(scratch, "err", ".txt");
         Process p = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("vivarium " + String.join(" ", args) + " did not finish within 180 s");
+            throw new AssertionError("vivarium " + String.join(" ", args) + " did not finish within " + limit.toSeconds() + " s");
         }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }

@@ -7,6 +7,7 @@ import dev.vivarium.datastore.lease.HostHeartbeat;
 import dev.vivarium.datastore.lease.Lease;
 import dev.vivarium.datastore.lease.LeaseLostException;
 import dev.vivarium.datastore.lease.Leases;
+import dev.vivarium.datastore.lease.PreparedHandOver;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -21,11 +22,13 @@ public final class HostSession implements Closeable {
     private final Datastore datastore;
     private final HostHeartbeat heartbeat;
     private final Leases leases;
+    private final HeartbeatObserver observer;
     private final Duration pollEvery;
 
     HostSession(Datastore datastore, HostHeartbeat heartbeat, HeartbeatObserver observer) {
         this.datastore = datastore;
         this.heartbeat = heartbeat;
+        this.observer = observer;
         this.leases = new Leases(heartbeat, observer, datastore.settings());
         this.pollEvery = datastore.settings().heartbeatPeriod().dividedBy(4);
     }
@@ -37,6 +40,15 @@ public final class HostSession implements Closeable {
     /** The host agent stops its VMs here, before any other host may take their leases. */
     public void onFenced(FenceListener listener) {
         heartbeat.addFenceListener(listener);
+    }
+
+    /**
+     * The observer this host's lease takes judge other hosts' silence with. HA watches hosts
+     * through the same one, so the silence it has already watched counts when it takes a lease
+     * (a second observer would start counting from zero and wait the lease time again).
+     */
+    public HeartbeatObserver heartbeatObserver() {
+        return observer;
     }
 
     /** The counter of this host's last heartbeat. */
@@ -86,6 +98,43 @@ public final class HostSession implements Closeable {
     public long handOver(Lease lease, String target) throws IOException {
         VmFiles files = datastore.vm(lease.vm());
         return leases.handOver(lease, files.leaseFiles(), files.sequence(), Names.require("host", target));
+    }
+
+    /** Prepares passing a VM to {@code target} (see {@link Leases#prepareHandOver}); commit it at the switch-over. */
+    public PreparedHandOver prepareHandOver(Lease lease, String target) throws IOException {
+        VmFiles files = datastore.vm(lease.vm());
+        return leases.prepareHandOver(lease, files.leaseFiles(), files.sequence(), Names.require("host", target));
+    }
+
+    /** The lease a hand-over in progress passes to this host at {@code epoch} (see {@link Leases#pending}). */
+    public Lease pendingHandOver(String vm, long epoch) throws IOException {
+        return leases.pending(vm, datastore.vm(vm).leaseFiles(), epoch);
+    }
+
+    /** Checks a hand-over the source prepared for this host (see {@link Leases#checkPrepared}). */
+    public void checkPreparedHandOver(String vm, long epoch, String temporaryName) throws IOException {
+        leases.checkPrepared(vm, datastore.vm(vm).leaseFiles(), epoch, temporaryName);
+    }
+
+    /** Commits a prepared hand-over from the target's side (see {@link Leases#publishPrepared}). */
+    public boolean publishPreparedHandOver(String vm, long epoch, String temporaryName) throws IOException {
+        return leases.publishPrepared(datastore.vm(vm).leaseFiles(), epoch, temporaryName);
+    }
+
+    /** Makes a VM's lease directory durable (after {@link #publishPreparedHandOver}). */
+    public void syncLeases(String vm) throws IOException {
+        leases.sync(datastore.vm(vm).leaseFiles());
+    }
+
+    /** The source takes the next epoch itself after a switch-over whose outcome it did not hear (see {@link Leases#reclaim}). */
+    public java.util.Optional<Lease> reclaim(Lease lease) throws IOException {
+        VmFiles files = datastore.vm(lease.vm());
+        return leases.reclaim(lease, files.leaseFiles(), files.sequence());
+    }
+
+    /** The VM's current lease on the datastore. */
+    public java.util.Optional<dev.vivarium.datastore.lease.LeaseRecord> currentLease(String vm) throws IOException {
+        return datastore.vm(vm).currentLease();
     }
 
     /** Takes up a lease handed to this host at {@code epoch}. */

@@ -26,8 +26,13 @@ final class ApiCall {
     }
 
     static int run(String command, LabDirOption dir, Body body) {
+        return run(command, dir, List.of(), body);
+    }
+
+    /** {@link #run(String, LabDirOption, Body)} asking the nodes of {@code lastResort} only when no other answers. */
+    static int run(String command, LabDirOption dir, List<String> lastResort, Body body) {
         try {
-            body.run(LabConnection.open(dir.labDir()));
+            body.run(LabConnection.open(dir.labDir(), lastResort));
             return 0;
         } catch (ApiError e) {
             System.err.println("vivarium " + command + ": " + e.getMessage());

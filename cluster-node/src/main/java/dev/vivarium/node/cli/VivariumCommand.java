@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
         version = "vivarium 0.1.0",
         description = "A high-availability cluster of emulated x86 virtual machines.",
         subcommands = {X86Command.class, NodeCommand.class, LabCommand.class, HostCommand.class,
-                VmCommand.class, EventsCommand.class, ConsoleCommand.class, TaskCommand.class,
-                BenchCommand.class})
+                VmCommand.class, EventsCommand.class, ConsoleCommand.class, TaskCommand.class, FaultCommand.class,
+                BenchCommand.class, RuleCommand.class})
 public final class VivariumCommand implements Runnable {
 
     @CommandLine.Spec

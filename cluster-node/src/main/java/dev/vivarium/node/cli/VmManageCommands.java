@@ -74,15 +74,22 @@ final class VmManageCommands {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a VM from a guest image (see guests/README.md), with 16 MiB unless --memory says otherwise; it stays powered off until power-on.")
+            description = {"Create a VM from a guest image (see guests/README.md), with 16 MiB unless --memory says otherwise; it stays powered off until power-on.",
+                    "--image linux makes a Debian Linux VM (128 MiB, console=ttyS0) from the kernel and initramfs guests/linux/fetch.sh fetches."})
     static final class Create implements Callable<Integer> {
         @Mixin LabDirOption dir;
 
         @Parameters(paramLabel = "NAME", description = "The new VM's name: lower-case letters, digits and '-'.")
         String name;
 
-        @Option(names = "--image", required = true, paramLabel = "IMG", description = "The guest image: counter, cpuburn, memdirty, ...")
+        @Option(names = "--image", required = true, paramLabel = "IMG", description = "The guest image: counter, cpuburn, memdirty, ..., or linux")
         String image;
+
+        @Option(names = "--kernel", paramLabel = "BZIMAGE", description = "Boot this Linux kernel instead of the image (in the image directory, or a path).")
+        String kernel;
+
+        @Option(names = "--initrd", paramLabel = "FILE", description = "The Linux kernel's initial ramdisk.")
+        String initrd;
 
         @Mixin Settings settings;
 
@@ -94,7 +101,14 @@ final class VmManageCommands {
             Map<String, Object> spec = new LinkedHashMap<>();
             spec.put("name", name);
             spec.put("image", image);
-            spec.put("memoryMiB", 16L);
+            boolean linux = "linux".equals(image) || kernel != null;
+            spec.put("memoryMiB", linux ? 128L : 16L);
+            if (kernel != null) {
+                spec.put("kernel", kernel);
+            }
+            if (initrd != null) {
+                spec.put("initrd", initrd);
+            }
             spec.putAll(settings.given());
             return ApiCall.run("vm create", dir, api -> printObject(api.send("POST", "/api/v1/vms", Json.write(spec)).body(), json));
         }

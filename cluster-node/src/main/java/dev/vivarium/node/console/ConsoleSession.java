@@ -25,6 +25,12 @@ final class ConsoleSession {
 
     private enum Retry { INSTANCE }
 
+    /** While attached: is the VM still where the stream follows it? */
+    private enum Check { INSTANCE }
+
+    private record Checked(Optional<VmLocator.Located> where) {
+    }
+
     private record VmGone(VmLocator.Located where) {
     }
 
@@ -56,6 +62,7 @@ final class ConsoleSession {
     }
 
     private Behavior<Object> start(VmLocator.Located first) {
+        ctx.scheduleOnce(RETRY_EVERY, ctx.getSelf(), Check.INSTANCE);
         return attach(first) ? behavior() : Behaviors.stopped();
     }
 
@@ -75,6 +82,30 @@ final class ConsoleSession {
                     giveUpAt = System.nanoTime() + reattach.toNanos();
                     ctx.getSelf().tell(Retry.INSTANCE);
                     return Behaviors.same();
+                })
+                .onMessageEquals(Check.INSTANCE, () -> {
+                    if (current != null) {
+                        ctx.pipeToSelf(locator.find(vm), (where, failure) -> new Checked(where == null ? Optional.empty() : where));
+                    } else {
+                        ctx.scheduleOnce(RETRY_EVERY, ctx.getSelf(), Check.INSTANCE);
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(Checked.class, checked -> {
+                    ctx.scheduleOnce(RETRY_EVERY, ctx.getSelf(), Check.INSTANCE);
+                    VmLocator.Located old = current;
+                    if (old == null || checked.where().isEmpty() || checked.where().get().vm().equals(old.vm())) {
+                        return Behaviors.same();
+                    }
+                    // The VM runs elsewhere already (HA restarted it) while its old actor is not yet known dead:
+                    // a killed host's actors are, only once the cluster removes the host, seconds later.
+                    ctx.unwatch(old.vm());
+                    old.vm().tell(new VmCommand.UnsubscribeConsole(ctx.getSelf().narrow()));
+                    if (!offer(new ConsoleEvent.Detached(vm, old.host(), "VM " + vm + " runs on " + checked.where().get().host()
+                            + " now"))) {
+                        return Behaviors.stopped();
+                    }
+                    return attach(checked.where().get()) ? Behaviors.same() : Behaviors.stopped();
                 })
                 .onMessageEquals(Retry.INSTANCE, () -> {
                     ctx.pipeToSelf(locator.find(vm), (where, failure) -> new Found(where == null ? Optional.empty() : where));

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * HA, which only acts on failures, leaves them alone.
  *
  * <p>A node the cluster downed skips all of it: it is the failed side, and HA restarts its VMs
- * elsewhere from their checkpoints once their leases expire.
+ * elsewhere once their leases expire; before it ends it applies the isolation response
+ * ({@link IsolationResponse}).
  */
 public final class CleanStop {
 
@@ -63,8 +64,9 @@ public final class CleanStop {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(), "vivarium-suspend-vms", () -> {
             if (shutdown.getShutdownReason().filter(r -> r == CoordinatedShutdown.clusterDowningReason()).isPresent()) {
-                LOG.warn("host {} was downed by the cluster: its VMs stop without suspending (HA restarts them elsewhere)", host);
-                return CompletableFuture.completedFuture(Done.getInstance());
+                var ha = system.settings().config().getConfig("vivarium.ha");
+                return IsolationResponse.apply(system, host, agent, IsolationResponse.parse(ha.getString("isolation-response")),
+                        ha.getDuration("isolation-response-timeout"));
             }
             return stop.run();
         });

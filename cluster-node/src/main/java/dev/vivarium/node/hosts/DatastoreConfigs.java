@@ -16,6 +16,6 @@ final class DatastoreConfigs {
         long limit = c.limitMips() <= 0 ? CpuAllocation.UNLIMITED : c.limitMips();
         return new VmConfig(c.name(), c.memoryMiB(), c.image(), "", String.join(" ", c.commandLine()),
                 new CpuAllocation(c.cpuShares(), c.reservationMips(), limit),
-                RestartPriority.valueOf(c.restartPriority().name()), List.of());
+                RestartPriority.valueOf(c.restartPriority().name()), List.of(), c.kernel(), c.initrd());
     }
 }

@@ -7,6 +7,7 @@ import dev.vivarium.vcenter.protocol.Answers.HostList;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.HostReport;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
+import dev.vivarium.vcenter.reconcile.VmLoad;
 import dev.vivarium.vm.actor.VmCommand;
 import dev.vivarium.vm.actor.VmReply;
 import dev.vivarium.vm.host.HostCommand;
@@ -174,13 +175,15 @@ public final class HostDirectory {
     private void reportOwn(HostReply.HostStats stats) {
         Map<String, Long> running = new HashMap<>();
         Set<String> paused = new HashSet<>();
+        Map<String, VmLoad> loads = new HashMap<>();
         stats.vms().forEach(v -> {
             running.put(v.vm(), v.epoch());
             if (v.paused()) {
                 paused.add(v.vm());
             }
+            loads.put(v.vm(), new VmLoad(v.demandMips(), v.deliveredMips(), v.readyPercent(), v.dirtyPagesPerSecond()));
         });
-        parts.reconciler().tell(new ReconcilerActor.Report(new HostReport(parts.self(), running, paused)));
+        parts.reconciler().tell(new ReconcilerActor.Report(new HostReport(parts.self(), running, paused, loads)));
         Initiator me = Initiator.host(parts.self());
         ActorRef<dev.vivarium.vcenter.protocol.Reply> ignore = ctx.getSystem().ignoreRef();
         running.forEach((vm, epoch) -> {

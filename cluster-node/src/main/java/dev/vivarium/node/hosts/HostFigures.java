@@ -4,12 +4,15 @@ import dev.vivarium.node.cluster.HostResources;
 import dev.vivarium.node.cluster.HostView;
 import dev.vivarium.vcenter.inventory.HostRecord;
 import dev.vivarium.vcenter.inventory.HostState;
+import dev.vivarium.vcenter.placement.ClusterView;
+import dev.vivarium.vcenter.reconcile.HostReport;
 import dev.vivarium.vm.host.HostReply;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The latest figures of every host's agent as this node last polled them, read by the API
@@ -79,6 +82,24 @@ public final class HostFigures implements HostResources {
     public List<String> vmsOn(String host) {
         HostReply.HostStats s = stats.get(host);
         return s == null ? List.of() : s.vms().stream().map(HostReply.VmStats::vm).toList();
+    }
+
+    /** What each running VM demands and dirties, as its host last reported, for placement. */
+    public Map<String, ClusterView.Figures> demands() {
+        Map<String, ClusterView.Figures> out = new HashMap<>();
+        for (HostReply.HostStats host : stats.values()) {
+            for (HostReply.VmStats v : host.vms()) {
+                out.put(v.vm(), new ClusterView.Figures(v.demandMips(), v.dirtyPagesPerSecond(), 0));
+            }
+        }
+        return out;
+    }
+
+    /** What every host last reported running (VM to epoch, and which are paused), as the reconciler reads it. */
+    public List<HostReport> reports() {
+        return stats.values().stream().map(h -> new HostReport(h.host(),
+                h.vms().stream().collect(Collectors.toMap(HostReply.VmStats::vm, HostReply.VmStats::epoch, (a, b) -> a)),
+                h.vms().stream().filter(HostReply.VmStats::paused).map(HostReply.VmStats::vm).collect(Collectors.toSet()))).toList();
     }
 
     /** Where the VM runs and its figures, if a host reports it. */

@@ -5,6 +5,7 @@ import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.Rejection;
 import dev.vivarium.vcenter.inventory.VmRecord;
+import dev.vivarium.vcenter.mirror.InventoryMirror;
 import dev.vivarium.vcenter.protocol.Answers.InventorySnapshot;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.protocol.Reply;
@@ -24,13 +25,46 @@ import java.util.concurrent.CompletionStage;
 public final class InventoryAsk {
 
     private static final Duration ASK = Duration.ofSeconds(10);
+    /**
+     * A read the inventory has not answered within this is answered from the node's mirror: the
+     * inventory's singleton is moving with a lost node (10 s and more) or its database is down,
+     * and the API must still show where VMs run (the hosts' figures say it, not the inventory).
+     */
+    private static final Duration READ = Duration.ofMillis(300);
 
     private final ActorRef<InventoryCommand> inventory;
     private final ActorSystem<?> system;
+    private final InventoryMirror mirror;
+    /** When a change last went through this node; reads wait for the inventory for a while after it. */
+    private volatile long lastChangeNanos = System.nanoTime() - Duration.ofHours(1).toNanos();
+    private static final Duration WRITES_SETTLE = Duration.ofSeconds(5);
 
     public InventoryAsk(ActorRef<InventoryCommand> inventory, ActorSystem<?> system) {
+        this(inventory, system, new InventoryMirror());
+    }
+
+    public InventoryAsk(ActorRef<InventoryCommand> inventory, ActorSystem<?> system, InventoryMirror mirror) {
         this.inventory = inventory;
         this.system = system;
+        this.mirror = mirror;
+    }
+
+    /**
+     * A read: the inventory's answer if it comes within {@link #READ}, else the mirror's (when the
+     * node has seen the inventory at all), else the inventory's answer whenever it comes.
+     */
+    public <T> CompletionStage<T> read(Function<ActorRef<T>, InventoryCommand> command, Function<Inventory, T> fromMirror) {
+        CompletionStage<T> asked = query(command);
+        return asked.toCompletableFuture().copy().completeOnTimeout(null, READ.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .thenCompose(answer -> {
+                    if (answer != null) {
+                        return java.util.concurrent.CompletableFuture.completedFuture(answer);
+                    }
+                    // Read your writes: after a change through this node the mirror may not have it yet.
+                    T mirrored = mirror.latest().isEmpty() || System.nanoTime() - lastChangeNanos < WRITES_SETTLE.toNanos()
+                            ? null : fromMirror.apply(mirror.latest().get());
+                    return mirrored != null ? java.util.concurrent.CompletableFuture.completedFuture(mirrored) : asked;
+                });
     }
 
     public ActorRef<InventoryCommand> ref() {
@@ -48,7 +82,9 @@ public final class InventoryAsk {
 
     /** The VM's record; 404 when the inventory has no such VM. */
     public CompletionStage<VmRecord> vm(String name) {
-        return this.<VmLookup>query(r -> new InventoryCommand.GetVm(name, r)).thenApply(lookup -> {
+        // A VM the mirror does not know may be new: the inventory's own answer says whether it exists.
+        return this.<VmLookup>read(r -> new InventoryCommand.GetVm(name, r), inv -> inv.vms().containsKey(name)
+                ? new VmLookup.Found(inv.vms().get(name)) : null).thenApply(lookup -> {
             if (lookup instanceof VmLookup.Found found) {
                 return found.vm();
             }
@@ -63,6 +99,7 @@ public final class InventoryAsk {
 
     /** A change; fails with the API's status for the inventory's rejection. */
     public CompletionStage<Reply.Accepted> change(Function<ActorRef<Reply>, InventoryCommand> command) {
+        lastChangeNanos = System.nanoTime();
         return this.<Reply>query(command).thenApply(reply -> {
             if (reply instanceof Reply.Accepted ok) {
                 return ok;

@@ -14,10 +14,14 @@ import dev.vivarium.vcenter.inventory.VmRecord;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vm.actor.VmCommand;
 import java.time.Duration;
+import dev.vivarium.drs.core.Placement;
+import dev.vivarium.drs.core.Placer;
+import dev.vivarium.vcenter.placement.ClusterView;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * nothing there) and empties it: without VMotion yet, each running VM moves cold, suspended to
  * the datastore here and resumed from its checkpoint wherever the reconciler places it. When
  * the other hosts have no room for them all, the request fails before anything changes, unless
- * it asked to power those VMs off (vSphere refuses likewise: no host can take these VMs). The
+ * it asked to power those VMs off (vSphere refuses likewise: no host can take these VMs); where
+ * they go is DRS's placement, so rules and balance hold as for any other placement. The
  * task succeeds once no VM runs on the host and the moved ones run elsewhere.
  */
 public final class InventoryMaintenance implements HostMaintenance {
@@ -55,8 +60,8 @@ public final class InventoryMaintenance implements HostMaintenance {
         this.caller = caller;
     }
 
-    /** Which VMs of the host move elsewhere, and which no other host has room for. */
-    record Evacuation(List<VmRecord> moving, List<VmRecord> homeless) {
+    /** Which VMs of the host move elsewhere, and which no other host can take (and why not, by VM). */
+    record Evacuation(List<VmRecord> moving, List<VmRecord> homeless, Map<String, String> why) {
     }
 
     @Override
@@ -70,7 +75,7 @@ public final class InventoryMaintenance implements HostMaintenance {
                 throw ApiException.conflict("host " + host + " is " + (h.state() == HostState.MAINTENANCE
                         ? "already in maintenance mode" : h.state().name().toLowerCase() + "; only a connected host enters maintenance mode"));
             }
-            Evacuation plan = plan(inv, host, figures::vmsOn);
+            Evacuation plan = plan(inv, host, figures::vmsOn, figures.demands());
             return new VmTask("enter maintenance mode " + host, evacuate(inv, host, plan, powerOffVms));
         });
     }
@@ -83,40 +88,37 @@ public final class InventoryMaintenance implements HostMaintenance {
     }
 
     /**
-     * Fits the host's VMs, largest first, into the memory the other connected hosts have free.
-     * What runs where is the union of the inventory's records and the hosts' reports
-     * ({@code runningOn}): a VM that has just started is in the reports before the inventory has
-     * recorded it, and one just stopped the other way round.
+     * Where the host's VMs go, by DRS's placement (the choice a maintenance move makes in a DRS
+     * round): each to a connected host with its memory and reservation free that keeps the
+     * rules, highest restart priority first. What runs where is the union of the inventory's
+     * records and the hosts' reports ({@code runningOn}): a VM that has just started is in the
+     * reports before the inventory has recorded it, and one just stopped the other way round.
      */
-    static Evacuation plan(Inventory inv, String host, Function<String, List<String>> runningOn) {
-        List<VmRecord> residents = on(inv, host, runningOn).stream()
-                .sorted(Comparator.comparingInt((VmRecord v) -> v.config().memoryMiB()).reversed()).toList();
-        List<String> others = new ArrayList<>();
-        List<Long> free = new ArrayList<>();
-        for (HostRecord other : inv.hosts().values()) {
-            if (other.state() == HostState.CONNECTED && !other.name().equals(host)) {
-                long used = on(inv, other.name(), runningOn).stream().mapToLong(v -> v.config().memoryMiB()).sum();
-                others.add(other.name());
-                free.add(other.memoryMiB() - used);
+    static Evacuation plan(Inventory inv, String host, Function<String, List<String>> runningOn,
+                           Map<String, ClusterView.Figures> figures) {
+        Map<String, String> where = new HashMap<>();
+        for (HostRecord h : inv.hosts().values()) {
+            if (h.state().up()) {
+                on(inv, h.name(), runningOn).forEach(v -> where.putIfAbsent(v.name(), h.name()));
             }
         }
+        on(inv, host, runningOn).forEach(v -> where.put(v.name(), host));
         List<VmRecord> moving = new ArrayList<>();
         List<VmRecord> homeless = new ArrayList<>();
-        for (VmRecord vm : residents) {
-            int best = -1;
-            for (int i = 0; i < others.size(); i++) {
-                if (free.get(i) >= vm.config().memoryMiB() && (best < 0 || free.get(i) > free.get(best))) {
-                    best = i;
-                }
-            }
-            if (best < 0) {
-                homeless.add(vm);
+        Map<String, String> why = new HashMap<>();
+        for (Placement p : Placer.evacuate(ClusterView.of(inv, where, figures, Set.of()), host)) {
+            if (p instanceof Placement.Unplaced u) {
+                homeless.add(inv.vms().get(p.vm()));
+                why.put(p.vm(), u.why());
             } else {
-                free.set(best, free.get(best) - vm.config().memoryMiB());
-                moving.add(vm);
+                moving.add(inv.vms().get(p.vm()));
             }
         }
-        return new Evacuation(moving, homeless);
+        return new Evacuation(moving, homeless, why);
+    }
+
+    static Evacuation plan(Inventory inv, String host, Function<String, List<String>> runningOn) {
+        return plan(inv, host, runningOn, Map.of());
     }
 
     /** The inventory's VMs that should run and run on {@code host} by its records or by the host's report. */
@@ -130,7 +132,8 @@ public final class InventoryMaintenance implements HostMaintenance {
     private CompletionStage<String> evacuate(Inventory inv, String host, Evacuation plan, boolean powerOffVms) {
         if (!plan.homeless().isEmpty() && !powerOffVms) {
             return CompletableFuture.failedFuture(new IllegalStateException("no host can take these VMs of " + host + ": "
-                    + names(plan.homeless()) + " (no other connected host has their memory free); host " + host
+                    + String.join(", ", plan.homeless().stream().map(v -> v.name() + " (" + plan.why().get(v.name()) + ")")
+                            .toList()) + "; host " + host
                     + " stays out of maintenance mode. Ask with powerOffVms (CLI: --power-off-vms) to power them off instead"));
         }
         LOG.info("host {} enters maintenance mode: moving [{}], powering off [{}]", host, names(plan.moving()),

@@ -40,9 +40,17 @@ public final class InventoryVmService implements VmService {
     private final RunningVmOperations running;
     private final VmSnapshots snapshots;
     private final Duration taskTimeout;
+    private final ClusterStatus admission;
 
     public InventoryVmService(InventoryAsk inventory, HostFigures figures, RunningVmOperations running,
                               VmSnapshots snapshots, Duration taskTimeout) {
+        this(inventory, figures, running, snapshots, taskTimeout, new ClusterStatus(inventory, 0));
+    }
+
+    /** @param admission HA's admission control of power-ons */
+    public InventoryVmService(InventoryAsk inventory, HostFigures figures, RunningVmOperations running,
+                              VmSnapshots snapshots, Duration taskTimeout, ClusterStatus admission) {
+        this.admission = admission;
         this.inventory = inventory;
         this.figures = figures;
         this.running = running;
@@ -52,7 +60,7 @@ public final class InventoryVmService implements VmService {
 
     @Override
     public CompletionStage<List<VmView>> list() {
-        return inventory.<VmList>query(InventoryCommand.ListVms::new)
+        return inventory.<VmList>read(InventoryCommand.ListVms::new, inv -> new VmList(List.copyOf(inv.vms().values())))
                 .thenApply(list -> list.vms().stream().map(this::view).toList());
     }
 
@@ -65,7 +73,8 @@ public final class InventoryVmService implements VmService {
     public CompletionStage<VmView> create(VmSpec spec) {
         VmSpec s = spec.validated();
         VmConfig config = new VmConfig(s.name(), Math.toIntExact(s.memoryMiB()), s.image(), words(s.commandLine()),
-                s.shares() == null ? VmValidation.NORMAL_SHARES : s.shares(), 0, 0, priority(s.restartPriority()));
+                s.shares() == null ? VmValidation.NORMAL_SHARES : s.shares(), 0, 0, priority(s.restartPriority()),
+                s.kernel(), s.initrd());
         return inventory.change(r -> new InventoryCommand.CreateVm(config, CALLER, r)).thenCompose(ok -> get(s.name()));
     }
 
@@ -78,10 +87,8 @@ public final class InventoryVmService implements VmService {
                 c = switch (e.getKey()) {
                     case "memoryMiB" -> c.withMemoryMiB(integer(e.getKey(), v));
                     case "shares" -> c.withShares(integer(e.getKey(), v));
-                    case "commandLine" -> new VmConfig(c.name(), c.memoryMiB(), c.image(), words(String.valueOf(v)),
-                            c.cpuShares(), c.reservationMips(), c.limitMips(), c.restartPriority());
-                    case "restartPriority" -> new VmConfig(c.name(), c.memoryMiB(), c.image(), c.commandLine(),
-                            c.cpuShares(), c.reservationMips(), c.limitMips(), priority(String.valueOf(v)));
+                    case "commandLine" -> c.withCommandLine(words(String.valueOf(v)));
+                    case "restartPriority" -> c.withRestartPriority(priority(String.valueOf(v)));
                     default -> throw ApiException.badRequest(e.getKey()
                             + ": cannot be changed (memoryMiB, commandLine, shares, restartPriority can)");
                 };
@@ -109,7 +116,9 @@ public final class InventoryVmService implements VmService {
                         + "suspend it and resume it (the reconciler places it), or put its host in maintenance mode");
             });
             case POWER_ON, RESUME -> inventory.vm(name).thenCompose(vm -> vm.desired() == PowerState.PAUSED
-                    ? running.unpause(name, CALLER) : requestPower(name, operation, PowerState.POWERED_ON));
+                    ? running.unpause(name, CALLER)
+                    : (vm.desired().resident() ? inventory.vm(name) : admission.admit(vm))
+                            .thenCompose(ok -> requestPower(name, operation, PowerState.POWERED_ON)));
             case POWER_OFF -> requestPower(name, operation, PowerState.POWERED_OFF);
             case SUSPEND -> requestPower(name, operation, PowerState.SUSPENDED);
         };

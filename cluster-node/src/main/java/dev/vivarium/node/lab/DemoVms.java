@@ -54,6 +54,7 @@ public final class DemoVms implements LabComponent {
         if (vms == 0) {
             return;
         }
+        awaitConnected(api);
         List<String> names = names(vms);
         List<String> kept = new ArrayList<>();
         for (int i = 0; i < vms; i++) {
@@ -99,6 +100,32 @@ public final class DemoVms implements LabComponent {
             }
             return false;
         }
+    }
+
+    /**
+     * Every member is connected in the inventory: placement spreads the VMs over all of them, and
+     * HA's admission control counts them all (a host that has not connected yet is no failover room).
+     */
+    private static void awaitConnected(ApiClient api) throws ApiError {
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                List<Map<String, Object>> hosts = Json.MAPPER.readValue(api.get("/api/v1/hosts").body(), new TypeReference<>() { });
+                if (!hosts.isEmpty() && hosts.stream().filter(h -> "Up".equals(h.get("memberStatus")))
+                        .allMatch(h -> "connected".equals(h.get("state")))) {
+                    return;
+                }
+            } catch (JsonProcessingException e) {
+                throw new ApiError(0, "cannot read the host list: " + e.getMessage());
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiError(0, "interrupted while waiting for the hosts to connect");
+            }
+        }
+        throw new ApiError(0, "the hosts did not all connect in the inventory within " + RUN_TIMEOUT.toSeconds() + " s");
     }
 
     private static void awaitRunning(ApiClient api, List<String> names) throws ApiError {

@@ -38,7 +38,8 @@ public final class InventoryDatabase implements LabComponent {
             Files.deleteIfExists(portFile);
             Files.createDirectories(dir.path().resolve("inventory-db"));
             Path log = dir.path().resolve("inventory-db.log");
-            Process p = NodeProcesses.startJava(MAIN, List.of(dir.path().resolve("inventory-db").toString(), portFile.toString()), log);
+            Process p = NodeProcesses.startJava(MAIN, List.of(dir.path().resolve("inventory-db").toString(), portFile.toString()), log,
+                    LabNetwork.prefix(dir));
             Files.writeString(pidFile(dir), p.pid() + "\n" + NodeProcesses.startedOf(p.toHandle()) + "\n");
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (!Files.isRegularFile(portFile)) {

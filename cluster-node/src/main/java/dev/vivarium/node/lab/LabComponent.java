@@ -24,8 +24,8 @@ public interface LabComponent {
     /** Stops what {@link #start} started; a component that is not running is left alone. */
     void stop(LabDir dir, PrintStream out) throws IOException;
 
-    /** The components of a lab, in the order they start: the inventory's database, then the demo VMs. */
+    /** The components of a lab, in the order they start: its network, the inventory's database, then the demo VMs. */
     static List<LabComponent> all() {
-        return List.of(new InventoryDatabase(), new DemoVms());
+        return List.of(new LabNetwork(), new InventoryDatabase(), new DemoVms());
     }
 }

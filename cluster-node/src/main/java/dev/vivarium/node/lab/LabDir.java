@@ -55,6 +55,14 @@ public record LabDir(Path path) {
         return path.resolve("datastore");
     }
 
+    /**
+     * The node's own way to the datastore: a link to {@link #datastore()} that the lab's
+     * {@code fault datastore-off} switches away (so only that node loses its storage).
+     */
+    public Path nodeDatastore(String node) {
+        return path.resolve("nodes").resolve(node).resolve("datastore");
+    }
+
     public Path nodeConfig(String node) {
         return path.resolve(node + ".conf");
     }

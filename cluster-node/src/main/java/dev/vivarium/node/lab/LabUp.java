@@ -53,14 +53,29 @@ public final class LabUp {
             componentSettings.append(c.start(dir)).append('\n');
         }
         int[] ports = freePorts(2 * nodes);
+        boolean namespaced = LabNetwork.namespace(dir).isPresent();
         List<String> seeds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        int[] apiPorts = new int[nodes];
         for (int i = 0; i < nodes; i++) {
-            seeds.add(LOOPBACK + ":" + ports[2 * i]);
+            seeds.add(address(namespaced, i) + ":" + ports[2 * i]);
+            names.add("host-" + (i + 1));
+            apiPorts[i] = ports[2 * i + 1];
+        }
+        if (namespaced) {
+            // Inside the namespace each node has an address of its own; outside, the gateway keeps the API on 127.0.0.1.
+            LabNetwork.startGateway(dir, names, apiPorts);
+        } else {
+            err.println("The lab runs on 127.0.0.1 without a network namespace (" + LabNetwork.unavailable().orElse("")
+                    + "): `fault partition` is not available; every other fault is.");
         }
         List<LabManifest.Node> started = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             String name = "host-" + (i + 1);
-            Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(), dir.datastore())
+            linkDatastore(name);
+            Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(),
+                    dir.nodeDatastore(name)) + "vivarium.lab.dir = " + Json.write(dir.path().toString()) + "\n"
+                    + (namespaced ? "vivarium.node.host = \"" + address(true, i) + "\"\nvivarium.api.host = \"" + address(true, i) + "\"\n" : "")
                     + minimumMembers(nodes) + componentSettings);
             Process p = NodeProcesses.start(dir.nodeConfig(name), dir.nodeLog(name));
             started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],
@@ -88,6 +103,23 @@ public final class LabUp {
         return 0;
     }
 
+    /** Where node {@code i} listens: its own address in the lab's namespace, else the machine's loopback. */
+    private static String address(boolean namespaced, int i) {
+        return namespaced ? LabNetwork.nodeAddress(i) : LOOPBACK;
+    }
+
+    /**
+     * The node reaches the datastore through a link of its own, as a host through its own mount:
+     * the lab's {@code fault datastore-off} switches it away. A lab started again gets it anew.
+     */
+    private void linkDatastore(String node) throws IOException {
+        Path link = dir.nodeDatastore(node);
+        Files.createDirectories(link.getParent());
+        Files.createDirectories(dir.datastore());
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, dir.datastore());
+    }
+
     private static String nodeConfig(Path profile, String name, int artery, int api, List<String> seeds, Path token,
                                      Path datastore) {
         return "# Written by `vivarium lab up`; the lab's settings are in the profile included here.\n"
@@ -108,7 +140,9 @@ public final class LabUp {
      * brought up again spread over all of them instead of landing on the first.
      */
     private static String minimumMembers(int nodes) {
-        return "pekko.cluster.min-nr-of-members = " + nodes + "\n";
+        // A lone host has no failover room: HA's admission control would refuse every power-on.
+        return "pekko.cluster.min-nr-of-members = " + nodes + "\n"
+                + (nodes == 1 ? "vivarium.ha.host-failures-to-tolerate = 0\n" : "");
     }
 
     /** Null when every node reports every node Up; otherwise why not. */

@@ -27,7 +27,8 @@ public final class NodeProcesses {
      * the launcher and ignores the launcher's terminal), output appended to {@code log}.
      */
     public static Process start(Path config, Path log) throws IOException {
-        return startJava(MAIN, List.of("node", "--config", config.toString()), log);
+        // In the lab's network namespace when it has one (the configuration lies in the lab's folder).
+        return startJava(MAIN, List.of("node", "--config", config.toString()), log, LabNetwork.prefix(new LabDir(config.getParent())));
     }
 
     /**
@@ -35,10 +36,16 @@ public final class NodeProcesses {
      * appended to {@code log}: a lab's node or its database server.
      */
     public static Process startJava(String main, List<String> args, Path log) throws IOException {
+        return startJava(main, args, log, List.of());
+    }
+
+    /** {@link #startJava(String, List, Path)} under {@code prefix} (the lab's {@code ip netns exec NS}). */
+    public static Process startJava(String main, List<String> args, Path log, List<String> prefix) throws IOException {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             command.add(SETSID.toString());
         }
+        command.addAll(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String opts = System.getenv("VIVARIUM_NODE_JAVA_OPTS");
         // A lab runs several JVMs on one machine: a small heap each, unless told otherwise.

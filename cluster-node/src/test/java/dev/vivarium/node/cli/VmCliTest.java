@@ -108,4 +108,36 @@ class VmCliTest {
         assertThat(ok("vm", "delete", "cli-1").out()).isEqualTo("Deleted VM cli-1.\n");
         assertThat(ok("task", "list").out()).startsWith("ID").contains("pause cli-1");
     }
+
+    @Test
+    void rulesAndHostGroupsKeepVmsWhereTheySay() throws Exception {
+        assertThat(ok("host", "group", "create", "edge", "--hosts", "host-2").out()).contains("edge", "host-2");
+        assertThat(ok("host", "group", "list").out()).startsWith("NAME").containsPattern("edge +host-2");
+        assertThat(fails("host", "group", "create", "far", "--hosts", "host-9").err()).contains("no host named host-9");
+        ok("vm", "create", "r-1", "--image", "counter");
+        ok("vm", "create", "r-2", "--image", "counter");
+        assertThat(ok("rule", "create", "apart", "--kind", "anti-affinity", "--vms", "r-1,r-2").out()).contains("anti-affinity");
+        ok("rule", "create", "r1-edge", "--kind", "must-run-on", "--vms", "r-1", "--host-group", "edge");
+        assertThat(fails("rule", "create", "odd", "--kind", "sideways", "--vms", "r-1").err()).contains("unknown rule kind sideways");
+        assertThat(fails("rule", "create", "odd", "--kind", "must-run-on", "--vms", "r-1").err()).contains("needs a host group");
+        assertThat(fails("rule", "create", "apart", "--kind", "affinity", "--vms", "r-1,r-2").err()).contains("already exists");
+
+        // The must rule puts r-1 on host-2; anti-affinity then keeps r-2 off it.
+        assertThat(ok("vm", "power-on", "r-1").out()).startsWith("r-1 runs on host-2");
+        assertThat(ok("vm", "power-on", "r-2").out()).startsWith("r-2 runs on host-1");
+        JsonNode rules = Json.MAPPER.readTree(ok("rule", "list", "--json").out());
+        assertThat(rules).extracting(r -> r.path("name").asText() + ":" + r.path("kind").asText() + ":" + r.path("broken").asBoolean())
+                .containsExactly("apart:anti-affinity:false", "r1-edge:must-run-on:false");
+        assertThat(ok("rule", "list").out()).containsPattern("r1-edge +must-run-on +r-1 +edge +false");
+
+        assertThat(fails("host", "group", "delete", "edge").err()).contains("rule r1-edge names host group edge");
+        assertThat(ok("rule", "delete", "r1-edge").out()).isEqualTo("Deleted rule r1-edge.\n");
+        assertThat(ok("host", "group", "delete", "edge").out()).isEqualTo("Deleted host group edge.\n");
+        assertThat(fails("rule", "delete", "r1-edge").err()).contains("no rule named r1-edge");
+        ok("vm", "power-off", "r-1");
+        ok("vm", "power-off", "r-2");
+        ok("vm", "delete", "r-1");
+        ok("vm", "delete", "r-2");
+        assertThat(Json.MAPPER.readTree(ok("rule", "list", "--json").out())).isEmpty();
+    }
 }

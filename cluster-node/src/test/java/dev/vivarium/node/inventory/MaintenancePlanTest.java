@@ -2,10 +2,12 @@ package dev.vivarium.node.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vivarium.vcenter.inventory.HostGroup;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.InventoryEvent;
 import dev.vivarium.vcenter.inventory.PowerState;
+import dev.vivarium.vcenter.inventory.Rule;
 import dev.vivarium.vcenter.inventory.VmConfig;
 import dev.vivarium.vcenter.inventory.VmRecord;
 import java.time.Instant;
@@ -45,7 +47,7 @@ class MaintenancePlanTest {
     }
 
     @Test
-    void theHostsVmsByRecordOrReportMoveLargestFirstWhileTheOthersHaveRoom() {
+    void theHostsVmsByRecordOrReportMoveWhileTheOthersHaveRoom() {
         host("host-1", 256);
         host("host-2", 120);
         vm("recorded", 48, PowerState.POWERED_ON, "host-1");
@@ -57,9 +59,11 @@ class MaintenancePlanTest {
 
         InventoryMaintenance.Evacuation plan = InventoryMaintenance.plan(inv, "host-1", h -> reports.getOrDefault(h, List.of()));
 
-        // host-2 has 90 MiB free: the 64 MiB VM fits, then the 48 MiB one does not, the 16 MiB one does.
+        // host-2 has 90 MiB free; in name order (equal restart priority) the 64 MiB VM fits, the
+        // 16 MiB one too, then the 48 MiB one does not.
         assertThat(names(plan.moving())).containsExactly("just-started", "paused");
         assertThat(names(plan.homeless())).containsExactly("recorded");
+        assertThat(plan.why()).containsEntry("recorded", "no connected host has 48 MiB of memory and 0 MIPS of reservation free");
     }
 
     @Test
@@ -74,5 +78,20 @@ class MaintenancePlanTest {
         assertThat(plan.moving()).isEmpty();
         assertThat(names(plan.homeless())).containsExactly("a");
         assertThat(InventoryMaintenance.plan(inv, "host-2", h -> List.of()).moving()).isEmpty();
+    }
+
+    @Test
+    void aMustRuleKeepsAVmFromTheHostsItMayNotRunOn() {
+        host("host-1", 256);
+        host("host-2", 256);
+        host("host-3", 256);
+        vm("db", 16, PowerState.POWERED_ON, "host-1");
+        apply(new InventoryEvent.HostGroupDefined(new HostGroup("edge", List.of("host-2", "host-3")), T, BY));
+        apply(new InventoryEvent.RuleAdded(new Rule("db-home", Rule.Kind.MUST_NOT_RUN_ON, List.of("db"), "edge"), T, BY));
+
+        InventoryMaintenance.Evacuation plan = InventoryMaintenance.plan(inv, "host-1", h -> List.of());
+
+        assertThat(plan.moving()).isEmpty();
+        assertThat(plan.why()).containsEntry("db", "rule db-home keeps it from every host with room");
     }
 }

@@ -24,6 +24,9 @@ public final class LabProcesses {
                 ProcessHandle.of(n.pid()).ifPresent(LabProcesses::kill);
             }
         }
+        if (Files.isDirectory(lab)) {
+            new LabNetwork().stop(new LabDir(lab), System.out); // its gateway and its network namespace, if it had them
+        }
     }
 
     private static void kill(ProcessHandle p) {

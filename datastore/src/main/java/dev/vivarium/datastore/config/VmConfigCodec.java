@@ -27,6 +27,11 @@ public final class VmConfigCodec {
         line(out, "image", config.image());
         line(out, "disk", config.disk());
         line(out, "command-line", config.commandLine());
+        // Written only when set, so the file of a VM without a kernel reads as it always did.
+        if (config.bootsKernel()) {
+            line(out, "kernel", config.kernel());
+            line(out, "initrd", config.initrd());
+        }
         line(out, "cpu.shares", Integer.toString(config.cpu().shares()));
         line(out, "cpu.reservation-mips", Long.toString(config.cpu().reservationMips()));
         long limit = config.cpu().limitMips();
@@ -74,7 +79,9 @@ public final class VmConfigCodec {
                 new CpuAllocation(number(known, "cpu.shares"), longNumber("cpu.reservation-mips", take(known, "cpu.reservation-mips")),
                         limit.equals(UNLIMITED) ? CpuAllocation.UNLIMITED : longNumber("cpu.limit-mips", limit)),
                 RestartPriority.valueOf(take(known, "restart-priority")),
-                rules);
+                rules,
+                optional(known, "kernel"),
+                optional(known, "initrd"));
         if (!known.isEmpty()) {
             throw new IllegalArgumentException("unknown keys " + known.keySet());
         }
@@ -116,6 +123,11 @@ public final class VmConfigCodec {
             throw new IllegalArgumentException("missing key '" + key + "'");
         }
         return value;
+    }
+
+    private static String optional(Map<String, String> values, String key) {
+        String value = values.remove(key);
+        return value == null ? "" : value;
     }
 
     private static int number(Map<String, String> values, String key) {

@@ -52,6 +52,43 @@ public final class LeaseFiles {
         return files.createExclusive(file(record.epoch()), SealedHeader.of(FileKind.LEASE, record.epoch()), record.encode());
     }
 
+    /** {@link #create} in two steps: written and synced now, published by one link(2) later. */
+    AtomicFiles.PreparedFile prepare(LeaseRecord record) throws IOException {
+        Files.createDirectories(directory);
+        return files.prepareExclusive(file(record.epoch()), SealedHeader.of(FileKind.LEASE, record.epoch()), record.encode());
+    }
+
+    /**
+     * The record in a hand-over file another host prepared under {@code temporaryName} (see
+     * {@link #prepare}), checked to be of {@code epoch}: what {@link #publishPrepared} would make current.
+     */
+    LeaseRecord readPrepared(String temporaryName, long epoch) throws IOException {
+        Path file = prepared(temporaryName, epoch);
+        SealedFile.Content content = SealedFile.read(file, FileKind.LEASE);
+        if (content.header().epoch() != epoch) {
+            throw new CorruptFileException(file, "header says epoch " + content.header().epoch() + ", not " + epoch);
+        }
+        return LeaseRecord.decode(epoch, content.payload());
+    }
+
+    /** Makes a prepared hand-over file the lease of {@code epoch} (one link(2)); false if that epoch exists. */
+    boolean publishPrepared(String temporaryName, long epoch) throws IOException {
+        return AtomicFiles.publishAs(prepared(temporaryName, epoch), file(epoch));
+    }
+
+    /** Makes the lease directory's names durable. */
+    void sync() throws IOException {
+        AtomicFiles.syncDirectory(directory);
+    }
+
+    private Path prepared(String temporaryName, long epoch) throws IOException {
+        String expected = "." + file(epoch).getFileName() + ".tmp-";
+        if (!temporaryName.startsWith(expected) || temporaryName.contains("/") || temporaryName.length() > expected.length() + 64) {
+            throw new IOException("'" + temporaryName + "' is no prepared lease file of epoch " + epoch);
+        }
+        return directory.resolve(temporaryName);
+    }
+
     private LeaseRecord read(long epoch) throws IOException {
         Path file = file(epoch);
         SealedFile.Content content = SealedFile.read(file, FileKind.LEASE);

@@ -50,6 +50,74 @@ public final class Leases {
         return passOn(lease, files, probe, target);
     }
 
+    /**
+     * Prepares passing the lease to {@code target} (a migration's switch-over): the next epoch's
+     * file is written and fsynced now, before the guest pauses; {@link PreparedHandOver#commit}
+     * then publishes it with one link(2). Its cutoff is the VM's highest file sequence now, so
+     * the owner must write no VM file until the hand-over is committed or abandoned.
+     */
+    public PreparedHandOver prepareHandOver(Lease lease, LeaseFiles files, SequenceProbe probe, String target) throws IOException {
+        lease.checkWritable();
+        long epoch = lease.epoch() + 1;
+        LeaseRecord record = new LeaseRecord(epoch, target, probe.maxSequence(), System.currentTimeMillis());
+        return new PreparedHandOver(lease, epoch, files.prepare(record));
+    }
+
+    /**
+     * The lease of {@code epoch} that a hand-over in progress passes to this host: usable once
+     * the source has committed it, which the caller learns from the source. Nothing is read
+     * here; {@link Lease#checkWritable()} confirms it on the datastore, and every write does.
+     */
+    public Lease pending(String vm, LeaseFiles files, long epoch) throws FencedException {
+        return new Lease(vm, epoch, heartbeat.currentGeneration(), heartbeat, files);
+    }
+
+    /**
+     * The target's side of a hand-over prepared by the source: checks that the file the source
+     * names holds the next epoch for this host (before the switch-over, so the switch-over itself
+     * is only {@link #publishPrepared}).
+     */
+    public void checkPrepared(String vm, LeaseFiles files, long epoch, String temporaryName) throws IOException {
+        LeaseRecord record = files.readPrepared(temporaryName, epoch);
+        if (!record.owner().equals(heartbeat.host())) {
+            throw new StaleEpochException("VM " + vm + ": the prepared hand-over of epoch " + epoch + " names host "
+                    + record.owner() + ", not " + heartbeat.host());
+        }
+    }
+
+    /**
+     * Commits a hand-over prepared by the source from the target's side: one link(2) makes the
+     * source's prepared file the lease of {@code epoch}. The target does this at the switch-over,
+     * once it holds the whole machine and its checksum agrees, so the pause needs no round trip
+     * back to the source. The local fencing check comes first: a fenced host takes no lease.
+     *
+     * @return false if the epoch exists already (the source reclaimed the VM, or another host took it)
+     */
+    public boolean publishPrepared(LeaseFiles files, long epoch, String temporaryName) throws IOException {
+        heartbeat.currentGeneration();
+        return files.publishPrepared(temporaryName, epoch);
+    }
+
+    /** Makes a VM's lease directory durable after a hand-over committed off the critical path. */
+    public void sync(LeaseFiles files) throws IOException {
+        files.sync();
+    }
+
+    /**
+     * The source of a switch-over that lost the target before it heard the outcome takes the
+     * next epoch for itself: if that succeeds the target can no longer commit (its link(2) fails)
+     * and the VM stays here under the returned lease; if the epoch exists, the target (or another
+     * host) has the VM.
+     */
+    public Optional<Lease> reclaim(Lease lease, LeaseFiles files, SequenceProbe probe) throws IOException {
+        long generation = heartbeat.currentGeneration();
+        long epoch = lease.epoch() + 1;
+        if (!files.create(new LeaseRecord(epoch, heartbeat.host(), probe.maxSequence(), System.currentTimeMillis()))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Lease(lease.vm(), epoch, generation, heartbeat, files));
+    }
+
     /** Takes up a lease that the datastore shows as handed to this host at {@code epoch}. */
     public Lease adopt(String vm, LeaseFiles files, long epoch) throws IOException {
         long generation = heartbeat.currentGeneration();

@@ -56,6 +56,82 @@ public final class AtomicFiles {
     }
 
     /**
+     * Writes and fsyncs {@code target}'s full content under a temporary name now, so that
+     * publishing it later ({@link PreparedFile#publish}) is one link(2): the slow part (the
+     * fsync) is done before the moment that must be short (a migration's switch-over).
+     */
+    public PreparedFile prepareExclusive(Path target, SealedHeader header, byte[] payload) throws IOException {
+        return new PreparedFile(writeTemp(target, header, PayloadWriter.of(payload)), target);
+    }
+
+    /**
+     * A complete, synced file waiting under a temporary name to become {@code target}. Closing it
+     * unpublished removes the temporary file.
+     */
+    public static final class PreparedFile implements java.io.Closeable {
+        private final Path temp;
+        private final Path target;
+        private boolean published;
+
+        private PreparedFile(Path temp, Path target) {
+            this.temp = temp;
+            this.target = target;
+        }
+
+        /**
+         * Links the file into place unless {@code target} exists, once {@code guard} allows it,
+         * and removes the temporary name. The directory is not synced here (see {@link #syncDirectory}).
+         *
+         * @return false if the file already existed (someone else won)
+         */
+        public boolean publish(CommitGuard guard) throws IOException {
+            try {
+                guard.beforeCommit();
+                Files.createLink(target, temp);
+                published = true;
+                return true;
+            } catch (FileAlreadyExistsException lost) {
+                return false;
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+
+        /** Makes the published name durable (a power cut could otherwise lose it). */
+        public void syncDirectory() throws IOException {
+            AtomicFiles.syncDirectory(target.getParent());
+        }
+
+        public boolean published() {
+            return published;
+        }
+
+        /** The temporary file's name in the target's directory: another host may publish it (see {@link #publishAs}). */
+        public String temporaryName() {
+            return temp.getFileName().toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Publishes a prepared file that another process wrote and synced ({@link PreparedFile}) as
+     * {@code target}, by link(2): false if {@code target} exists. The temporary name stays for
+     * its writer to remove; the directory is not synced here.
+     */
+    public static boolean publishAs(Path temporary, Path target) throws IOException {
+        try {
+            Files.createLink(target, temporary);
+            return true;
+        } catch (FileAlreadyExistsException lost) {
+            return false;
+        }
+    }
+
+    /**
      * Creates {@code target} from a file in a format of its own (a disk overlay, with its own
      * checksum) that {@code writer} writes at the temporary path it is given (a new file),
      * with the same guarantees as {@link #createExclusive(Path, SealedHeader, PayloadWriter, CommitGuard)}:

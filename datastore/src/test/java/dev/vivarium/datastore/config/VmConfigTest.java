@@ -44,6 +44,22 @@ class VmConfigTest {
     }
 
     @Test
+    void aLinuxVmKeepsItsKernelAndInitrdAndAnImageVmWritesNeither() throws IOException {
+        Datastore datastore = Datastore.open(root, DatastoreSettings.DEFAULTS);
+        VmConfig linux = new VmConfig("deb-1", 128, "linux", "", "console=ttyS0", CpuAllocation.NORMAL,
+                RestartPriority.MEDIUM, List.of(), "linux/bzImage", "linux/initrd.gz");
+        datastore.vm("deb-1").writeConfig(linux);
+        assertThat(datastore.vm("deb-1").readConfig()).isEqualTo(linux);
+        assertThat(linux.bootsKernel()).isTrue();
+        assertThat(new String(VmConfigCodec.encode(linux), StandardCharsets.UTF_8))
+                .contains("kernel = linux/bzImage\n", "initrd = linux/initrd.gz\n");
+        assertThat(new String(VmConfigCodec.encode(sample()), StandardCharsets.UTF_8)).doesNotContain("kernel", "initrd");
+        assertThat(sample().bootsKernel()).isFalse();
+        assertThatThrownBy(() -> new VmConfig("a", 16, "img", "", "", CpuAllocation.NORMAL, RestartPriority.LOW, List.of(),
+                "", "initrd.gz")).hasMessageContaining("initrd but no kernel");
+    }
+
+    @Test
     void theEncodingIsReadableText() {
         String text = new String(VmConfigCodec.encode(sample()), StandardCharsets.UTF_8);
         assertThat(text).contains("memory-mib = 16\n", "cpu.limit-mips = unlimited\n", "rule = keep-apart spread web-1,web-2\n");

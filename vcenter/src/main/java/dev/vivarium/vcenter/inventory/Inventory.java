@@ -5,6 +5,8 @@ import dev.vivarium.vcenter.inventory.InventoryEvent.AlarmRaised;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostConnected;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostDisconnected;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostJoined;
+import dev.vivarium.vcenter.inventory.InventoryEvent.HostGroupDefined;
+import dev.vivarium.vcenter.inventory.InventoryEvent.HostGroupRemoved;
 import dev.vivarium.vcenter.inventory.InventoryEvent.HostLost;
 import dev.vivarium.vcenter.inventory.InventoryEvent.MaintenanceEntered;
 import dev.vivarium.vcenter.inventory.InventoryEvent.MaintenanceExited;
@@ -27,7 +29,8 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
- * The inventory's state: hosts, VMs, rules, raised alarms and the most recent event log lines.
+ * The inventory's state: hosts, VMs, rules and the host groups they name, raised alarms and the
+ * most recent event log lines.
  * Immutable: {@link #apply} returns a new inventory. Maps are copied on every event, which is
  * cheap at the size of a cluster (tens of hosts, hundreds of VMs) and keeps snapshots and replies
  * safe to share; they are sorted by name so listings come out in a stable order.
@@ -38,7 +41,12 @@ public record Inventory(
     SortedMap<String, Rule> rules,
     SortedMap<String, Alarm> alarms,
     List<LogEntry> recentLog,
-    long lastLogSeq) implements InventorySerializable {
+    long lastLogSeq,
+    SortedMap<String, HostGroup> hostGroups,
+    SortedMap<String, List<Migration>> migrations) implements InventorySerializable {
+
+  /** Live migrations kept per VM (the journal keeps them all). */
+  public static final int MIGRATIONS_KEPT = 50;
 
   public Inventory {
     hosts = frozen(hosts);
@@ -46,10 +54,24 @@ public record Inventory(
     rules = frozen(rules);
     alarms = frozen(alarms);
     recentLog = recentLog == null ? List.of() : List.copyOf(recentLog);
+    hostGroups = frozen(hostGroups);
+    migrations = frozen(migrations);
+  }
+
+  /** An inventory without host groups and migrations (as before they existed). */
+  public Inventory(SortedMap<String, HostRecord> hosts, SortedMap<String, VmRecord> vms,
+      SortedMap<String, Rule> rules, SortedMap<String, Alarm> alarms, List<LogEntry> recentLog,
+      long lastLogSeq) {
+    this(hosts, vms, rules, alarms, recentLog, lastLogSeq, null, null);
   }
 
   public static Inventory empty() {
-    return new Inventory(null, null, null, null, List.of(), 0);
+    return new Inventory(null, null, null, null, List.of(), 0, null, null);
+  }
+
+  /** A VM's live migrations, oldest first. */
+  public List<Migration> migrationsOf(String vm) {
+    return migrations.getOrDefault(vm, List.of());
   }
 
   /**
@@ -75,7 +97,8 @@ public record Inventory(
     int from = Math.max(0, recentLog.size() + 1 - logCapacity);
     log.addAll(recentLog.subList(Math.min(from, recentLog.size()), recentLog.size()));
     log.add(line);
-    return new Inventory(next.hosts, next.vms, next.rules, next.alarms, log, lastLogSeq + 1);
+    return new Inventory(next.hosts, next.vms, next.rules, next.alarms, log, lastLogSeq + 1,
+        next.hostGroups, next.migrations);
   }
 
   private Inventory applyToEntities(InventoryEvent e) {
@@ -105,38 +128,84 @@ public record Inventory(
       return withVm(on.vm(), v -> v.startedOn(on.host(), on.epoch()));
     } else if (e instanceof VmRestartedByHa r) {
       return withVm(r.vm(), v -> v.startedOn(r.host(), r.epoch()));
+    } else if (e instanceof InventoryEvent.VmMigrationStarted m) {
+      return withMigrations(m.vm(), new Migration(m.fromHost(), m.toHost(), m.task(), m.at(), null,
+          Migration.Outcome.RUNNING, "", m.fromHost(), 0, null, m.by()));
     } else if (e instanceof VmMigrated m) {
-      return withVm(m.vm(), v -> v.startedOn(m.toHost(), m.epoch()));
+      Inventory moved = withVm(m.vm(), v -> v.startedOn(m.toHost(), m.epoch()));
+      return moved.endingMigration(m.vm(), m.fromHost(), m.toHost(), m.at(), m.by(),
+          Migration.Outcome.MIGRATED, "", m.toHost(), m.epoch(), m.stats());
+    } else if (e instanceof InventoryEvent.VmMigrationFailed f) {
+      return endingMigration(f.vm(), f.fromHost(), f.toHost(), f.at(), f.by(),
+          f.cancelled() ? Migration.Outcome.CANCELLED : Migration.Outcome.FAILED, f.reason(),
+          f.runsOn(), 0, f.stats());
     } else if (e instanceof VmStopped s) {
       return withVm(s.vm(), VmRecord::stopped);
     } else if (e instanceof InventoryEvent.VmOperated) {
       return this; // only the log line
     } else if (e instanceof RuleAdded r) {
       return new Inventory(hosts, vms, putting(rules, r.rule().name(), r.rule()), alarms,
-          recentLog, lastLogSeq);
+          recentLog, lastLogSeq, hostGroups, migrations);
     } else if (e instanceof RuleRemoved r) {
-      return new Inventory(hosts, vms, removing(rules, r.rule()), alarms, recentLog, lastLogSeq);
+      return new Inventory(hosts, vms, removing(rules, r.rule()), alarms, recentLog, lastLogSeq,
+          hostGroups, migrations);
+    } else if (e instanceof HostGroupDefined g) {
+      return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq,
+          putting(hostGroups, g.group().name(), g.group()), migrations);
+    } else if (e instanceof HostGroupRemoved g) {
+      return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq,
+          removing(hostGroups, g.group()), migrations);
     } else if (e instanceof AlarmRaised a) {
       Alarm alarm = new Alarm(a.alarm(), a.target(), a.message(), a.at());
       return new Inventory(hosts, vms, rules, putting(alarms, alarm.key(), alarm), recentLog,
-          lastLogSeq);
+          lastLogSeq, hostGroups, migrations);
     } else if (e instanceof AlarmCleared c) {
       return new Inventory(hosts, vms, rules, removing(alarms, c.target() + "/" + c.alarm()),
-          recentLog, lastLogSeq);
+          recentLog, lastLogSeq, hostGroups, migrations);
     }
     throw new IllegalArgumentException("unhandled event " + e);
   }
 
-  /** A deleted VM leaves its rules (a rule left with fewer than two VMs goes) and its alarms. */
+  /**
+   * A deleted VM leaves its rules (a rule left with fewer VMs than it needs goes: two for a
+   * VM–VM rule, one for a VM–host rule) and its alarms.
+   */
   private Inventory withoutVm(String vm) {
     TreeMap<String, Rule> keptRules = new TreeMap<>();
     rules.forEach((name, r) -> {
-      List<String> members = r.vms().stream().filter(m -> !m.equals(vm)).toList();
-      if (members.size() >= 2) keptRules.put(name, new Rule(name, r.kind(), members));
+      Rule left = r.without(vm);
+      if (left.vms().size() >= left.minimumVms()) keptRules.put(name, left);
     });
     TreeMap<String, Alarm> keptAlarms = new TreeMap<>(alarms);
     keptAlarms.values().removeIf(a -> a.entity().equals(vm));
-    return new Inventory(hosts, removing(vms, vm), keptRules, keptAlarms, recentLog, lastLogSeq);
+    return new Inventory(hosts, removing(vms, vm), keptRules, keptAlarms, recentLog, lastLogSeq,
+        hostGroups, removing(migrations, vm));
+  }
+
+  /** A migration began: its entry goes last in the VM's list, the oldest go past the limit. */
+  private Inventory withMigrations(String vm, Migration m) {
+    List<Migration> list = new ArrayList<>(migrationsOf(vm));
+    list.add(m);
+    if (list.size() > MIGRATIONS_KEPT) list = list.subList(list.size() - MIGRATIONS_KEPT, list.size());
+    return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq, hostGroups,
+        putting(migrations, vm, List.copyOf(list)));
+  }
+
+  /** Ends the VM's running migration between these hosts (or records one that had no start). */
+  private Inventory endingMigration(String vm, String from, String to, java.time.Instant at,
+      Initiator by, Migration.Outcome outcome, String reason, String runsOn, long epoch,
+      MigrationStats stats) {
+    List<Migration> list = new ArrayList<>(migrationsOf(vm));
+    for (int i = list.size() - 1; i >= 0; i--) {
+      Migration m = list.get(i);
+      if (m.running() && m.from().equals(from) && m.to().equals(to)) {
+        list.set(i, m.ended(at, outcome, reason, runsOn, epoch, stats));
+        return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq, hostGroups,
+            putting(migrations, vm, List.copyOf(list)));
+      }
+    }
+    return withMigrations(vm, new Migration(from, to, "", at, at, outcome, reason, runsOn, epoch,
+        stats, by));
   }
 
   private Inventory withHost(String name, UnaryOperator<HostRecord> f) {
@@ -148,11 +217,11 @@ public record Inventory(
   }
 
   private Inventory withHosts(SortedMap<String, HostRecord> h) {
-    return new Inventory(h, vms, rules, alarms, recentLog, lastLogSeq);
+    return new Inventory(h, vms, rules, alarms, recentLog, lastLogSeq, hostGroups, migrations);
   }
 
   private Inventory withVms(SortedMap<String, VmRecord> v) {
-    return new Inventory(hosts, v, rules, alarms, recentLog, lastLogSeq);
+    return new Inventory(hosts, v, rules, alarms, recentLog, lastLogSeq, hostGroups, migrations);
   }
 
   /** The rules of {@code kind} that name {@code vm}. */

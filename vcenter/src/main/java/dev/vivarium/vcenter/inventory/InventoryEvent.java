@@ -95,11 +95,42 @@ public sealed interface InventoryEvent extends InventorySerializable {
     public String describe() { return "VM " + vm + " stopped on " + host + " (epoch " + epoch + ")"; }
   }
 
-  record VmMigrated(String vm, String fromHost, String toHost, long epoch, Instant at,
+  /** A live migration began (the inventory leaves the VM to it until it ends). */
+  record VmMigrationStarted(String vm, String fromHost, String toHost, String task, Instant at,
       Initiator by) implements InventoryEvent {
     public String entity() { return vm; }
     public String describe() {
-      return "VM " + vm + " migrated from " + fromHost + " to " + toHost + " (epoch " + epoch + ")";
+      return "VM " + vm + " migrating from " + fromHost + " to " + toHost;
+    }
+  }
+
+  /** @param stats what the live migration measured (null in events written before it kept them) */
+  record VmMigrated(String vm, String fromHost, String toHost, long epoch, Instant at,
+      Initiator by, MigrationStats stats) implements InventoryEvent {
+    public VmMigrated(String vm, String fromHost, String toHost, long epoch, Instant at, Initiator by) {
+      this(vm, fromHost, toHost, epoch, at, by, null);
+    }
+    public String entity() { return vm; }
+    public String describe() {
+      return "VM " + vm + " migrated from " + fromHost + " to " + toHost + " (epoch " + epoch
+          + (stats == null || stats.downtimeMs() < 0 ? ""
+              : String.format(java.util.Locale.ROOT, ", downtime %.2f ms", stats.downtimeMs())) + ")";
+    }
+  }
+
+  /**
+   * A live migration did not happen (or was cancelled).
+   *
+   * @param runsOn where the VM runs now (null: nowhere, its host failed)
+   */
+  record VmMigrationFailed(String vm, String fromHost, String toHost, String reason, String runsOn,
+      boolean cancelled, Instant at, Initiator by, MigrationStats stats) implements InventoryEvent {
+    public String entity() { return vm; }
+    public String kind() { return cancelled ? "VmMigrationCancelled" : "VmMigrationFailed"; }
+    public String describe() {
+      return "VM " + vm + " migration from " + fromHost + " to " + toHost
+          + (cancelled ? " cancelled" : " failed") + ": " + reason + "; it runs "
+          + (runsOn == null ? "nowhere" : "on " + runsOn);
     }
   }
 
@@ -126,15 +157,25 @@ public sealed interface InventoryEvent extends InventorySerializable {
 
   record RuleAdded(Rule rule, Instant at, Initiator by) implements InventoryEvent {
     public String entity() { return rule.name(); }
-    public String describe() {
-      return (rule.kind() == Rule.Kind.AFFINITY ? "Affinity" : "Anti-affinity") + " rule "
-          + rule.name() + " added for " + String.join(", ", rule.vms());
-    }
+    public String describe() { return rule.describe(); }
   }
 
   record RuleRemoved(String rule, Instant at, Initiator by) implements InventoryEvent {
     public String entity() { return rule; }
     public String describe() { return "Rule " + rule + " removed"; }
+  }
+
+  /** A host group was created, or its hosts changed. */
+  record HostGroupDefined(HostGroup group, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return group.name(); }
+    public String describe() {
+      return "Host group " + group.name() + " defined: " + String.join(", ", group.hosts());
+    }
+  }
+
+  record HostGroupRemoved(String group, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return group; }
+    public String describe() { return "Host group " + group + " removed"; }
   }
 
   record AlarmRaised(String alarm, String target, String message, Instant at, Initiator by)

@@ -2,7 +2,6 @@ package dev.vivarium.vcenter.inventory;
 
 import dev.vivarium.vcenter.inventory.InventoryEvent.VmCreated;
 import dev.vivarium.vcenter.inventory.InventoryEvent.VmDeleted;
-import dev.vivarium.vcenter.inventory.InventoryEvent.VmMigrated;
 import dev.vivarium.vcenter.inventory.InventoryEvent.VmPowerRequested;
 import dev.vivarium.vcenter.inventory.InventoryEvent.VmPoweredOn;
 import dev.vivarium.vcenter.inventory.InventoryEvent.VmReconfigured;
@@ -91,6 +90,10 @@ public final class VmDecisions {
     Decision hostProblem = hostTakesVms(s, host);
     if (hostProblem != null) return hostProblem;
     if (host.equals(vm.host()) && epoch == vm.epoch()) return Decision.unchanged();
+    // A VM arriving by live migration: the migration records its move, with its figures.
+    if (epoch > vm.epoch() && MigrationDecisions.running(s, name, at).filter(m -> m.to().equals(host)).isPresent()) {
+      return Decision.unchanged();
+    }
     if (epoch <= vm.epoch()) {
       return Decision.conflict("stale lease: VM " + name + " is at epoch " + vm.epoch()
           + ", " + host + " reported epoch " + epoch);
@@ -127,19 +130,9 @@ public final class VmDecisions {
   /** A migration handed the VM's lease from {@code from} to {@code to} at a newer epoch. */
   public static Decision migrated(Inventory s, String name, String from, String to, long epoch,
       Instant at, Initiator by) {
-    VmRecord vm = s.vms().get(name);
-    if (vm == null) return Decision.notFound("no VM named " + name);
-    Decision hostProblem = hostTakesVms(s, to);
+    Decision hostProblem = s.vms().containsKey(name) ? hostTakesVms(s, to) : null;
     if (hostProblem != null) return hostProblem;
-    if (!from.equals(vm.host())) {
-      return Decision.conflict("VM " + name + " runs on " + (vm.running() ? vm.host() : "no host")
-          + ", not on " + from);
-    }
-    if (epoch <= vm.epoch()) {
-      return Decision.conflict("stale lease: VM " + name + " is at epoch " + vm.epoch()
-          + ", the migration reported epoch " + epoch);
-    }
-    return Decision.accept(new VmMigrated(name, from, to, epoch, at, by));
+    return MigrationDecisions.completed(s, name, from, to, epoch, null, at, by);
   }
 
   private static Decision hostTakesVms(Inventory s, String host) {

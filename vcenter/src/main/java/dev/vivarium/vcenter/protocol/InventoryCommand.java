@@ -2,9 +2,12 @@ package dev.vivarium.vcenter.protocol;
 
 import dev.vivarium.vcenter.inventory.Decision;
 import dev.vivarium.vcenter.inventory.HostDecisions;
+import dev.vivarium.vcenter.inventory.HostGroup;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.InventorySerializable;
+import dev.vivarium.vcenter.inventory.MigrationDecisions;
+import dev.vivarium.vcenter.inventory.MigrationStats;
 import dev.vivarium.vcenter.inventory.PowerState;
 import dev.vivarium.vcenter.inventory.Rule;
 import dev.vivarium.vcenter.inventory.RuleDecisions;
@@ -116,10 +119,33 @@ public sealed interface InventoryCommand extends InventorySerializable {
     }
   }
 
-  record RecordVmMigrated(String vm, String fromHost, String toHost, long epoch, Initiator by,
+  /** A live migration of {@code vm} to {@code toHost} begins; refused (409) with the reason when it may not. */
+  record StartMigration(String vm, String toHost, String task, boolean keepTogether, Initiator by,
       ActorRef<Reply> replyTo) implements Change {
     public Decision decide(Inventory s, Instant now) {
-      return VmDecisions.migrated(s, vm, fromHost, toHost, epoch, now, by);
+      return MigrationDecisions.start(s, vm, toHost, task, keepTogether, now, by);
+    }
+  }
+
+  /** @param stats what the live migration measured (null when not known) */
+  record RecordVmMigrated(String vm, String fromHost, String toHost, long epoch, Initiator by,
+      ActorRef<Reply> replyTo, MigrationStats stats) implements Change {
+    public RecordVmMigrated(String vm, String fromHost, String toHost, long epoch, Initiator by,
+        ActorRef<Reply> replyTo) {
+      this(vm, fromHost, toHost, epoch, by, replyTo, null);
+    }
+
+    public Decision decide(Inventory s, Instant now) {
+      return stats == null ? VmDecisions.migrated(s, vm, fromHost, toHost, epoch, now, by)
+          : MigrationDecisions.completed(s, vm, fromHost, toHost, epoch, stats, now, by);
+    }
+  }
+
+  /** A live migration did not happen (or was cancelled); the VM runs on {@code runsOn} (null: nowhere). */
+  record RecordMigrationFailed(String vm, String fromHost, String toHost, String reason, String runsOn,
+      boolean cancelled, MigrationStats stats, Initiator by, ActorRef<Reply> replyTo) implements Change {
+    public Decision decide(Inventory s, Instant now) {
+      return MigrationDecisions.failed(s, vm, fromHost, toHost, reason, runsOn, cancelled, stats, now, by);
     }
   }
 
@@ -142,6 +168,19 @@ public sealed interface InventoryCommand extends InventorySerializable {
   record RemoveRule(String rule, Initiator by, ActorRef<Reply> replyTo) implements Change {
     public Decision decide(Inventory s, Instant now) {
       return RuleDecisions.remove(s, rule, now, by);
+    }
+  }
+
+  /** Creates a host group or changes its hosts. */
+  record DefineHostGroup(HostGroup group, Initiator by, ActorRef<Reply> replyTo) implements Change {
+    public Decision decide(Inventory s, Instant now) {
+      return RuleDecisions.defineHostGroup(s, group, now, by);
+    }
+  }
+
+  record RemoveHostGroup(String group, Initiator by, ActorRef<Reply> replyTo) implements Change {
+    public Decision decide(Inventory s, Instant now) {
+      return RuleDecisions.removeHostGroup(s, group, now, by);
     }
   }
 

@@ -1,11 +1,13 @@
 package dev.vivarium.vcenter.reconcile;
 
 import dev.vivarium.vcenter.inventory.HostRecord;
+import dev.vivarium.drs.core.Placement;
 import dev.vivarium.vcenter.inventory.HostState;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.PowerState;
-import dev.vivarium.vcenter.inventory.Rule;
 import dev.vivarium.vcenter.inventory.VmRecord;
+import dev.vivarium.vcenter.placement.ClusterView;
+import dev.vivarium.vcenter.placement.Placements;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.AwaitHa;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Place;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.SetPaused;
@@ -29,7 +31,8 @@ import java.util.Set;
  * <p>Only reports of hosts that are up count. A VM whose recorded host is lost is left to HA; a VM
  * whose recorded host is up but has not reported yet is left until it does (the host may still be
  * running it). {@code inFlight} holds placements already sent and not yet reported (VM to host):
- * they are not placed again and count against their host's capacity.
+ * they are not placed again and count against their host's capacity. Where a VM goes is DRS's
+ * initial placement ({@link Placements}), the one policy HA and maintenance mode use too.
  */
 public final class Reconciler {
 
@@ -37,14 +40,25 @@ public final class Reconciler {
 
   public static List<ReconcileAction> reconcile(Inventory inv, Collection<HostReport> reports,
       Map<String, String> inFlight) {
+    return reconcile(inv, reports, inFlight, Map.of());
+  }
+
+  /**
+   * @param lastDemand what VMs that run nowhere now demanded when they last ran (MIPS), so a VM
+   *                   coming back is placed as the load it is; VMs that run are weighed by their
+   *                   hosts' reports
+   */
+  public static List<ReconcileAction> reconcile(Inventory inv, Collection<HostReport> reports,
+      Map<String, String> inFlight, Map<String, Double> lastDemand) {
     Map<String, HostReport> counted = new HashMap<>();
     for (HostReport r : reports) {
       HostRecord h = inv.hosts().get(r.host());
       if (h != null && h.state().up()) counted.put(r.host(), r);
     }
     List<ReconcileAction> actions = new ArrayList<>();
-    Set<String> runningSomewhere = new HashSet<>();
-    HostLoad load = new HostLoad();
+    Map<String, String> runningOn = new HashMap<>();
+    Map<String, ClusterView.Figures> figures = new HashMap<>();
+    lastDemand.forEach((vm, mips) -> figures.put(vm, new ClusterView.Figures(mips, 0, 0)));
     for (HostReport r : sortedByHost(counted.values())) {
       for (Map.Entry<String, Long> e : r.running().entrySet().stream()
           .sorted(Map.Entry.comparingByKey()).toList()) {
@@ -52,19 +66,20 @@ public final class Reconciler {
         if (stop != null) {
           actions.add(stop);
         } else {
-          runningSomewhere.add(e.getKey());
-          load.add(r.host(), inv.vms().get(e.getKey()));
+          runningOn.put(e.getKey(), r.host());
+          VmLoad load = r.loads().getOrDefault(e.getKey(), VmLoad.IDLE);
+          figures.put(e.getKey(), new ClusterView.Figures(load.demandMips(), load.dirtyPagesPerSec(), 0));
           SetPaused correction = pauseIfUnlike(inv.vms().get(e.getKey()), r, e.getValue());
           if (correction != null) actions.add(correction);
         }
       }
     }
+    Set<String> runningSomewhere = new HashSet<>(runningOn.keySet());
     inFlight.forEach((vm, host) -> {
-      if (!runningSomewhere.contains(vm) && inv.vms().containsKey(vm)) {
-        load.add(host, inv.vms().get(vm));
-      }
+      if (!runningSomewhere.contains(vm) && inv.vms().containsKey(vm)) runningOn.put(vm, host);
     });
-    for (VmRecord vm : byRestartPriority(inv.vms().values())) {
+    List<String> toPlace = new ArrayList<>();
+    for (VmRecord vm : inv.vms().values()) {
       if (!vm.desired().resident() || runningSomewhere.contains(vm.name())
           || inFlight.containsKey(vm.name())) {
         continue;
@@ -72,10 +87,15 @@ public final class Reconciler {
       HostRecord last = vm.running() ? inv.hosts().get(vm.host()) : null;
       if (last != null && last.state() == HostState.LOST) {
         actions.add(new AwaitHa(vm.name(), last.name()));
-      } else if (last != null && last.state().up() && !counted.containsKey(last.name())) {
-        continue; // its host has not reported yet
-      } else {
-        actions.add(place(inv, vm, load));
+      } else if (last == null || !last.state().up() || counted.containsKey(last.name())) {
+        toPlace.add(vm.name()); // else its host is up but has not reported yet: it may still run it
+      }
+    }
+    if (!toPlace.isEmpty()) {
+      for (Placement p : Placements.place(inv, runningOn, figures, Set.of(), toPlace)) {
+        actions.add(p instanceof Placement.Placed placed
+            ? new Place(placed.vm(), placed.host(), inv.vms().get(placed.vm()).epoch())
+            : new Unplaceable(p.vm(), ((Placement.Unplaced) p).why()));
       }
     }
     return actions;
@@ -102,56 +122,8 @@ public final class Reconciler {
     return wantPaused == isPaused ? null : new SetPaused(vm.name(), r.host(), epoch, wantPaused);
   }
 
-  /**
-   * The least-loaded connected host that has the VM's memory and reservation free and holds no
-   * VM it must be kept apart from; a host already running an affinity partner goes first.
-   */
-  private static ReconcileAction place(Inventory inv, VmRecord vm, HostLoad load) {
-    Set<String> apart = partners(inv, vm.name(), Rule.Kind.ANTI_AFFINITY);
-    Set<String> together = partners(inv, vm.name(), Rule.Kind.AFFINITY);
-    List<HostRecord> candidates = new ArrayList<>();
-    boolean anyConnected = false;
-    boolean anyWithRoom = false;
-    for (HostRecord h : inv.hosts().values()) {
-      if (h.state() != HostState.CONNECTED) continue;
-      anyConnected = true;
-      if (!load.fits(h, vm)) continue;
-      anyWithRoom = true;
-      if (load.holdsAny(h.name(), apart)) continue;
-      candidates.add(h);
-    }
-    if (candidates.isEmpty()) {
-      String why = !anyConnected ? "no connected host outside maintenance mode"
-          : !anyWithRoom ? "no connected host has " + vm.config().memoryMiB() + " MiB and "
-              + vm.config().reservationMips() + " MIPS free"
-          : "anti-affinity rules keep it from every host with room";
-      return new Unplaceable(vm.name(), why);
-    }
-    HostRecord best = candidates.stream()
-        .min(Comparator.<HostRecord>comparingInt(h -> load.holdsAny(h.name(), together) ? 0 : 1)
-            .thenComparingDouble(load::memoryFraction)
-            .thenComparing(HostRecord::name))
-        .orElseThrow();
-    load.add(best.name(), vm);
-    return new Place(vm.name(), best.name(), vm.epoch());
-  }
-
-  private static Set<String> partners(Inventory inv, String vm, Rule.Kind kind) {
-    Set<String> out = new HashSet<>();
-    for (Rule r : inv.rulesOf(vm, kind)) out.addAll(r.vms());
-    out.remove(vm);
-    return out;
-  }
-
   private static List<HostReport> sortedByHost(Collection<HostReport> reports) {
     return reports.stream().sorted(Comparator.comparing(HostReport::host)).toList();
   }
 
-  /** Highest restart priority first, so scarce capacity goes to the VMs that matter most. */
-  private static List<VmRecord> byRestartPriority(Collection<VmRecord> vms) {
-    return vms.stream()
-        .sorted(Comparator.comparing((VmRecord v) -> v.config().restartPriority()).reversed()
-            .thenComparing(VmRecord::name))
-        .toList();
-  }
 }

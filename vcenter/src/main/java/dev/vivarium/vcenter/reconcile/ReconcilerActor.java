@@ -5,6 +5,8 @@ import dev.vivarium.vcenter.host.HostDirective;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.InventorySerializable;
+import dev.vivarium.vcenter.inventory.Migration;
+import dev.vivarium.vcenter.inventory.MigrationDecisions;
 import dev.vivarium.vcenter.inventory.PowerState;
 import dev.vivarium.vcenter.inventory.VmRecord;
 import dev.vivarium.vcenter.protocol.Answers.InventorySnapshot;
@@ -17,6 +19,7 @@ import dev.vivarium.vcenter.reconcile.ReconcileAction.SetPaused;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Stop;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Unplaceable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -62,6 +65,8 @@ public final class ReconcilerActor {
   private final Duration placementTimeout;
   private final Map<String, HostReport> reports = new HashMap<>();
   private final Map<String, InFlight> inFlight = new HashMap<>();
+  /** What each VM demanded at its host's latest report: a VM placed again is weighed by it. */
+  private final Map<String, Double> lastDemand = new HashMap<>();
   private final Duration settle;
   /** The hosts that were up at the last reconciliation: one more than these starts a settling. */
   private Set<String> upHosts = Set.of();
@@ -96,6 +101,7 @@ public final class ReconcilerActor {
     return Behaviors.receive(Msg.class)
         .onMessage(Report.class, r -> {
           reports.put(r.report().host(), r.report());
+          r.report().loads().forEach((vm, load) -> lastDemand.put(vm, load.demandMips()));
           return Behaviors.same();
         })
         .onMessage(Tick.class, t -> {
@@ -123,7 +129,9 @@ public final class ReconcilerActor {
         || reports.values().stream().anyMatch(r -> r.running().containsKey(e.getKey())));
     Map<String, String> pending = new HashMap<>();
     inFlight.forEach((vm, f) -> pending.put(vm, f.host()));
-    for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending)) {
+    lastDemand.keySet().retainAll(inv.vms().keySet());
+    migrating(inv, Instant.now()).forEach(pending::putIfAbsent);
+    for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending, lastDemand)) {
       if (settling && (a instanceof Place || a instanceof Unplaceable)) {
         continue; // decided once the hosts coming up now are all there
       }
@@ -149,6 +157,29 @@ public final class ReconcilerActor {
       }
     }
   }
+
+  /**
+   * VMs a live migration holds, with the host they count on: one under way is the migration's
+   * (on its source), one that just arrived is on its way into its new host's next report. The
+   * reconciler places neither: between the source's last report and the target's first, a VM
+   * may be in no report at all.
+   */
+  static Map<String, String> migrating(Inventory inv, Instant now) {
+    Map<String, String> held = new HashMap<>();
+    inv.migrations().forEach((vm, list) -> {
+      Migration last = list.get(list.size() - 1);
+      if (last.running() && last.started().plus(MigrationDecisions.MARK_EXPIRY).isAfter(now)) {
+        held.put(vm, last.from());
+      } else if (last.outcome() == Migration.Outcome.MIGRATED && last.ended() != null
+          && last.ended().plus(ARRIVAL_GRACE).isAfter(now)) {
+        held.put(vm, last.to());
+      }
+    });
+    return held;
+  }
+
+  /** A migrated VM shows in its new host's report within a reconcile period or two. */
+  private static final Duration ARRIVAL_GRACE = Duration.ofSeconds(5);
 
   /** Whether placement waits: a host came up less than {@code settle} ago. */
   private boolean settling(Inventory inv, long now) {

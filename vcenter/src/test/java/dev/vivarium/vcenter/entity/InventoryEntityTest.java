@@ -6,6 +6,7 @@ import static dev.vivarium.vcenter.inventory.Fixtures.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import dev.vivarium.vcenter.inventory.HostGroup;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.InventoryEvent;
@@ -17,6 +18,7 @@ import dev.vivarium.vcenter.protocol.Answers.EventLogPage;
 import dev.vivarium.vcenter.protocol.Answers.VmList;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.protocol.InventoryCommand.AddRule;
+import dev.vivarium.vcenter.protocol.InventoryCommand.DefineHostGroup;
 import dev.vivarium.vcenter.protocol.InventoryCommand.ConnectHost;
 import dev.vivarium.vcenter.protocol.InventoryCommand.CreateVm;
 import dev.vivarium.vcenter.protocol.InventoryCommand.GetEventLog;
@@ -123,6 +125,8 @@ class InventoryEntityTest {
     change(r -> new ConnectHost("h1", Initiator.host("h1"), r));
     for (String n : List.of("a", "b", "c")) change(r -> new CreateVm(vm(n, 64), ALICE, r));
     change(r -> new AddRule(new Rule("apart", Rule.Kind.ANTI_AFFINITY, List.of("a", "b")), ALICE, r));
+    change(r -> new DefineHostGroup(new HostGroup("left", List.of("h1")), ALICE, r));
+    change(r -> new AddRule(new Rule("c-left", Rule.Kind.MUST_RUN_ON, List.of("c"), "left"), ALICE, r));
     change(r -> new RequestPowerState("a", PowerState.POWERED_ON, ALICE, r));
     change(r -> new RecordVmStarted("a", "h1", 7, Initiator.host("h1"), r));
     var last = change(r -> new RaiseAlarm("memory", "h1", "memory above 90%", Initiator.drs(), r));
@@ -130,6 +134,8 @@ class InventoryEntityTest {
     var restarted = entity.restart();
     assertThat(restarted.state()).isEqualTo(before);
     assertThat(restarted.state().vms().get("a").epoch()).isEqualTo(7);
-    assertThat(restarted.state().recentLog()).hasSize(9);
+    assertThat(restarted.state().recentLog()).hasSize(11);
+    assertThat(restarted.state().hostGroups().get("left").hosts()).containsExactly("h1");
+    assertThat(restarted.state().rules().get("c-left").hostGroup()).isEqualTo("left");
   }
 }

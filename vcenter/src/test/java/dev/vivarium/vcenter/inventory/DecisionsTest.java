@@ -177,6 +177,30 @@ class DecisionsTest {
   }
 
   @Test
+  void vmHostRulesNeedAHostGroupOfKnownHostsAndAGroupInUseStays() {
+    Inventory s = withHosts(2);
+    s = withVm(s, vm("a", 64), PowerState.POWERED_OFF);
+    assertThat(rejected(RuleDecisions.defineHostGroup(s, new HostGroup("g", List.of("host-9")), T0, ALICE))).isEqualTo(Reason.NOT_FOUND);
+    assertThat(rejected(RuleDecisions.defineHostGroup(s, new HostGroup("g", List.of()), T0, ALICE))).isEqualTo(Reason.BAD_REQUEST);
+    assertThat(rejected(RuleDecisions.add(s, new Rule("r", Rule.Kind.MUST_RUN_ON, List.of("a"), "g"), T0, ALICE))).isEqualTo(Reason.NOT_FOUND);
+    assertThat(rejected(RuleDecisions.add(s, new Rule("r", Rule.Kind.MUST_RUN_ON, List.of("a")), T0, ALICE))).isEqualTo(Reason.BAD_REQUEST);
+    assertThat(rejected(RuleDecisions.add(s, new Rule("r", Rule.Kind.AFFINITY, List.of("a", "a"), "g"), T0, ALICE))).isEqualTo(Reason.BAD_REQUEST);
+    s = accept(s, RuleDecisions.defineHostGroup(s, new HostGroup("g", List.of("host-2", "host-1", "host-2")), T0, ALICE));
+    assertThat(s.hostGroups().get("g").hosts()).containsExactly("host-1", "host-2");
+    assertThat(((Decision.Accept) RuleDecisions.defineHostGroup(s, new HostGroup("g", List.of("host-1", "host-2")), T0, ALICE)).events()).isEmpty();
+    s = accept(s, RuleDecisions.add(s, new Rule("r", Rule.Kind.SHOULD_NOT_RUN_ON, List.of("a"), "g"), T0, ALICE));
+    assertThat(s.recentLog().get(s.recentLog().size() - 1).message())
+        .isEqualTo("VM-host rule r (should not run on host group g) added for a");
+    assertThat(rejected(RuleDecisions.removeHostGroup(s, "g", T0, ALICE))).isEqualTo(Reason.CONFLICT);
+    // A VM–host rule needs one VM: deleting its last VM deletes it, and then the group may go.
+    s = accept(s, VmDecisions.delete(s, "a", T0, ALICE));
+    assertThat(s.rules()).isEmpty();
+    s = accept(s, RuleDecisions.removeHostGroup(s, "g", T0, ALICE));
+    assertThat(s.hostGroups()).isEmpty();
+    assertThat(Rule.Kind.fromApiName("must-not-run-on")).isEqualTo(Rule.Kind.MUST_NOT_RUN_ON);
+  }
+
+  @Test
   void alarmsAreRaisedOnceAndCleared() {
     Inventory s = withHosts(1);
     assertThat(rejected(RuleDecisions.raiseAlarm(s, "cpu", "nothing", "x", T0, Initiator.drs()))).isEqualTo(Reason.NOT_FOUND);

@@ -10,6 +10,7 @@ import dev.vivarium.vcenter.entity.InventoryEntity;
 import dev.vivarium.vcenter.entity.InventorySettings;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
+import dev.vivarium.vcenter.inventory.MigrationStats;
 import dev.vivarium.vcenter.inventory.PowerState;
 import dev.vivarium.vcenter.protocol.Answers.InventorySnapshot;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
@@ -17,8 +18,11 @@ import dev.vivarium.vcenter.protocol.InventoryCommand.ConnectHost;
 import dev.vivarium.vcenter.protocol.InventoryCommand.CreateVm;
 import dev.vivarium.vcenter.protocol.InventoryCommand.GetInventory;
 import dev.vivarium.vcenter.protocol.InventoryCommand.JoinHost;
+import dev.vivarium.vcenter.protocol.InventoryCommand.RecordMigrationFailed;
+import dev.vivarium.vcenter.protocol.InventoryCommand.RecordVmMigrated;
 import dev.vivarium.vcenter.protocol.InventoryCommand.RecordVmStarted;
 import dev.vivarium.vcenter.protocol.InventoryCommand.RequestPowerState;
+import dev.vivarium.vcenter.protocol.InventoryCommand.StartMigration;
 import dev.vivarium.vcenter.protocol.Reply;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,19 +64,30 @@ final class RoundTrip {
       }
       ask(first, inv, r -> new RequestPowerState("vm-0", PowerState.POWERED_ON, ALICE, r));
       ask(first, inv, r -> new RecordVmStarted("vm-0", "h1", 3, Initiator.host("h1"), r));
+      // A live migration there and one back that failed: events and history with their figures survive too.
+      ask(first, inv, r -> new JoinHost("h2", 1000, 4096, Initiator.host("h2"), r));
+      ask(first, inv, r -> new ConnectHost("h2", Initiator.host("h2"), r));
+      ask(first, inv, r -> new StartMigration("vm-0", "h2", "h1-1", true, ALICE, r));
+      MigrationStats stats = new MigrationStats(3.2, 1.1, 80, 3, 1 << 20, 250, 4000, 12, 0, true, false, 0, 1500, 5, 0.8,
+          0.3, 0.2, 0.4, 0.1, true, "1234abcd", true);
+      ask(first, inv, r -> new RecordVmMigrated("vm-0", "h1", "h2", 4, ALICE, r, stats));
+      ask(first, inv, r -> new StartMigration("vm-0", "h1", "h1-2", true, ALICE, r));
+      ask(first, inv, r -> new RecordMigrationFailed("vm-0", "h2", "h1", "cancelled by request", "h2", true, null, ALICE, r));
       before = snapshot(first, inv);
     } finally {
       first.shutdownTestKit();
     }
     assertThat(before.vms()).hasSize(changes - 4);
-    assertThat(before.lastLogSeq()).isEqualTo(changes);
+    assertThat(before.lastLogSeq()).isEqualTo(changes + 6);
+    assertThat(before.migrationsOf("vm-0")).hasSize(2);
 
     ActorTestKit second = ActorTestKit.create("second", database);
     try {
       ActorRef<InventoryCommand> inv = second.spawn(InventoryEntity.create(settings, Clock.systemUTC()));
       Inventory after = snapshot(second, inv);
       assertThat(after).isEqualTo(before);
-      assertThat(after.vms().get("vm-0").host()).isEqualTo("h1");
+      assertThat(after.vms().get("vm-0").host()).isEqualTo("h2");
+      assertThat(after.migrationsOf("vm-0").get(0).stats().downtimeMs()).isEqualTo(3.2);
     } finally {
       second.shutdownTestKit();
     }
@@ -82,7 +97,7 @@ final class RoundTrip {
       String q = sqlQuote;
       assertThat(count(c, "SELECT COUNT(*) FROM " + q + "event_journal" + q + " WHERE " + q
           + "persistence_id" + q + " = ? AND " + q + "event_ser_id" + q + " = 31",
-          settings.persistenceId())).as("events stored as Jackson JSON").isEqualTo(changes);
+          settings.persistenceId())).as("events stored as Jackson JSON").isEqualTo(changes + 6);
       assertThat(count(c, "SELECT COUNT(*) FROM " + q + "snapshot" + q + " WHERE " + q
           + "persistence_id" + q + " = ? AND " + q + "snapshot_ser_id" + q + " = 31",
           settings.persistenceId())).as("a JSON snapshot").isGreaterThanOrEqualTo(1);

@@ -9,6 +9,7 @@ import static dev.vivarium.vcenter.inventory.Fixtures.withVm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vivarium.vcenter.inventory.HostDecisions;
+import dev.vivarium.vcenter.inventory.HostGroup;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.PowerState;
@@ -168,6 +169,21 @@ class ReconcilerTest {
     assertThat(actions.get(0)).isInstanceOf(Unplaceable.class);
     assertThat(((Unplaceable) actions.get(0)).why()).contains("2048 MiB");
     assertThat(actions.get(1)).isEqualTo(new Unplaceable("other",
-        "no connected host has 600 MiB and 0 MIPS free"));
+        "no connected host has 600 MiB of memory and 0 MIPS of reservation free"));
+  }
+
+  @Test
+  void keepsMustRulesAndWeighsVmsByWhatTheirHostsReportTheyDemand() {
+    Inventory s = withHosts(3);
+    for (String n : List.of("busy", "db", "web")) s = withVm(s, vm(n, 64), PowerState.POWERED_ON);
+    s = startedOn(s, "busy", "host-2", 1);
+    s = accept(s, RuleDecisions.defineHostGroup(s, new HostGroup("edge", List.of("host-3")), T0, ALICE));
+    s = accept(s, RuleDecisions.add(s, new Rule("db-off-edge", Rule.Kind.MUST_NOT_RUN_ON, List.of("db"), "edge"), T0, ALICE));
+    List<HostReport> seen = reports(new HostReport("host-1", Map.of()),
+        new HostReport("host-2", Map.of("busy", 1L), Set.of(), Map.of("busy", new VmLoad(900, 900, 0, 0))),
+        new HostReport("host-3", Map.of()));
+    // web, last seen demanding 500 MIPS, goes to an empty host; db may not go to host-3 and avoids busy host-2.
+    assertThat(Reconciler.reconcile(s, seen, Map.of(), Map.of("web", 500.0)))
+        .containsExactly(new Place("db", "host-1", 0), new Place("web", "host-3", 0));
   }
 }

@@ -14,8 +14,14 @@ import dev.vivarium.datastore.lease.Lease;
 import dev.vivarium.datastore.lease.LeaseLostException;
 import dev.vivarium.datastore.storage.PayloadWriter;
 import dev.vivarium.datastore.storage.SealedFile;
+import dev.vivarium.vm.migration.MigrationFigures;
+import dev.vivarium.vm.migration.MigrationOutcome;
+import dev.vivarium.vm.migration.OutgoingMigration;
+import dev.vivarium.vm.migration.SourceEvent;
+import dev.vivarium.vm.migration.TargetLookup;
 import dev.vivarium.x86.devices.ata.overlay.MemoryOverlay;
 import dev.vivarium.x86.devices.ata.overlay.OverlayFile;
+import dev.vivarium.x86.cpu.GuestFaults;
 import dev.vivarium.x86.machine.PcMachine;
 import dev.vivarium.x86.machine.RunResult;
 import dev.vivarium.x86.memory.GuestMemory;
@@ -26,7 +32,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -54,7 +62,13 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     /** What a VM actor is started with; the machine is already booted or restored. */
     public record Setup(VmConfig config, PcMachine machine, long restoredSeq, VmDisk disk, Lease lease, HostSession session,
-                        VmFiles files, VmSettings settings, Executor io) {
+                        VmFiles files, VmSettings settings, Executor io, boolean arriving) {
+
+        /** A VM that starts running here (booted or restored). */
+        public Setup(VmConfig config, PcMachine machine, long restoredSeq, VmDisk disk, Lease lease, HostSession session,
+                     VmFiles files, VmSettings settings, Executor io) {
+            this(config, machine, restoredSeq, disk, lease, session, files, settings, io, false);
+        }
     }
 
     private static final String WAKE = "wake", CHECKPOINT = "checkpoint", SHUTDOWN = "shutdown";
@@ -62,6 +76,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     private static final long RUN_CHUNK = 100_000;
 
     private final TimerScheduler<VmCommand> timers;
+    private final ActorRef<VmCommand> self;
     private final Setup setup;
     private final String name;
     private final MachineLoader loader;
@@ -69,8 +84,14 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     private final StringBuilder console = new StringBuilder();
     /** The console's most recent output, which a new subscriber gets first (a serial log, as on real hosts). */
     private final StringBuilder history = new StringBuilder();
+    /** Where {@link #history} starts in everything the console wrote since boot (it moves with the VM). */
+    private long historyStart;
     private final Set<ActorRef<ConsoleOutput>> subscribers = new LinkedHashSet<>();
     private long consoleInputBytes;
+    /** The lease it runs under: a migration that failed late may leave it a newer one. */
+    private Lease lease;
+    /** Live migration away from this host, while one runs (see {@link MigrationPart}). */
+    private final MigrationPart migration = new MigrationPart();
 
     private PcMachine machine;
     /** The machine's disk (null for none): it outlives machines across resets, a revert replaces it. */
@@ -91,6 +112,8 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     private long credit;
     private long readySince = -1;
     private final UsageMeter usage = new UsageMeter();
+    /** An arriving VM's first instruction: its time goes back to the source, which measures the downtime. */
+    private CompletableFuture<Long> firstInstruction;
 
     private CheckpointInfo chainTip;
     private int incrementalsSinceFull;
@@ -105,23 +128,36 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     private VmActor(ActorContext<VmCommand> context, TimerScheduler<VmCommand> timers, Setup setup) {
         super(context);
+        this.self = context.getSelf();
         this.timers = timers;
         this.setup = setup;
         this.name = setup.config().name();
         this.loader = new MachineLoader(setup.settings().imageDirectory());
         this.io = new SerialExecutor(setup.io());
         this.disk = setup.disk();
+        this.lease = setup.lease();
         this.lastCheckpointSeq = setup.restoredSeq();
+        this.pacer = new RealTimePacer(setup.machine().clock().instructionsPerSecond(), setup.settings().paceGuestTime());
+        if (setup.arriving()) {
+            // Its memory and devices are being received on another thread: nothing touches the machine before Arrive.
+            machine = setup.machine();
+            state = VmState.ARRIVING;
+            detail = "arriving by live migration";
+            return;
+        }
         this.detail = setup.restoredSeq() < 0 ? "cold boot" : "restored from checkpoint " + setup.restoredSeq();
         install(setup.machine());
-        this.pacer = new RealTimePacer(machine.clock().instructionsPerSecond(), setup.settings().paceGuestTime());
         pacer.restart(machine.clock().nanos());
-        Duration period = setup.settings().checkpointPeriod();
-        timers.startTimerWithFixedDelay(CHECKPOINT, VmCommand.CheckpointTick.INSTANCE, period, period);
+        startCheckpoints();
         // A VM starts running: an earlier host's paused mark no longer holds. A Pause sent with the
         // power-on marks it again after this, in order, on the same executor.
         markPaused(false);
         queueSlice();
+    }
+
+    private void startCheckpoints() {
+        Duration period = setup.settings().checkpointPeriod();
+        timers.startTimerWithFixedDelay(CHECKPOINT, VmCommand.CheckpointTick.INSTANCE, period, period);
     }
 
     /**
@@ -184,8 +220,10 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 })
                 .onMessage(VmCommand.SubscribeConsole.class, s -> {
                     if (!subscribers.contains(s.subscriber())) {
-                        if (history.length() > 0) {
-                            s.subscriber().tell(new ConsoleOutput(name, history.toString())); // what it missed, from boot
+                        // What it missed (from boot, or from where it stopped following on another host).
+                        int skip = (int) Math.min(history.length(), Math.max(0, s.from() - historyStart));
+                        if (history.length() > skip) {
+                            s.subscriber().tell(new ConsoleOutput(name, history.substring(skip), historyStart + skip));
                         }
                         // A subscriber on a node that dies never unsubscribes: forget it when it stops.
                         getContext().watchWith(s.subscriber(), new VmCommand.UnsubscribeConsole(s.subscriber()));
@@ -200,6 +238,9 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                     return this;
                 })
                 .onMessage(VmCommand.ConsoleInput.class, input -> {
+                    if (migration.holds(input)) {
+                        return this;
+                    }
                     byte[] bytes = input.text().getBytes(StandardCharsets.ISO_8859_1);
                     machine.chipset().serial().input().write(bytes);
                     consoleInputBytes += bytes.length;
@@ -207,7 +248,34 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                     return this;
                 })
                 .onMessage(VmCommand.Replying.class, this::onManagement)
+                .onMessage(VmCommand.PrepareMigration.class, m -> {
+                    migration.prepare(m);
+                    return this;
+                })
+                .onMessage(VmCommand.StartMigration.class, m -> {
+                    migration.start(m);
+                    return this;
+                })
+                .onMessage(VmCommand.AbandonMigration.class, m -> {
+                    migration.abandonBeforeStart();
+                    return this;
+                })
+                .onMessage(VmCommand.CancelMigration.class, m -> {
+                    migration.cancel(m);
+                    return this;
+                })
+                .onMessage(VmCommand.MigrationEvent.class, e -> {
+                    migration.onEvent(e.event());
+                    return next();
+                })
+                .onMessage(VmCommand.Arrive.class, this::arrive)
+                .onMessage(VmCommand.DiscardArrival.class, d -> {
+                    state = VmState.FAILED;
+                    detail = "did not arrive: " + d.reason();
+                    return Behaviors.stopped();
+                })
                 .onSignal(PostStop.class, s -> {
+                    migration.abandon();
                     closeMachine();
                     closeDisk(disk);
                     return this;
@@ -215,13 +283,35 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 .build();
     }
 
+    /** A lab fault inside the guest: the CPU is put in the state a guest bug leaves it in, and runs on from there. */
+    private void injectGuestFault(VmCommand.InjectGuestFault f) {
+        try {
+            switch (f.kind()) {
+                case VmCommand.InjectGuestFault.CRASH -> GuestFaults.loseInterruptTable(machine.cpu());
+                case VmCommand.InjectGuestFault.HANG -> GuestFaults.spinAtCurrentInstruction(machine.cpu(), machine.memory());
+                default -> throw new IllegalArgumentException("no guest fault '" + f.kind() + "' (crash, hang)");
+            }
+            f.replyTo().tell(new VmReply.Done(name, "guest " + f.kind() + " injected"));
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            f.replyTo().tell(new VmReply.Failed(name, e.getMessage()));
+        }
+    }
+
     /** The actor ends once the VM is off, suspended or fenced; its host sees it terminate. */
     private Behavior<VmCommand> next() {
-        return state == VmState.POWERED_OFF || state == VmState.SUSPENDED || state == VmState.FENCED ? Behaviors.stopped() : this;
+        return state == VmState.POWERED_OFF || state == VmState.SUSPENDED || state == VmState.FENCED
+                || (state == VmState.MIGRATED && !migration.forwarding()) ? Behaviors.stopped() : this;
     }
 
     /** Commands that change the machine: refused while a datastore operation on it is under way. */
     private Behavior<VmCommand> onManagement(VmCommand.Replying command) {
+        if (state == VmState.ARRIVING) {
+            command.replyTo().tell(new VmReply.Failed(name, "busy: the VM is arriving by live migration"));
+            return this;
+        }
+        if (migration.holds(command)) {
+            return this;
+        }
         if (busyWithStorage) {
             command.replyTo().tell(new VmReply.Failed(name, "busy: a suspend, power off or snapshot operation is under way"));
             return this;
@@ -230,6 +320,8 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             powerOff(p.replyTo(), "powered off");
         } else if (command instanceof VmCommand.Reset r) {
             reset(r.replyTo());
+        } else if (command instanceof VmCommand.InjectGuestFault f) {
+            injectGuestFault(f);
         } else if (command instanceof VmCommand.ShutdownGuest s) {
             machine.chipset().backdoor().requestShutdown();
             shutdownWaiter = s.replyTo();
@@ -265,8 +357,9 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         } else if (command instanceof VmCommand.RevertToSnapshot r) {
             revert(r);
         } else if (command instanceof VmCommand.DeleteSnapshot d) {
+            Lease current = lease;
             storage(() -> {
-                setup.files().snapshots().delete(setup.lease(), d.name());
+                setup.files().snapshots().delete(current, d.name());
                 return null;
             }, (ok, error) -> reply(d.replyTo(), error, "snapshot " + d.name() + " deleted"));
         } else {
@@ -290,7 +383,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             return;
         }
         try {
-            setup.lease().check();
+            lease.check();
         } catch (FencedException e) {
             fence(e.getMessage());
             return;
@@ -319,6 +412,10 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             // Small runs, so the slice's time limit holds however slow the emulator is on this machine.
             long budget = Math.min(Math.min(Math.min(setup.settings().sliceInstructions() - executed, credit), allowance), RUN_CHUNK);
             long before = machine.cpu().instructions();
+            if (firstInstruction != null) {
+                firstInstruction.complete(System.nanoTime()); // an arriving VM's downtime ends here
+                firstInstruction = null;
+            }
             // A halted guest takes every timer interrupt due up to the limit inside this one run.
             RunResult result = machine.run(budget, limit);
             long ran = machine.cpu().instructions() - before;
@@ -391,6 +488,9 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     /** Paused by management, as its host reports it; a VM on its way out is still as it was. */
     private boolean paused() {
+        if (state == VmState.MIGRATING) {
+            return migration.pausedBeforeSwitch();
+        }
         return leaving ? pausedBeforeLeaving : state == VmState.PAUSED;
     }
 
@@ -403,11 +503,12 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     private void flushConsole() {
         if (console.length() > 0) {
-            ConsoleOutput out = new ConsoleOutput(name, console.toString());
+            ConsoleOutput out = new ConsoleOutput(name, console.toString(), historyStart + history.length());
             history.append(console);
             int excess = history.length() - setup.settings().consoleHistoryBytes();
             if (excess > 0) {
                 history.delete(0, excess);
+                historyStart += excess;
             }
             console.setLength(0);
             subscribers.forEach(s -> s.tell(out));
@@ -429,7 +530,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
 
     private void reboot(String why) {
         try {
-            PcMachine fresh = loader.coldBoot(setup.config(), disk); // the disk keeps what the guest wrote
+            PcMachine fresh = loader.coldBoot(setup.config(), disk, setup.files()); // the disk keeps what the guest wrote
             closeMachine();
             install(fresh);
             pacer.restart(machine.clock().nanos());
@@ -450,7 +551,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     /** Stops the guest, discards its checkpoints (a power cycle loses the running state) and releases the lease. */
     private void powerOff(ActorRef<VmReply> replyTo, String why) {
         stopRunning();
-        Lease lease = setup.lease();
+        Lease lease = this.lease;
         VmDisk vmDisk = disk;
         MemoryOverlay frozen = vmDisk == null ? null : vmDisk.freeze();
         storage(() -> {
@@ -482,7 +583,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         byte[] state = machine.capture();
         VmDisk vmDisk = disk;
         MemoryOverlay frozen = vmDisk == null ? null : vmDisk.freeze();
-        Lease lease = setup.lease();
+        Lease lease = this.lease;
         storage(() -> {
             CheckpointStore checkpoints = setup.files().checkpoints();
             CheckpointInfo info = checkpoints.writeFull(lease, PayloadWriter.of(state), vmDisk == null ? null : vmDisk.overlayUpTo(frozen));
@@ -549,7 +650,8 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     // ---- checkpoints and snapshots ----
 
     private boolean canCheckpoint() {
-        return state == VmState.RUNNING || state == VmState.PAUSED || state == VmState.HALTED_FOREVER;
+        return (state == VmState.RUNNING || state == VmState.PAUSED || state == VmState.HALTED_FOREVER)
+                && !migration.blocksCheckpoints();
     }
 
     private void startCheckpoint() {
@@ -564,7 +666,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         VmDisk vmDisk = disk;
         MemoryOverlay frozen = vmDisk == null ? null : vmDisk.freeze(); // the same instant: the guest has not run since
         CheckpointInfo base = chainTip;
-        Lease lease = setup.lease();
+        Lease lease = this.lease;
         checkpointInFlight = true;
         CompletableFuture.supplyAsync(() -> call(() -> {
             CheckpointStore store = setup.files().checkpoints();
@@ -600,6 +702,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             if (!checkpointWaiters.isEmpty()) {
                 startCheckpoint();
             }
+            migration.checkpointEnded();
         }));
     }
 
@@ -608,8 +711,9 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         VmDisk vmDisk = disk;
         MemoryOverlay frozen = vmDisk == null ? null : vmDisk.freeze();
         chainTip = null; // capture() took the dirty pages an incremental checkpoint would need
+        Lease current = lease;
         storage(() -> {
-            SnapshotInfo info = setup.files().snapshots().take(setup.lease(), take.name(), take.description(),
+            SnapshotInfo info = setup.files().snapshots().take(current, take.name(), take.description(),
                     PayloadWriter.of(bytes), vmDisk == null ? null : vmDisk.overlayUpTo(frozen));
             if (vmDisk != null) {
                 vmDisk.stored(frozen, info.seq());
@@ -749,8 +853,299 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         replyTo.tell(error == null ? new VmReply.Done(name, what) : new VmReply.Failed(name, what + " failed: " + error.getMessage()));
     }
 
+    // ---- live migration ----
+
+    /** A VM arriving by live migration: the lease passed, so the guest runs here from now, at once. */
+    private Behavior<VmCommand> arrive(VmCommand.Arrive a) {
+        if (state != VmState.ARRIVING) {
+            a.firstInstruction().completeExceptionally(new IllegalStateException("VM " + name + " is " + state));
+            return this;
+        }
+        install(machine); // the receiving thread handed the machine over with this message
+        history.setLength(0);
+        history.append(a.consoleHistory());
+        historyStart = Math.max(0, a.consoleOffset());
+        credit = a.credit(); // its first grant now, not at the next scheduler tick
+        state = a.paused() ? VmState.PAUSED : VmState.RUNNING;
+        detail = "migrated in at epoch " + a.epoch();
+        pacer.restart(machine.clock().nanos()); // the switch-over is no guest time to catch up on
+        startCheckpoints();
+        migration.feedHeldInput();
+        if (state == VmState.RUNNING) {
+            firstInstruction = a.firstInstruction();
+            runSlice(); // in this turn: no trip through the mailbox before the first instruction
+        } else {
+            a.firstInstruction().complete(System.nanoTime());
+        }
+        return next();
+    }
+
+    /**
+     * This VM's side of a live migration away from its host ({@link OutgoingMigration} does the
+     * moving, on this actor's thread), and what it holds back meanwhile: commands that change the
+     * machine are refused while pages go, and kept during the switch-over, then sent after the
+     * VM to its new host (or carried out here if it stays).
+     */
+    private final class MigrationPart implements OutgoingMigration.SourceVm {
+        private ActorRef<SourceEvent> host;
+        private VmCommand.PrepareMigration waiting;
+        /** Prepared: no checkpoint starts until the migration ends (the lease hand-over's cutoff). */
+        private boolean reserved;
+        private OutgoingMigration outgoing;
+        private TargetLookup lookup;
+        private String targetHost;
+        private VmState before = VmState.RUNNING;
+        private List<MemoryOverlay> sentLayers = List.of();
+        private final List<VmCommand> held = new ArrayList<>();
+        private final StringBuilder heldInput = new StringBuilder();
+        private boolean forwarding;
+
+        private record Forward(Optional<ActorRef<VmCommand>> target) {
+        }
+
+        boolean blocksCheckpoints() {
+            return reserved;
+        }
+
+        boolean forwarding() {
+            return forwarding;
+        }
+
+        boolean pausedBeforeSwitch() {
+            return before == VmState.PAUSED;
+        }
+
+        void prepare(VmCommand.PrepareMigration p) {
+            String refusal = busyWithStorage || leaving ? "busy: a suspend, power off or snapshot operation is under way"
+                    : reserved ? "it is already migrating"
+                    : state == VmState.RUNNING || state == VmState.PAUSED || state == VmState.HALTED_FOREVER ? null
+                    : "it is " + state.name().toLowerCase();
+            if (refusal != null) {
+                p.host().tell(new SourceEvent.Ready(name, lease.epoch(), -1, "VM " + name + " cannot migrate: " + refusal));
+                return;
+            }
+            reserved = true;
+            if (checkpointInFlight) {
+                waiting = p; // answered when the checkpoint's write ends
+            } else {
+                ready(p);
+            }
+        }
+
+        private void ready(VmCommand.PrepareMigration p) {
+            p.host().tell(new SourceEvent.Ready(name, lease.epoch(), disk == null ? -1 : disk.storedTip(), null));
+        }
+
+        void checkpointEnded() {
+            if (waiting != null) {
+                ready(waiting);
+                waiting = null;
+            }
+        }
+
+        void abandonBeforeStart() {
+            if (outgoing == null) {
+                reserved = false;
+                waiting = null;
+            }
+        }
+
+        void start(VmCommand.StartMigration m) {
+            if (!reserved || outgoing != null || !canMove()) {
+                m.host().tell(new SourceEvent.Finished(new MigrationOutcome(name, m.target().sourceHost(), m.target().host(),
+                        MigrationOutcome.Result.REFUSED, "VM " + name + " is " + state.name().toLowerCase() + " and cannot migrate",
+                        m.target().sourceHost(), MigrationFigures.NONE)));
+                reserved = outgoing != null;
+                return;
+            }
+            host = m.host();
+            lookup = m.lookup();
+            targetHost = m.target().host();
+            outgoing = new OutgoingMigration(name, m.target(), m.settings(), this, setup.session(), lease, io);
+            List<MemoryOverlay> layers = List.of();
+            if (disk != null) {
+                disk.freeze(); // its writes until now go with the first pass; those after, at the switch-over
+                layers = disk.unsaved();
+                sentLayers = layers;
+            }
+            detail = "migrating to " + targetHost;
+            outgoing.start(layers);
+        }
+
+        private boolean canMove() {
+            return state == VmState.RUNNING || state == VmState.PAUSED || state == VmState.HALTED_FOREVER;
+        }
+
+        void cancel(VmCommand.CancelMigration c) {
+            if (outgoing == null) {
+                c.host().tell(new SourceEvent.CancelAnswer(name, false, "no migration of VM " + name + " runs"));
+            } else if (outgoing.cancel(c.reason())) {
+                c.host().tell(new SourceEvent.CancelAnswer(name, true, "cancelled"));
+            } else {
+                c.host().tell(new SourceEvent.CancelAnswer(name, false, "too late: the switch-over of VM " + name + " is under way"));
+            }
+        }
+
+        void onEvent(Object event) {
+            if (event instanceof Forward f) {
+                forwardHeld(f.target());
+            } else if (outgoing != null) {
+                outgoing.onEvent(event);
+            }
+        }
+
+        /** Whether {@code command} waits for the migration (or was refused because of it). */
+        boolean holds(VmCommand command) {
+            if (state == VmState.ARRIVING && command instanceof VmCommand.ConsoleInput input) {
+                heldInput.append(input.text()); // typed before the guest runs here: it gets it first thing
+                return true;
+            }
+            if (outgoing == null) {
+                return false;
+            }
+            if (outgoing.switchingOver()) {
+                if (command instanceof VmCommand.ConsoleInput input) {
+                    heldInput.append(input.text());
+                    return true;
+                }
+                held.add(command); // the switch-over takes milliseconds: it goes to where the VM is next
+                return true;
+            }
+            if (command instanceof VmCommand.ListSnapshots || command instanceof VmCommand.ConsoleInput) {
+                return false; // reads the datastore / reaches the UART, which moves with the VM
+            }
+            if (command instanceof VmCommand.Replying r) {
+                r.replyTo().tell(new VmReply.Failed(name, "busy: VM " + name + " is migrating to " + targetHost
+                        + "; cancel the migration or try again when it has ended"));
+                return true;
+            }
+            return false;
+        }
+
+        void feedHeldInput() {
+            if (heldInput.length() > 0) {
+                byte[] bytes = heldInput.toString().getBytes(StandardCharsets.ISO_8859_1);
+                machine.chipset().serial().input().write(bytes);
+                consoleInputBytes += bytes.length;
+                heldInput.setLength(0);
+            }
+        }
+
+        void abandon() {
+            if (outgoing != null) {
+                outgoing.abandon();
+                outgoing = null;
+            }
+        }
+
+        private void forwardHeld(Optional<ActorRef<VmCommand>> target) {
+            for (VmCommand c : held) {
+                if (target.isPresent()) {
+                    target.get().tell(c);
+                } else if (c instanceof VmCommand.Replying r) {
+                    r.replyTo().tell(new VmReply.Failed(name, "VM " + name + " moved to " + targetHost + " during the command; "
+                            + "it could not be passed on there: send it again"));
+                }
+            }
+            held.clear();
+            forwarding = false;
+        }
+
+        // ---- OutgoingMigration.SourceVm ----
+
+        @Override
+        public GuestMemory memory() {
+            return machine.memory();
+        }
+
+        @Override
+        public OutgoingMigration.SwitchState stopGuest() {
+            long pause = System.nanoTime();
+            before = state;
+            cancelWake();
+            endReady();
+            flushConsole(); // what the guest wrote leaves now, not with the next slice on the target
+            state = VmState.MIGRATING;
+            byte[] core = machine.captureWithoutMemory();
+            List<MemoryOverlay> layers = List.of();
+            if (disk != null) {
+                disk.freeze();
+                List<MemoryOverlay> left = new ArrayList<>(disk.unsaved());
+                left.removeIf(layer -> sentLayers.stream().anyMatch(sent -> sent == layer));
+                layers = left;
+            }
+            return new OutgoingMigration.SwitchState(core, history.toString().getBytes(StandardCharsets.ISO_8859_1),
+                    historyStart, before == VmState.PAUSED, layers, pause);
+        }
+
+        @Override
+        public void runOn(Lease newLease) {
+            if (newLease != null && newLease != lease) {
+                lease = newLease;
+                chainTip = null; // a new epoch starts a new chain
+            }
+            outgoing = null;
+            reserved = false;
+            sentLayers = List.of();
+            if (state == VmState.MIGRATING) {
+                state = before;
+            }
+            detail = "a migration to " + targetHost + " did not happen; runs on here";
+            if (state == VmState.RUNNING) {
+                pacer.restart(machine.clock().nanos());
+                queueSlice();
+            }
+            List<VmCommand> again = List.copyOf(held);
+            held.clear();
+            if (heldInput.length() > 0) {
+                again = new ArrayList<>(again);
+                again.add(new VmCommand.ConsoleInput(heldInput.toString()));
+                heldInput.setLength(0);
+            }
+            again.forEach(self::tell); // carried out here after all
+        }
+
+        @Override
+        public void gone() {
+            state = VmState.MIGRATED;
+            detail = "migrated to " + targetHost;
+            host.tell(new SourceEvent.Left(name));
+            outgoing = null;
+            reserved = false;
+            if (heldInput.length() > 0) {
+                held.add(new VmCommand.ConsoleInput(heldInput.toString()));
+                heldInput.setLength(0);
+            }
+            if (!held.isEmpty()) {
+                forwarding = true;
+                lookup.find(Duration.ofSeconds(5)).whenComplete((ref, e) ->
+                        self.tell(new VmCommand.MigrationEvent(new Forward(ref == null ? Optional.empty() : ref))));
+            }
+        }
+
+        @Override
+        public void throttle(int percent) {
+            host.tell(new SourceEvent.Throttle(name, percent));
+        }
+
+        @Override
+        public void deliver(Object event) {
+            self.tell(new VmCommand.MigrationEvent(event));
+        }
+
+        @Override
+        public void finished(MigrationOutcome outcome) {
+            host.tell(new SourceEvent.Finished(outcome));
+        }
+
+        @Override
+        public CompletionStage<Boolean> targetRuns(Duration timeout) {
+            return lookup.find(timeout).thenApply(Optional::isPresent);
+        }
+    }
+
     private VmStatus status() {
-        return new VmStatus(name, state, machine.cpu().instructions(), machine.clock().nanos(), setup.lease().epoch(),
-                lastCheckpointSeq, detail, consoleInputBytes);
+        return new VmStatus(name, state, machine.cpu().instructions(), machine.clock().nanos(), lease.epoch(),
+                lastCheckpointSeq, detail, consoleInputBytes, machine.chipset().backdoor().heartbeats());
     }
 }

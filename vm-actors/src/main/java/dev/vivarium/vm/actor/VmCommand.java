@@ -1,5 +1,9 @@
 package dev.vivarium.vm.actor;
 
+import dev.vivarium.vm.migration.MigrationSettings;
+import dev.vivarium.vm.migration.OutgoingMigration;
+import dev.vivarium.vm.migration.SourceEvent;
+import dev.vivarium.vm.migration.TargetLookup;
 import dev.vivarium.vm.wire.WireMessage;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -16,7 +20,7 @@ public sealed interface VmCommand permits VmCommand.Management, VmCommand.Intern
 
     /** A management command answered through {@code replyTo}. */
     sealed interface Replying extends Management permits PowerOff, Reset, ShutdownGuest, Pause, Unpause, Suspend,
-            TakeSnapshot, ListSnapshots, RevertToSnapshot, DeleteSnapshot, Checkpoint, GetStatus {
+            TakeSnapshot, ListSnapshots, RevertToSnapshot, DeleteSnapshot, Checkpoint, GetStatus, InjectGuestFault {
         ActorRef<VmReply> replyTo();
     }
 
@@ -61,8 +65,25 @@ public sealed interface VmCommand permits VmCommand.Management, VmCommand.Intern
     record GetStatus(ActorRef<VmReply> replyTo) implements Replying {
     }
 
-    /** The subscriber first gets the VM's recent output ({@code console-history}), then everything new. */
-    record SubscribeConsole(ActorRef<ConsoleOutput> subscriber) implements Management {
+    /**
+     * Lab fault injection into the guest ({@code fault guest-crash}, {@code guest-hang}): {@link #CRASH}
+     * makes its next interrupt triple-fault (the PC resets), {@link #HANG} makes it loop at its
+     * current instruction (its output and tools heartbeat stop). See x86 {@code GuestFaults}.
+     */
+    record InjectGuestFault(String kind, ActorRef<VmReply> replyTo) implements Replying {
+        public static final String CRASH = "crash";
+        public static final String HANG = "hang";
+    }
+
+    /**
+     * The subscriber first gets the VM's recent output ({@code console-history}) from byte
+     * {@code from} of its console on (-1: all it keeps), then everything new. A subscriber that
+     * follows the VM to another host asks from where it stopped, so nothing repeats.
+     */
+    record SubscribeConsole(ActorRef<ConsoleOutput> subscriber, long from) implements Management {
+        public SubscribeConsole(ActorRef<ConsoleOutput> subscriber) {
+            this(subscriber, -1);
+        }
     }
 
     record UnsubscribeConsole(ActorRef<ConsoleOutput> subscriber) implements Management {
@@ -74,7 +95,7 @@ public sealed interface VmCommand permits VmCommand.Management, VmCommand.Intern
 
     /** Messages of the VM's own node. */
     sealed interface Internal extends VmCommand permits RunSlice, Wake, Grant, CheckpointTick, StorageDone, ShutdownTimedOut,
-            Fence {
+            Fence, PrepareMigration, StartMigration, AbandonMigration, CancelMigration, MigrationEvent, Arrive, DiscardArrival {
     }
 
     /** Run the guest for one time slice (a self message, so management messages interleave). */
@@ -98,6 +119,41 @@ public sealed interface VmCommand permits VmCommand.Management, VmCommand.Intern
 
     /** The host fenced itself: stop without touching the datastore. */
     record Fence(String reason) implements Internal {
+    }
+
+    // ---- live migration (the host agent's side is dev.vivarium.vm.migration.HostMigrations) ----
+
+    /** Get ready to leave: let a checkpoint in flight end, start none until the migration ends; answer {@code Ready}. */
+    record PrepareMigration(ActorRef<SourceEvent> host) implements Internal {
+    }
+
+    /** The target is prepared: go (pre-copy, switch-over), reporting to {@code host}. */
+    record StartMigration(OutgoingMigration.Target target, MigrationSettings settings, TargetLookup lookup,
+                          ActorRef<SourceEvent> host) implements Internal {
+    }
+
+    /** The migration will not start after all (the target refused): checkpoints go on. */
+    record AbandonMigration() implements Internal {
+    }
+
+    /** Stop the migration if the guest still runs here; answers {@code CancelAnswer}. */
+    record CancelMigration(String reason, ActorRef<SourceEvent> host) implements Internal {
+    }
+
+    /** Something happened to this VM's migration (its link's threads, its I/O tasks). */
+    record MigrationEvent(Object event) implements Internal {
+    }
+
+    /**
+     * A VM arriving here: the lease passed at {@code epoch}, run the guest now (paused if it was).
+     * {@code firstInstruction} completes with the {@link System#nanoTime()} just before its first instruction.
+     */
+    record Arrive(long epoch, String consoleHistory, long consoleOffset, boolean paused, long credit,
+                  java.util.concurrent.CompletableFuture<Long> firstInstruction) implements Internal {
+    }
+
+    /** A VM that was arriving does not come (the source failed or aborted): stop, touching nothing. */
+    record DiscardArrival(String reason) implements Internal {
     }
 
 }

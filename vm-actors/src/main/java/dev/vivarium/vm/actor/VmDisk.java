@@ -71,6 +71,16 @@ public final class VmDisk implements AutoCloseable {
         return layer;
     }
 
+    /** The frozen layers not stored yet, oldest first: a migration sends them (they are immutable). */
+    public List<MemoryOverlay> unsaved() {
+        return List.copyOf(pending);
+    }
+
+    /** The stored overlay the next one lies on (0: the bare base): a migration's target opens the disk there. */
+    public long storedTip() {
+        return parentSeq;
+    }
+
     /** On an I/O task: the overlay to store for {@code layer}, holding it and any layer before it not stored yet. */
     public DiskOverlay overlayUpTo(MemoryOverlay layer) {
         List<MemoryOverlay> layers = new ArrayList<>();

@@ -15,5 +15,11 @@ public enum VmState {
     /** The host lost the lease; the VM was stopped without writing anything. */
     FENCED,
     /** The VM could not go on (boot image refused, restore failed, datastore error). */
-    FAILED
+    FAILED,
+    /** Live migration: the guest stopped here for the switch-over to another host. */
+    MIGRATING,
+    /** Live migration: a VM on its way to this host; it runs once its lease has passed. */
+    ARRIVING,
+    /** Live migration: the VM runs on another host now; this copy goes. */
+    MIGRATED
 }

@@ -12,6 +12,7 @@ import dev.vivarium.vm.actor.VmActor;
 import dev.vivarium.vm.actor.VmCommand;
 import dev.vivarium.vm.actor.VmReply;
 import dev.vivarium.vm.actor.VmUsage;
+import dev.vivarium.vm.migration.HostMigrations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +61,8 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
     private final Map<String, Integer> suspending = new LinkedHashMap<>();
     private final Map<String, Long> suspended = new LinkedHashMap<>();
     private final Map<String, String> notSuspended = new LinkedHashMap<>();
+    /** Live migrations in and out of this host. */
+    private final HostMigrations migrations;
     private static final int SUSPEND_TRIES = 10;
     private static final Duration SUSPEND_RETRY = Duration.ofMillis(200);
 
@@ -75,6 +78,9 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         /** Reports add up here until they span a scheduler tick: a busy VM answers grants in bursts. */
         long windowNanos, windowInstructions, windowReadyNanos, windowDirtyPages;
         boolean windowCreditLimited;
+        /** Auto-converge of a migration: the share of its speed held back, and the speed it had before. */
+        int throttlePercent;
+        double throttleBaseMips;
 
         Running(ActorRef<VmCommand> ref, VmConfig config, long epoch, boolean paused) {
             this.ref = ref;
@@ -84,6 +90,17 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
             this.demandMips = Double.POSITIVE_INFINITY; // until it reports, it may use what it gets
             CpuAllocation cpu = config.cpu();
             this.stats = new HostReply.VmStats(config.name(), epoch, cpu.shares(), cpu.reservationMips(), cpu.limitMips(), 0, 0, 0, 0, 0, paused);
+        }
+
+        /** Its claim on the CPU: its configuration's, under a migration's throttle while there is one. */
+        CpuAllocation allocation() {
+            CpuAllocation cpu = config.cpu();
+            if (throttlePercent == 0) {
+                return cpu;
+            }
+            long throttled = Math.max(cpu.reservationMips(), Math.round(throttleBaseMips * (100 - throttlePercent) / 100));
+            long limit = cpu.limitMips() == CpuAllocation.UNLIMITED ? throttled : Math.min(cpu.limitMips(), throttled);
+            return new CpuAllocation(cpu.shares(), cpu.reservationMips(), Math.max(1, Math.max(limit, cpu.reservationMips())));
         }
     }
 
@@ -105,6 +122,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         this.suspendAnswers = context.messageAdapter(VmReply.class, HostCommand.SuspendAnswer::new);
         ActorRef<HostCommand> self = context.getSelf();
         session.onFenced((host, reason) -> self.tell(new HostCommand.Fenced(reason)));
+        this.migrations = new HostMigrations(context, new MigrationHost(), datastore, session, settings, io);
         if (settings.recoverOwnVms()) {
             recoverOwnVms();
         }
@@ -131,8 +149,25 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
                 })
                 .onMessageEquals(HostCommand.Tick.INSTANCE, this::onTick)
                 .onMessage(HostCommand.Usage.class, this::onUsage)
+                .onMessage(HostCommand.MigrateVm.class, m -> {
+                    migrations.migrate(m);
+                    return this;
+                })
+                .onMessage(HostCommand.CancelMigration.class, c -> {
+                    migrations.cancel(c);
+                    return this;
+                })
+                .onMessage(HostCommand.PrepareIncoming.class, p -> {
+                    migrations.prepareIncoming(p);
+                    return this;
+                })
+                .onMessage(HostCommand.MigrationStep.class, step -> {
+                    migrations.onStep(step.step());
+                    return evacuationProgress();
+                })
                 .onMessage(HostCommand.VmStopped.class, stopped -> {
                     vms.remove(stopped.vm());
+                    migrations.vmStopped(stopped.vm());
                     if (suspending.remove(stopped.vm()) != null && !suspended.containsKey(stopped.vm())) {
                         notSuspended.putIfAbsent(stopped.vm(), "it stopped before it was suspended");
                     }
@@ -170,7 +205,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
             refuseShuttingDown(request);
             return this;
         }
-        if (vms.containsKey(request.vm()) || starting.containsKey(request.vm())) {
+        if (vms.containsKey(request.vm()) || starting.containsKey(request.vm()) || migrations.arriving(request.vm())) {
             request.replyTo().tell(new HostReply.Refused(request.vm(), "VM " + request.vm() + " is already "
                     + (vms.containsKey(request.vm()) ? "running" : "starting") + " on host " + session.host()));
             return this;
@@ -241,6 +276,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
 
     private Behavior<HostCommand> onSuspendAll(HostCommand.SuspendAll request) {
         if (evacuation == null) {
+            migrations.stopAll();
             getContext().getLog().info("host {} is shutting down: suspending its {} VMs", session.host(), vms.size());
             vms.forEach((name, vm) -> {
                 suspending.put(name, 0);
@@ -301,7 +337,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
     private Behavior<HostCommand> onTick() {
         double tickSeconds = settings.schedulerTick().toNanos() / 1e9;
         List<Running> running = new ArrayList<>(vms.values());
-        List<CpuAllocator.Claim> claims = running.stream().map(vm -> new CpuAllocator.Claim(vm.config.cpu(), vm.demandMips)).toList();
+        List<CpuAllocator.Claim> claims = running.stream().map(vm -> new CpuAllocator.Claim(vm.allocation(), vm.demandMips)).toList();
         double[] mips = CpuAllocator.allocate(settings.capacityMips(), claims);
         for (int i = 0; i < running.size(); i++) {
             long instructions = Math.max(1, Math.round(mips[i] * 1e6 * tickSeconds));
@@ -340,6 +376,74 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
         vm.windowDirtyPages = 0;
         vm.windowCreditLimited = false;
         return this;
+    }
+
+    /** What this host's migrations see of it and do to it. */
+    private final class MigrationHost implements HostMigrations.Host {
+        @Override
+        public String name() {
+            return session.host();
+        }
+
+        @Override
+        public Optional<ActorRef<VmCommand>> running(String vm) {
+            return Optional.ofNullable(vms.get(vm)).map(r -> r.ref);
+        }
+
+        @Override
+        public boolean has(String vm) {
+            return vms.containsKey(vm) || starting.containsKey(vm);
+        }
+
+        @Override
+        public boolean takesVms() {
+            return evacuation == null;
+        }
+
+        @Override
+        public long reservedMips() {
+            return vms.values().stream().mapToLong(vm -> vm.config.cpu().reservationMips()).sum();
+        }
+
+        @Override
+        public long firstGrant() {
+            double tickSeconds = settings.schedulerTick().toNanos() / 1e9;
+            return Math.max(1, Math.round(settings.capacityMips() * 1e6 * tickSeconds / (vms.size() + 1)));
+        }
+
+        @Override
+        public ActorRef<VmCommand> spawn(VmActor.Setup setup) {
+            String name = setup.config().name();
+            ActorRef<VmCommand> ref = getContext().spawn(VmActor.create(setup), "vm-" + name + "-e" + setup.lease().epoch(),
+                    DispatcherSelector.fromConfig(VM_DISPATCHER));
+            getContext().watchWith(ref, new HostCommand.VmStopped(name));
+            return ref;
+        }
+
+        @Override
+        public void arrived(String vm, ActorRef<VmCommand> ref, VmConfig config, long epoch, boolean paused) {
+            vms.put(vm, new Running(ref, config, epoch, paused));
+            getContext().getLog().info("VM {} arrived by live migration at epoch {}", vm, epoch);
+        }
+
+        @Override
+        public void left(String vm) {
+            Running gone = vms.remove(vm);
+            if (gone != null) {
+                getContext().unwatch(gone.ref); // its actor stops soon; a later copy here must not be forgotten with it
+            }
+        }
+
+        @Override
+        public void throttle(String vm, int percent) {
+            Running r = vms.get(vm);
+            if (r != null) {
+                if (r.throttlePercent == 0 && percent > 0) {
+                    r.throttleBaseMips = Math.max(1, r.stats.deliveredMips());
+                }
+                r.throttlePercent = percent;
+            }
+        }
     }
 
     private HostReply.HostStats stats() {

@@ -5,6 +5,7 @@ import dev.vivarium.datastore.lease.Lease;
 import dev.vivarium.vm.actor.MachineLoader;
 import dev.vivarium.vm.actor.VmReply;
 import dev.vivarium.vm.actor.VmUsage;
+import dev.vivarium.vm.migration.MigrationOutcome;
 import dev.vivarium.vm.wire.WireMessage;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -12,7 +13,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 /** What a {@link HostAgent} understands: {@link Remote} commands from any node, the rest from itself. */
 public sealed interface HostCommand permits HostCommand.Remote, HostCommand.Local {
 
-    sealed interface Remote extends HostCommand, WireMessage permits PowerOn, FindVm, GetStats {
+    sealed interface Remote extends HostCommand, WireMessage permits PowerOn, FindVm, GetStats, MigrateVm, CancelMigration,
+            PrepareIncoming {
     }
 
     /**
@@ -35,8 +37,36 @@ public sealed interface HostCommand permits HostCommand.Remote, HostCommand.Loca
     record GetStats(ActorRef<HostReply> replyTo) implements Remote {
     }
 
+    /**
+     * Migrates a VM running on this host live to {@code targetHost}, whose agent is
+     * {@code targetAgent}: queued behind the host's limit of migrations at once, answered with how
+     * it ended. This is the one entry point for the API, maintenance mode and DRS.
+     *
+     * @param downtimeBudgetNanos the pause to aim for; 0 for the host's {@code downtime-budget}
+     */
+    record MigrateVm(String vm, String targetHost, ActorRef<HostCommand> targetAgent, long downtimeBudgetNanos,
+                     ActorRef<MigrationOutcome> replyTo) implements Remote {
+    }
+
+    /** Cancels a VM's migration away from this host, queued or running (before its switch-over); answers {@link HostReply.CancelAnswer}. */
+    record CancelMigration(String vm, ActorRef<HostReply> replyTo) implements Remote {
+    }
+
+    /**
+     * From a source host: prepare to take {@code vm} (admission, an empty machine on its disk as
+     * of overlay {@code diskTip}, -1 for none, and a listener); answers
+     * {@link HostReply.IncomingReady} or {@link HostReply.IncomingRefused}.
+     */
+    record PrepareIncoming(String vm, String sourceHost, long sourceEpoch, long diskTip, ActorRef<HostReply> replyTo)
+            implements Remote {
+    }
+
     sealed interface Local extends HostCommand permits Prepared, PrepareFailed, Tick, Usage, VmStopped, Fenced,
-            SuspendAll, SuspendAnswer {
+            SuspendAll, SuspendAnswer, MigrationStep {
+    }
+
+    /** A step of this host's migrations: an answer, an I/O result, a VM's report (see HostMigrations). */
+    record MigrationStep(Object step) implements Local {
     }
 
     /**

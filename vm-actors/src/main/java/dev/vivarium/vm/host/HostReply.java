@@ -21,6 +21,18 @@ public sealed interface HostReply extends WireMessage {
     record NotHere(String vm) implements HostReply {
     }
 
+    /** The target of a migration is ready: the source connects to {@code host}:{@code port} with {@code token}. */
+    record IncomingReady(String vm, String host, int port, byte[] token) implements HostReply {
+    }
+
+    /** The target will not take the VM; {@code busy}: only now (at its limit of migrations), ask again. */
+    record IncomingRefused(String vm, String reason, boolean busy) implements HostReply {
+    }
+
+    /** Whether a migration was cancelled; {@code detail} says why not (none runs, or its switch-over has begun). */
+    record CancelAnswer(String vm, boolean cancelled, String detail) implements HostReply {
+    }
+
     /**
      * @param usedMips             instructions per second delivered to all VMs over the last tick
      * @param committedMemoryBytes the memory the VMs are configured with

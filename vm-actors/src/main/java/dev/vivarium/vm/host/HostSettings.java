@@ -2,6 +2,7 @@ package dev.vivarium.vm.host;
 
 import com.typesafe.config.Config;
 import dev.vivarium.vm.actor.VmSettings;
+import dev.vivarium.vm.migration.MigrationSettings;
 import java.time.Duration;
 
 /**
@@ -12,7 +13,7 @@ import java.time.Duration;
  * @param recoverOwnVms     at start, resume the VMs whose leases still name this host (a restarted process)
  */
 public record HostSettings(long capacityMips, Duration schedulerTick, boolean recoverOwnVms, Duration acquireTimeout,
-                           VmSettings vm) {
+                           VmSettings vm, MigrationSettings migration) {
     public HostSettings {
         if (capacityMips <= 0 || schedulerTick.isNegative() || schedulerTick.isZero()) {
             throw new IllegalArgumentException("capacity-mips and scheduler-tick must be positive");
@@ -23,6 +24,6 @@ public record HostSettings(long capacityMips, Duration schedulerTick, boolean re
         Config host = vivarium.getConfig("host");
         return new HostSettings(host.getLong("capacity-mips"), host.getDuration("scheduler-tick"),
                 host.getBoolean("recover-own-vms"), host.getDuration("acquire-timeout"),
-                VmSettings.fromConfig(vivarium.getConfig("vm")));
+                VmSettings.fromConfig(vivarium.getConfig("vm")), MigrationSettings.fromConfig(vivarium.getConfig("migration")));
     }
 }

@@ -7,6 +7,8 @@ import dev.vivarium.vm.actor.VmState;
 import dev.vivarium.vm.actor.VmStatus;
 import dev.vivarium.vm.host.HostCommand;
 import dev.vivarium.vm.host.HostReply;
+import dev.vivarium.vm.migration.MigrationFigures;
+import dev.vivarium.vm.migration.MigrationOutcome;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,5 +54,16 @@ public final class WireRegistrations {
             HostReply.VmFound.class,
             HostReply.NotHere.class,
             HostReply.HostStats.class,
-            HostReply.VmStats.class);
+            HostReply.VmStats.class,
+            VmCommand.InjectGuestFault.class,
+            byte[].class,
+            HostCommand.MigrateVm.class,
+            HostCommand.CancelMigration.class,
+            HostCommand.PrepareIncoming.class,
+            HostReply.IncomingReady.class,
+            HostReply.IncomingRefused.class,
+            HostReply.CancelAnswer.class,
+            MigrationOutcome.class,
+            MigrationOutcome.Result.class,
+            MigrationFigures.class);
 }

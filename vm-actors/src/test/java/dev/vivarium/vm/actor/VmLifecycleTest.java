@@ -149,4 +149,28 @@ class VmLifecycleTest {
         assertThat(afterReset.subList(afterReset.indexOf(1L), afterReset.size()))
                 .as("the counter starts again from 1 and counts on").startsWith(1L, 2L, 3L);
     }
+
+    @Test
+    void aCrashedGuestTripleFaultsAndBootsAgainAHungOneStopsCounting() throws Exception {
+        ActorRef<VmCommand> vm = lab.powerOn(Lab.counter("vm4", 10)).ref();
+        Lab.Console console = lab.console(vm);
+        await().atMost(WAIT).until(() -> console.last() >= 5);
+        int lines = console.numbers().size();
+        assertThat(lab.ask(vm, r -> new VmCommand.InjectGuestFault(VmCommand.InjectGuestFault.CRASH, r)))
+                .isInstanceOf(VmReply.Done.class);
+        // Its next timer tick cannot be delivered: #GP, #DF, triple fault; the PC resets and counts from 1 again.
+        await().atMost(WAIT).until(() -> console.numbers().subList(lines, console.numbers().size()).contains(1L));
+        await().atMost(WAIT).until(() -> console.last() >= 3);
+
+        assertThat(lab.ask(vm, r -> new VmCommand.InjectGuestFault(VmCommand.InjectGuestFault.HANG, r)))
+                .isInstanceOf(VmReply.Done.class);
+        VmStatus hungAt = (VmStatus) lab.ask(vm, VmCommand.GetStatus::new);
+        int printed = console.numbers().size();
+        // It still runs (it spins at the injected loop), but prints nothing more.
+        await().atMost(WAIT).until(() -> ((VmStatus) lab.ask(vm, VmCommand.GetStatus::new)).instructions()
+                > hungAt.instructions() + 1_000_000);
+        lab.ask(vm, VmCommand.GetStatus::new);
+        assertThat(console.numbers().size()).isLessThanOrEqualTo(printed + 1); // one line may have been on its way
+        assertThat(lab.ask(vm, r -> new VmCommand.InjectGuestFault("melt", r))).isInstanceOf(VmReply.Failed.class);
+    }
 }

@@ -11,6 +11,8 @@ import dev.vivarium.vm.actor.VmState;
 import dev.vivarium.vm.actor.VmStatus;
 import dev.vivarium.vm.host.HostCommand;
 import dev.vivarium.vm.host.HostReply;
+import dev.vivarium.vm.migration.MigrationFigures;
+import dev.vivarium.vm.migration.MigrationOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,9 +63,12 @@ class WireSerializationTest {
         TestProbe<ConsoleOutput> consoles = nodeB.createTestProbe();
         TestProbe<HostReply> hostReplies = nodeB.createTestProbe();
         TestProbe<VmCommand> vm = nodeB.createTestProbe();
+        TestProbe<HostCommand> hostAgent = nodeB.createTestProbe();
+        TestProbe<MigrationOutcome> outcomes = nodeB.createTestProbe();
         ActorRef<VmReply> r = replies.ref();
         List<Object> messages = List.of(
                 new VmCommand.PowerOff(r), new VmCommand.Reset(r), new VmCommand.ShutdownGuest(5000, r),
+                new VmCommand.InjectGuestFault(VmCommand.InjectGuestFault.CRASH, r),
                 new VmCommand.Pause(r), new VmCommand.Unpause(r), new VmCommand.Suspend(r),
                 new VmCommand.TakeSnapshot("s1", "a description", r), new VmCommand.ListSnapshots(r),
                 new VmCommand.RevertToSnapshot("s1", r), new VmCommand.DeleteSnapshot("s1", r), new VmCommand.Checkpoint(r),
@@ -72,7 +77,7 @@ class WireSerializationTest {
                 new VmReply.Done("vm1", "paused"), new VmReply.Failed("vm1", "busy"),
                 new VmReply.Snapshots("vm1", List.of(new VmReply.SnapshotEntry("s1", "d", 7, 1234L))),
                 new VmReply.CheckpointTaken("vm1", 8, false, 4096),
-                new VmStatus("vm1", VmState.SUSPENDED, 123, 456, 3, 8, "suspended to the datastore", 5),
+                new VmStatus("vm1", VmState.SUSPENDED, 123, 456, 3, 8, "suspended to the datastore", 5, 7),
                 new ConsoleOutput("vm1", "counter 1\n\u0000\u00ff"),
                 new HostCommand.PowerOn("vm1", 1000, hostReplies.ref()), new HostCommand.PowerOn("vm1", 1000, true, hostReplies.ref()),
                 new HostCommand.FindVm("vm1", hostReplies.ref()),
@@ -80,7 +85,17 @@ class WireSerializationTest {
                 new HostReply.VmStarted("vm1", vm.ref(), 4, -1), new HostReply.Refused("vm1", "no room"),
                 new HostReply.VmFound("vm1", vm.ref()), new HostReply.NotHere("vm1"),
                 new HostReply.HostStats("host-a", 1000, 12.5, 16 << 20, 1 << 20, 1,
-                        List.of(new HostReply.VmStats("vm1", 3, 1000, 0, -1, 20.5, 12.5, 3.5, 1 << 20, 64.0, true))));
+                        List.of(new HostReply.VmStats("vm1", 3, 1000, 0, -1, 20.5, 12.5, 3.5, 1 << 20, 64.0, true))),
+                new VmCommand.SubscribeConsole(consoles.ref(), 12345), new ConsoleOutput("vm1", "counter 2\n", 9876),
+                new HostCommand.MigrateVm("vm1", "host-b", hostAgent.ref(), 5_000_000, outcomes.ref()),
+                new HostCommand.CancelMigration("vm1", hostReplies.ref()),
+                new HostCommand.PrepareIncoming("vm1", "host-a", 3, 7, hostReplies.ref()),
+                new HostReply.IncomingReady("vm1", "127.0.0.1", 40123, new byte[] {1, 2, 3, (byte) 0xff}),
+                new HostReply.IncomingRefused("vm1", "at its limit", true),
+                new HostReply.CancelAnswer("vm1", false, "too late"),
+                new MigrationOutcome("vm1", "host-a", "host-b", MigrationOutcome.Result.MIGRATED, "", "host-b",
+                        new MigrationFigures(3_000_000, 1_000_000, 80_000_000, 3, 1 << 20, 250, 4000, 12, 16, true, 20, 1.5e9,
+                                5_000_000, 400_000, 300_000, 100_000, 500_000, 90_000, true, 0x1234abcd, true)));
 
         for (Object message : messages) {
             assertThat(SerializationExtension.get(Adapter.toClassic(nodeB.system())).findSerializerFor(message))
@@ -121,6 +136,7 @@ class WireSerializationTest {
             collect(root, leaves);
         }
         leaves.add(ConsoleOutput.class);
+        leaves.add(MigrationOutcome.class);
         return leaves;
     }
 

@@ -69,13 +69,24 @@ final class JsonReport {
         g.writeNumberField("warmupSeconds", r.vivariumWarmup() / 1e9);
         g.writeEndObject();
 
+        if (r.vivariumWhole().isPresent()) {
+            g.writeObjectFieldStart("vivariumWhole");
+            place(g, r, r.vivariumWhole().get());
+            g.writeEndObject();
+            g.writeNumberField("vivariumWholeOverQemuWhole", r.vivariumWholeOverQemuWhole().get());
+        }
+
         g.writeNumberField("vivariumOverNative", r.vivariumOverNative());
         g.writeNumberField("vivariumOverQemu", r.vivariumOverQemu());
         g.writeNumberField("vivariumOverQemuNet", r.vivariumOverQemuNet());
         g.writeNumberField("overheadPercent", r.overheadPercent());
         g.writeNumberField("lossPercent", r.lossPercent());
 
-        SeedFigure seed = r.seed();
+        if (r.seed().isEmpty()) {
+            g.writeEndObject();
+            return;
+        }
+        SeedFigure seed = r.seed().get();
         g.writeObjectFieldStart("seed");
         g.writeStringField("test", seed.test());
         g.writeNumberField("nativeSeconds", seed.nativeSeconds());

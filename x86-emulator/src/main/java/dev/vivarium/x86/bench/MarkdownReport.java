@@ -8,8 +8,9 @@ import java.util.stream.Collectors;
 final class MarkdownReport {
 
     static final List<String> COLUMNS = List.of("workload", "guest instructions", "native", "QEMU whole run",
-            "QEMU net of start-up", "Vivarium", "Vivarium / native", "Vivarium / QEMU (whole, net)",
-            "overhead: Vivarium / native − 1", "seed, VMware Server 2007: overhead (loss)");
+            "QEMU net of start-up", "Vivarium whole run", "Vivarium net (warm, in one JVM)", "Vivarium / native",
+            "Vivarium / QEMU (whole runs, net)", "overhead: Vivarium / native − 1",
+            "seed, VMware Server 2007: overhead (loss)");
 
     private MarkdownReport() {
     }
@@ -25,16 +26,21 @@ final class MarkdownReport {
                     time(r.nativeSeconds(), r.mips(r.nativeSeconds())),
                     f("%.3f s", r.qemuSeconds()),
                     time(r.qemuNetSeconds(), r.mips(r.qemuNetSeconds())),
+                    r.vivariumWhole().map(t -> f("%.3f s", t.medianSeconds())).orElse("not measured"),
                     time(r.vivariumSeconds(), r.mips(r.vivariumSeconds())),
                     ratio(r.vivariumOverNative()),
-                    ratio(r.vivariumOverQemu()) + ", " + ratio(r.vivariumOverQemuNet()),
+                    r.vivariumWholeOverQemuWhole().map(MarkdownReport::ratio).orElse("–") + ", "
+                            + ratio(r.vivariumOverQemuNet()),
                     f("%+,.0f %%", r.overheadPercent()),
-                    f("%+.1f %% (%.0f %%)", r.seed().overheadPercent(), r.seed().lossPercent()))));
+                    r.seed().map(s -> f("%+.1f %% (%.0f %%)", s.overheadPercent(), s.lossPercent()))
+                            .orElse("not measured"))));
         }
         out.append('\n');
         out.append(f("Medians of %d runs each, wall time, after one untimed warm-up run of each. ", report.runs()));
         out.append("MIPS: guest (i686) instructions retired in Vivarium per second, the same count for all three. ");
-        out.append("Vivarium times the emulation only (not JVM start-up or loading); its warm-up runs took ");
+        out.append("Vivarium's whole runs are fresh `vivarium x86 run` processes (JVM start-up, loading and the JIT's ");
+        out.append("warm-up included), the counterpart of a whole QEMU process; its net runs time the emulation alone, ");
+        out.append("on a fresh machine in the benchmark's JVM after a warm-up run; those warm-up runs took ");
         out.append(report.workloads().stream()
                 .map(r -> f("%.2f s (%s)", r.vivariumWarmup() / 1e9, r.workload().name()))
                 .collect(Collectors.joining(", ")));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Times each workload natively, in QEMU and in Vivarium, interleaving the three run by run so
@@ -20,16 +21,19 @@ final class OverheadBenchmark {
     private final NativeRunner nativeRunner;
     private final QemuRunner qemuRunner;
     private final EmulatorRunner emulator;
+    /** Whole Vivarium processes, when a launcher was given. */
+    private final Optional<LauncherRunner> launcher;
     private final int runs;
     private final PrintWriter log;
 
-    OverheadBenchmark(Path guests, Path qemu, int runs, PrintWriter log) {
+    OverheadBenchmark(Path guests, Path qemu, Optional<Path> launcher, int runs, PrintWriter log) {
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be at least 1");
         }
         this.nativeRunner = new NativeRunner(guests);
         this.qemuRunner = new QemuRunner(qemu, guests);
         this.emulator = new EmulatorRunner(guests);
+        this.launcher = launcher.map(l -> new LauncherRunner(l, guests));
         this.runs = runs;
         this.log = log;
     }
@@ -70,10 +74,14 @@ final class OverheadBenchmark {
         long instructions = warmup.instructions();
         progress("%s: %,d guest instructions; Vivarium warm-up %.3f s", w.name(), instructions,
                 warmup.outcome().nanos() / 1e9);
+        if (launcher.isPresent()) {
+            check.check("Vivarium (" + launcher.get().launcher() + ")", launcher.get().run(w));
+        }
 
         List<Long> nativeNanos = new ArrayList<>();
         List<Long> qemuNanos = new ArrayList<>();
         List<Long> vivariumNanos = new ArrayList<>();
+        List<Long> wholeNanos = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
             RunOutcome n = nativeRunner.run(w);
             check.check("native run " + i, n);
@@ -88,11 +96,19 @@ final class OverheadBenchmark {
             nativeNanos.add(n.nanos());
             qemuNanos.add(q.nanos());
             vivariumNanos.add(v.outcome().nanos());
-            progress("%s run %d/%d: native %.3f s, QEMU %.3f s, Vivarium %.3f s", w.name(), i, runs,
-                    n.nanos() / 1e9, q.nanos() / 1e9, v.outcome().nanos() / 1e9);
+            String whole = "";
+            if (launcher.isPresent()) {
+                RunOutcome p = launcher.get().run(w);
+                check.check("Vivarium whole run", p);
+                wholeNanos.add(p.nanos());
+                whole = String.format(Locale.ROOT, ", Vivarium whole run %.3f s", p.nanos() / 1e9);
+            }
+            progress("%s run %d/%d: native %.3f s, QEMU %.3f s, Vivarium %.3f s%s", w.name(), i, runs,
+                    n.nanos() / 1e9, q.nanos() / 1e9, v.outcome().nanos() / 1e9, whole);
         }
         return new WorkloadResult(w, instructions, check.reference(), new Timings(nativeNanos), new Timings(qemuNanos),
-                new Timings(vivariumNanos), startup, warmup.outcome().nanos());
+                new Timings(vivariumNanos), wholeNanos.isEmpty() ? Optional.empty() : Optional.of(new Timings(wholeNanos)),
+                startup, warmup.outcome().nanos());
     }
 
     private void progress(String format, Object... args) {

@@ -12,13 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** `vivarium x86 bench overhead`: the seed's table (bare metal against a VM) for Vivarium. */
 @Command(name = "overhead",
-        description = {"Time the unpack and compile guests natively, in QEMU and in Vivarium (the seed's table).",
+        description = {"Time the compute guests natively, in QEMU and in Vivarium (the seed's table and more).",
                 "Runs each several times, checks that all print the same, and prints median times, MIPS, the ratios",
                 "and the overhead beside the seed's VMware Server figures of 2007 (Markdown, or JSON with --json).",
+                "Vivarium runs twice over: warm in this JVM (net), and as whole `vivarium x86 run` processes.",
                 "Builds the native workloads with make and installs qemu-system-x86 with apt-get when missing.",
                 "Progress goes to stderr. Exit status: 0 measured; 1 a run failed or the outputs differ; 2 usage error."},
         mixinStandardHelpOptions = true)
@@ -30,13 +32,14 @@ public final class OverheadCommand implements Callable<Integer> {
             description = "timed runs per workload in each place, after one warm-up (default: ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--workloads", paramLabel = "LIST", split = ",", defaultValue = "unpack,compile",
+    @Option(names = "--workloads", paramLabel = "LIST", split = ",",
+            defaultValue = "unpack,compile,sort,sieve,matrix,bignum,mix",
             description = "which workloads, comma-separated (default: ${DEFAULT-VALUE})")
     List<String> workloads;
 
     @Option(names = "--cmdline", paramLabel = "WORKLOAD=PARAMS",
-            description = "a workload's parameters, the same in all three places (defaults: unpack=rounds=1, "
-                    + "\"compile=compiles=200 runs=0\"); see guests/README.md")
+            description = "a workload's parameters, the same in all places (defaults: unpack=rounds=1, "
+                    + "\"compile=compiles=200 runs=0\", the others their own); see guests/README.md")
     Map<String, String> cmdlines = new LinkedHashMap<>();
 
     @Option(names = "--guests", paramLabel = "DIR",
@@ -45,6 +48,11 @@ public final class OverheadCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
+
+    @Option(names = "--launcher", paramLabel = "PATH",
+            description = "the command whole Vivarium runs start, as PATH x86 run --cmdline=PARAMS IMAGE "
+                    + "(default: the repository's ./vivarium beside guests/); none: no whole runs")
+    String launcher;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -58,7 +66,7 @@ public final class OverheadCommand implements Callable<Integer> {
         try {
             HostTools tools = new HostTools(err);
             tools.ensureNativeBuilds(dir, selected);
-            OverheadReport report = new OverheadBenchmark(dir, tools.qemu(), runs, err).run(selected);
+            OverheadReport report = new OverheadBenchmark(dir, tools.qemu(), launcher(dir), runs, err).run(selected);
             out.print(json ? JsonReport.format(report) : MarkdownReport.format(report));
             out.flush();
             return 0;
@@ -97,6 +105,21 @@ public final class OverheadCommand implements Callable<Integer> {
         }
         return GuestsDirectory.find().orElseThrow(() -> usage("no guests/images above " + GuestsDirectory.start()
                 + ": run from the repository or give --guests DIR"));
+    }
+
+    /** The launcher of whole runs: the one given, else the repository's, when it is there; empty for none. */
+    private Optional<Path> launcher(Path guestsDir) {
+        if ("none".equals(launcher)) {
+            return Optional.empty();
+        }
+        Path path = launcher != null ? Path.of(launcher) : guestsDir.toAbsolutePath().getParent().resolve("vivarium");
+        if (!Files.isExecutable(path)) {
+            if (launcher != null) {
+                throw usage("--launcher " + launcher + " is not an executable file");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(path.toAbsolutePath());
     }
 
     private CommandLine.ParameterException usage(String message) {

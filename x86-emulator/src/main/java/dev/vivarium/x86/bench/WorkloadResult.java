@@ -1,5 +1,7 @@
 package dev.vivarium.x86.bench;
 
+import java.util.Optional;
+
 /**
  * The figures of one workload: the same guest instructions timed natively, in QEMU and in
  * Vivarium. MIPS everywhere divide Vivarium's count of retired guest (i686) instructions by the
@@ -8,11 +10,13 @@ package dev.vivarium.x86.bench;
  *
  * @param instructions   guest instructions retired in one Vivarium run (identical in every run)
  * @param output         the console output every run printed
+ * @param vivariumRuns   Vivarium in this JVM, warm: the emulation alone
+ * @param vivariumWhole  whole Vivarium processes ({@code vivarium x86 run}), when measured
  * @param qemuStartup    QEMU start-up and boot alone (the {@code hello} guest), to net it out
  * @param vivariumWarmup the first, discarded Vivarium run (JIT compilation of the interpreter)
  */
 record WorkloadResult(Workload workload, long instructions, String output, Timings nativeRuns, Timings qemuRuns,
-                      Timings vivariumRuns, Timings qemuStartup, long vivariumWarmup) {
+                      Timings vivariumRuns, Optional<Timings> vivariumWhole, Timings qemuStartup, long vivariumWarmup) {
 
     double nativeSeconds() {
         return nativeRuns.medianSeconds();
@@ -47,6 +51,11 @@ record WorkloadResult(Workload workload, long instructions, String output, Timin
         return vivariumSeconds() / qemuNetSeconds();
     }
 
+    /** A whole Vivarium process against a whole QEMU process, both started fresh. */
+    Optional<Double> vivariumWholeOverQemuWhole() {
+        return vivariumWhole.map(t -> t.medianSeconds() / qemuSeconds());
+    }
+
     /** In the seed's terms: Vivarium time / native time - 1, in percent. */
     double overheadPercent() {
         return (vivariumOverNative() - 1) * 100;
@@ -57,7 +66,7 @@ record WorkloadResult(Workload workload, long instructions, String output, Timin
         return (1 - 1 / vivariumOverNative()) * 100;
     }
 
-    SeedFigure seed() {
+    Optional<SeedFigure> seed() {
         return SeedFigure.forWorkload(workload.name());
     }
 }

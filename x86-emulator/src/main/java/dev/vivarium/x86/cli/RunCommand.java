@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /** `vivarium x86 run`: boots one PC with its serial console on the terminal. */
 @Command(name = "run",
-        description = {"Boot a Multiboot kernel, a flat binary or a BIOS ROM on the emulated PC.",
+        description = {"Boot a Multiboot kernel, a Linux bzImage (--kernel, --initrd), a flat binary or a BIOS ROM on the emulated PC.",
                 "The serial console (COM1) is stdout and stdin; the 0xE9 debug console is stderr.",
                 "Exit status: the guest's debug-exit byte (0-122); 123 halted with interrupts off;",
                 "124 instruction budget used up; 125 triple fault or reset; 1 image refused; 2 usage error."},
@@ -39,6 +39,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--bios", paramLabel = "ROM", description = "boot this BIOS ROM at the reset vector instead of an image")
     Path bios;
+
+    @Option(names = "--kernel", paramLabel = "BZIMAGE", description = "boot this Linux kernel by the 32-bit boot protocol instead of an image")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "the initial ramdisk (initramfs) for --kernel")
+    Path initrd;
 
     @Option(names = "--cmdline", paramLabel = "S", defaultValue = "", description = "kernel command line")
     String cmdline;
@@ -65,7 +71,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-instructions", paramLabel = "N", description = "stop with status 124 after N instructions")
     Long maxInstructions;
 
-    @Option(names = "--stats", description = "print one JSON object with instructions, seconds, MIPS and the exit on stderr")
+    @Option(names = "--stats", description = "print one JSON object with instructions, seconds, MIPS, the exit and the last POST code (port 0x80, null when none was written) on stderr")
     boolean stats;
 
     @CommandLine.Spec
@@ -97,8 +103,17 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private MachineConfig.Boot bootSource() throws IOException {
-        if ((image == null) == (bios == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give either an IMAGE or --bios ROM (exactly one)");
+        if ((image != null ? 1 : 0) + (bios != null ? 1 : 0) + (kernel != null ? 1 : 0) != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give an IMAGE, --bios ROM or --kernel BZIMAGE (exactly one)");
+        }
+        if (initrd != null && kernel == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--initrd goes with --kernel");
+        }
+        if (kernel != null) {
+            if (load != null || entry != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--load and --entry do not apply to --kernel");
+            }
+            return new MachineConfig.LinuxKernel(readImage(kernel), initrd == null ? null : readImage(initrd), cmdline);
         }
         if (bios != null) {
             if (load != null || entry != null || !cmdline.isEmpty()) {
@@ -197,8 +212,11 @@ public final class RunCommand implements Callable<Integer> {
         if (stats) {
             long instructions = machine.cpu().instructions() - startInstructions;
             double secs = seconds / 1e9;
-            System.err.printf(Locale.ROOT, "%n{\"instructions\":%d,\"seconds\":%.6f,\"mips\":%.3f,\"exitReason\":\"%s\",\"exitCode\":%d}%n",
-                    instructions, secs, instructions / secs / 1e6, reason, status);
+            // The last POST code is how test ROMs (test386, a BIOS) say where they stopped.
+            var post = machine.chipset().postCodes();
+            String postCode = post.writes() == 0 ? "null" : String.format(Locale.ROOT, "\"0x%02X\"", post.lastCode());
+            System.err.printf(Locale.ROOT, "%n{\"instructions\":%d,\"seconds\":%.6f,\"mips\":%.3f,\"exitReason\":\"%s\",\"exitCode\":%d,\"postCode\":%s}%n",
+                    instructions, secs, instructions / secs / 1e6, reason, status, postCode);
         }
         return status;
     }

@@ -18,4 +18,12 @@ public final class X86Command implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
+
+    /**
+     * The x86 commands without the cluster's launcher around them: {@code java -cp CLASSPATH
+     * dev.vivarium.x86.cli.X86Command run IMAGE} (the benchmark's tests start whole runs so).
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new X86Command()).execute(args));
+    }
 }

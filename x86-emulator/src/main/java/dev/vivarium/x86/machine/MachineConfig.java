@@ -3,8 +3,8 @@ package dev.vivarium.x86.machine;
 import java.nio.file.Path;
 
 /**
- * What a PC is built from. Exactly one boot source: a Multiboot kernel, a flat binary with its
- * load and entry addresses, or a BIOS ROM.
+ * What a PC is built from. Exactly one boot source: a Multiboot kernel, a Linux bzImage with its
+ * initrd, a flat binary with its load and entry addresses, or a BIOS ROM.
  *
  * @param memoryBytes   guest RAM, a multiple of 4 KiB
  * @param realtime      guest time follows the host clock instead of executed instructions
@@ -27,6 +27,10 @@ public record MachineConfig(long memoryBytes, Boot boot, Path disk, boolean real
     }
 
     public record MultibootKernel(byte[] image, String cmdline) implements Boot {
+    }
+
+    /** A Linux bzImage booted by the 32-bit boot protocol; {@code initrd} may be null. */
+    public record LinuxKernel(byte[] kernel, byte[] initrd, String cmdline) implements Boot {
     }
 
     public record FlatBinary(byte[] image, long loadAddress, long entry) implements Boot {

@@ -3,6 +3,7 @@ package dev.vivarium.x86.machine;
 import dev.vivarium.x86.boot.BootImageException;
 import dev.vivarium.x86.boot.BootState;
 import dev.vivarium.x86.boot.FlatBinaryLoader;
+import dev.vivarium.x86.boot.LinuxLoader;
 import dev.vivarium.x86.boot.MultibootLoader;
 import dev.vivarium.x86.clock.Timer;
 import dev.vivarium.x86.clock.VirtualClock;
@@ -114,6 +115,8 @@ public final class PcMachine implements Closeable {
         BootState state;
         if (config.boot() instanceof MachineConfig.MultibootKernel k) {
             state = MultibootLoader.load(k.image(), k.cmdline(), memory, config.memoryBytes());
+        } else if (config.boot() instanceof MachineConfig.LinuxKernel k) {
+            state = LinuxLoader.load(k.kernel(), k.initrd(), k.cmdline(), memory, config.memoryBytes());
         } else if (config.boot() instanceof MachineConfig.FlatBinary f) {
             state = FlatBinaryLoader.load(f.image(), f.loadAddress(), f.entry(), memory, config.memoryBytes());
         } else {
@@ -294,6 +297,28 @@ public final class PcMachine implements Closeable {
         return StateFile.seal(out);
     }
 
+    /**
+     * CPU, devices and clock without a page of memory: what a live migration sends at the
+     * switch-over, after it has copied the pages themselves ({@link GuestMemory#copyPage},
+     * {@link GuestMemory#installPage}). The memory's layout (size, A20 gate) goes with it.
+     */
+    public byte[] captureWithoutMemory() {
+        StateWriter out = new StateWriter();
+        writeCore(out);
+        memory.saveLayout(out);
+        return StateFile.seal(out);
+    }
+
+    /**
+     * Restores a {@link #captureWithoutMemory()} into this machine, whose pages the caller has
+     * already installed. A corrupt or foreign capture is refused before anything changes.
+     */
+    public void restoreWithoutMemory(byte[] stateFile) {
+        StateReader in = StateFile.open(stateFile);
+        readCore(in);
+        memory.restoreLayout(in);
+    }
+
     private void writeCore(StateWriter out) {
         out.beginSection("machine");
         out.writeLong(config.memoryBytes());
@@ -310,6 +335,11 @@ public final class PcMachine implements Closeable {
      */
     public void restore(byte[] stateFile) {
         StateReader in = StateFile.open(stateFile);
+        readCore(in);
+        memory.restore(in);
+    }
+
+    private void readCore(StateReader in) {
         in.beginSection("machine");
         long size = in.readLong();
         if (size != config.memoryBytes()) {
@@ -321,7 +351,6 @@ public final class PcMachine implements Closeable {
         in.endSection("machine");
         cpu.restore(in);
         chipset.restore(in);
-        memory.restore(in);
     }
 
     // ---- parts the host uses ----

@@ -12,6 +12,15 @@ public final class DirtyPages {
         this.words = words;
     }
 
+    /** The pages in either set. */
+    public static DirtyPages union(DirtyPages a, DirtyPages b) {
+        long[] words = java.util.Arrays.copyOf(a.words, Math.max(a.words.length, b.words.length));
+        for (int i = 0; i < b.words.length; i++) {
+            words[i] |= b.words[i];
+        }
+        return new DirtyPages(words);
+    }
+
     public boolean contains(int page) {
         int w = page >>> 6;
         return w < words.length && (words[w] & 1L << page) != 0;

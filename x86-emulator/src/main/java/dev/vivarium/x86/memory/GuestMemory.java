@@ -64,7 +64,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
     private final List<Region> regions = new ArrayList<>();
     private Region[] highRegions = new Region[0];
 
-    /** Pages the CPU decoded instructions from: their next write is reported to the watcher. */
+    /** Pages the CPU decoded instructions from: their writes are reported to the watcher while it wants them. */
     private final long[] codeWatch;
     private CodeWatcher codeWatcher;
 
@@ -117,8 +117,9 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
 
     /**
      * Watches an allocated RAM page. The watch rides on the dirty logs: clearing the page's
-     * "dirty in every log" bit sends its next write through {@link #markDirty}, which reports
-     * it, so the write path costs nothing more than it did.
+     * "dirty in every log" bit sends its writes through {@link #markDirty}, which reports them
+     * and keeps the bit clear while the watcher still wants the page, so the write path of
+     * every other page costs nothing more than it did.
      */
     @Override
     public int watchCode(int address) {
@@ -225,7 +226,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         int a = address & a20Mask;
         int pn = a >>> PAGE_SHIFT;
         if (pn < ramPages && overlay[pn] == null) {
-            byte[] page = pageForWrite(pn, (byte) value);
+            byte[] page = pageForWrite(pn, a, 1, (byte) value);
             if (page != null) {
                 page[a & PAGE_MASK] = (byte) value;
             }
@@ -239,7 +240,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         int a = address & a20Mask;
         int pn = a >>> PAGE_SHIFT;
         if ((a & PAGE_MASK) <= PAGE_SIZE - 2 && pn < ramPages && overlay[pn] == null) {
-            byte[] page = pageForWrite(pn, (short) value);
+            byte[] page = pageForWrite(pn, a, 2, (short) value);
             if (page != null) {
                 SHORT_LE.set(page, a & PAGE_MASK, (short) value);
             }
@@ -253,7 +254,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         int a = address & a20Mask;
         int pn = a >>> PAGE_SHIFT;
         if ((a & PAGE_MASK) <= PAGE_SIZE - 4 && pn < ramPages && overlay[pn] == null) {
-            byte[] page = pageForWrite(pn, value);
+            byte[] page = pageForWrite(pn, a, 4, value);
             if (page != null) {
                 INT_LE.set(page, a & PAGE_MASK, value);
             }
@@ -263,10 +264,11 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
     }
 
     /**
-     * The page to write into, logging it dirty; null when the page is untouched and the value is
-     * zero, because writing zeros to a page that reads as zero changes nothing.
+     * The page to write {@code size} bytes at address {@code a} into, logging it dirty; null when
+     * the page is untouched and the value is zero, because writing zeros to a page that reads as
+     * zero changes nothing.
      */
-    private byte[] pageForWrite(int pn, int value) {
+    private byte[] pageForWrite(int pn, int a, int size, int value) {
         byte[] page = pages[pn];
         if (page == null) {
             if (value == 0) {
@@ -277,28 +279,38 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
             allocatedPages++;
         }
         if ((dirtyInAll[pn >>> 6] & 1L << pn) == 0) {
-            markDirty(pn);
+            markDirty(pn, a & PAGE_MASK, size);
         }
         return page;
     }
 
-    private void markDirty(int pn) {
+    /**
+     * Logs page {@code pn} dirty in every log and reports the write of {@code size} bytes at
+     * {@code offset} if the page is watched. A page the watcher still wants stays out of
+     * "dirty in every log", so its next write comes here again.
+     */
+    private void markDirty(int pn, int offset, int size) {
         long bit = 1L << pn;
         int w = pn >>> 6;
         for (long[] log : logs) {
             log[w] |= bit;
         }
+        if ((codeWatch[w] & bit) != 0) {
+            if (codeWatcher.codeWritten(pn, offset, size)) {
+                return;
+            }
+            codeWatch[w] &= ~bit;
+        }
         dirtyInAll[w] |= bit;
-        unwatch(pn);
     }
 
-    /** Reports a change of page {@code pn} if it is watched (a guest write, an installed page). */
+    /** Reports that the whole of page {@code pn} changes, if it is watched (an installed page), and ends its watch. */
     private void unwatch(int pn) {
         long bit = 1L << pn;
         int w = pn >>> 6;
         if ((codeWatch[w] & bit) != 0) {
             codeWatch[w] &= ~bit;
-            codeWatcher.codeWritten(pn);
+            codeWatcher.codeWritten(pn, 0, PAGE_SIZE);
         }
     }
 
@@ -411,12 +423,27 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
      * false, leaving {@code into} alone, when the page was never written and reads as zero.
      */
     public boolean copyPage(int pn, byte[] into) {
+        return copyPage(pn, into, 0);
+    }
+
+    /** {@link #copyPage(int, byte[])} into {@code into} at {@code offset} (a batch of pages in one buffer). */
+    public boolean copyPage(int pn, byte[] into, int offset) {
         byte[] page = pages[pn];
         if (page == null) {
             return false;
         }
-        System.arraycopy(page, 0, into, 0, PAGE_SIZE);
+        System.arraycopy(page, 0, into, offset, PAGE_SIZE);
         return true;
+    }
+
+    /** {@link #installPage(int, byte[])} from {@code data} at {@code offset}. */
+    public void installPage(int pn, byte[] data, int offset) {
+        unwatch(pn);
+        if (pages[pn] == null) {
+            pages[pn] = new byte[PAGE_SIZE];
+            allocatedPages++;
+        }
+        System.arraycopy(data, offset, pages[pn], 0, PAGE_SIZE);
     }
 
     /**
@@ -435,11 +462,7 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         if (data.length != PAGE_SIZE) {
             throw new IllegalArgumentException("a page is " + PAGE_SIZE + " bytes, not " + data.length);
         }
-        if (pages[pn] == null) {
-            pages[pn] = new byte[PAGE_SIZE];
-            allocatedPages++;
-        }
-        System.arraycopy(data, 0, pages[pn], 0, PAGE_SIZE);
+        installPage(pn, data, 0);
     }
 
     // ---- dirty logs ----
@@ -517,6 +540,32 @@ public final class GuestMemory implements PhysicalMemory, Snapshottable {
         // Only now, with the whole section read and checked, replace the live state.
         System.arraycopy(restored, 0, pages, 0, ramPages);
         allocatedPages = (int) Arrays.stream(pages).filter(p -> p != null).count();
+        setA20Enabled(a20);
+        memoryChanged();
+        for (DirtyLog log : DirtyLog.values()) {
+            takeDirty(log);
+        }
+    }
+
+    /** The layout alone (size, A20 gate), for a capture whose pages travel apart (live migration). */
+    public void saveLayout(StateWriter out) {
+        out.beginSection("memory-layout");
+        writeHeader(out);
+        out.endSection("memory-layout");
+    }
+
+    /**
+     * Restores a {@link #saveLayout} onto pages installed by {@link #installPage}. Dirty logs
+     * start clean: the installed image is the new base, as after {@link #restore}.
+     */
+    public void restoreLayout(StateReader in) {
+        in.beginSection("memory-layout");
+        long savedSize = in.readLong();
+        if (savedSize != ramSize) {
+            throw new StateFormatException("captured RAM size " + savedSize + " differs from this machine's " + ramSize);
+        }
+        boolean a20 = in.readBoolean();
+        in.endSection("memory-layout");
         setA20Enabled(a20);
         memoryChanged();
         for (DirtyLog log : DirtyLog.values()) {

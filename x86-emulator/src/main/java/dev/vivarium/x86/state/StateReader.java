@@ -40,7 +40,7 @@ public final class StateReader implements AutoCloseable {
         return this;
     }
 
-    /** The tag of the next section, without consuming it; null at the end of the payload. */
+    /** The tag of the next section, without consuming it; null at the end of the payload or of the enclosing section. */
     public String peekSection() {
         if (atEnd()) {
             return null;
@@ -48,7 +48,11 @@ public final class StateReader implements AutoCloseable {
         long at = position;
         data.mark(8 + StateWriter.MAX_TAG_BYTES);
         try {
-            if (readInt() != StateWriter.SECTION_BEGIN) {
+            int marker = readInt();
+            if (marker == StateWriter.SECTION_END) {
+                return null;
+            }
+            if (marker != StateWriter.SECTION_BEGIN) {
                 throw new StateFormatException("expected a section at byte " + at);
             }
             return readString();

@@ -28,8 +28,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class OverheadCommandTest {
 
-    /** No decompression at all, and five compilations: a few million instructions each. */
-    private static final String[] TINY = {"--cmdline", "unpack=rounds=0", "--cmdline", "compile=compiles=5 runs=0"};
+    /** No decompression at all, five compilations, and small sizes for the others: a few million instructions each. */
+    private static final String[] TINY = {"--cmdline", "unpack=rounds=0", "--cmdline", "compile=compiles=5 runs=0",
+            "--cmdline", "sort=n=2000 rounds=1", "--cmdline", "sieve=limit=100000 rounds=1", "--cmdline",
+            "matrix=n=32 rounds=1", "--cmdline", "bignum=digits=600", "--cmdline", "mix=rounds=1"};
 
     private record Outcome(int status, String out, String err) {
     }
@@ -47,7 +49,8 @@ class OverheadCommandTest {
         assertThat((String) machine.get("qemu")).startsWith("QEMU emulator version");
 
         List<?> workloads = (List<?>) report.get("workloads");
-        assertThat(workloads.stream().<Object>map(w -> ((Map<?, ?>) w).get("name")).toList()).containsExactly("unpack", "compile");
+        assertThat(workloads.stream().<Object>map(w -> ((Map<?, ?>) w).get("name")).toList())
+                .containsExactly("unpack", "compile", "sort", "sieve", "matrix", "bignum", "mix");
         Map<?, ?> unpack = (Map<?, ?>) workloads.get(0);
         Map<?, ?> compile = (Map<?, ?>) workloads.get(1);
         assertThat((String) unpack.get("output")).endsWith("unpack ok\n").doesNotContain("unpack round");
@@ -56,7 +59,7 @@ class OverheadCommandTest {
         for (Object o : workloads) {
             Map<?, ?> w = (Map<?, ?>) o;
             assertThat((Double) w.get("instructions")).isGreaterThan(1e6);
-            for (String place : List.of("native", "qemu", "vivarium")) {
+            for (String place : List.of("native", "qemu", "vivarium", "vivariumWhole")) {
                 Map<?, ?> p = (Map<?, ?>) w.get(place);
                 assertThat((List<?>) p.get("seconds")).as(place).hasSize(2);
                 assertThat((Double) p.get("medianSeconds")).as(place).isPositive();
@@ -69,8 +72,15 @@ class OverheadCommandTest {
                     / (Double) ((Map<?, ?>) w.get("native")).get("medianSeconds"));
             assertThat((Double) w.get("overheadPercent")).isCloseTo((overNative - 1) * 100,
                     within(1e-9));
-            assertThat(List.<Object>copyOf(((Map<?, ?>) w.get("seed")).keySet()))
-                    .containsExactly("test", "nativeSeconds", "vmSeconds", "overheadPercent", "lossPercent");
+            assertThat((Double) w.get("vivariumWholeOverQemuWhole")).isEqualTo(
+                    (Double) ((Map<?, ?>) w.get("vivariumWhole")).get("medianSeconds")
+                            / (Double) ((Map<?, ?>) w.get("qemu")).get("medianSeconds"));
+            if (w == unpack || w == compile) {
+                assertThat(List.<Object>copyOf(((Map<?, ?>) w.get("seed")).keySet()))
+                        .containsExactly("test", "nativeSeconds", "vmSeconds", "overheadPercent", "lossPercent");
+            } else {
+                assertThat(w.containsKey("seed")).as("the seed measured unpacking and compiling only").isFalse();
+            }
         }
     }
 
@@ -86,10 +96,13 @@ class OverheadCommandTest {
         assertThat(cells(lines.get(1))).hasSize(columns).containsOnly("---");
         assertThat(cells(lines.get(2))).hasSize(columns).first().isEqualTo("`unpack rounds=0`");
         assertThat(cells(lines.get(3))).hasSize(columns).first().isEqualTo("`compile compiles=5 runs=0`");
-        assertThat(cells(lines.get(2)).get(9)).isEqualTo("+42.6 % (30 %)");
-        assertThat(cells(lines.get(3)).get(9)).isEqualTo("+27.1 % (21 %)");
-        assertThat(lines.get(4)).isEmpty();
-        assertThat(lines.get(5)).startsWith("Medians of 1 runs each");
+        assertThat(cells(lines.get(8))).hasSize(columns).first().isEqualTo("`mix rounds=1`");
+        assertThat(cells(lines.get(2)).get(10)).isEqualTo("+42.6 % (30 %)");
+        assertThat(cells(lines.get(3)).get(10)).isEqualTo("+27.1 % (21 %)");
+        assertThat(cells(lines.get(4)).get(10)).isEqualTo("not measured");
+        assertThat(cells(lines.get(4)).get(5)).as("a whole run").endsWith(" s");
+        assertThat(lines.get(9)).isEmpty();
+        assertThat(lines.get(10)).startsWith("Medians of 1 runs each");
         assertThat(lines).anyMatch(l -> l.startsWith("Machine: ") && l.contains("Load average"));
         // progress goes to stderr, so stdout is only the report
         assertThat(r.err()).contains("vivarium: unpack run 1/1: native");
@@ -127,8 +140,27 @@ class OverheadCommandTest {
         assertThat(missing.err()).contains("holds no images/ directory");
     }
 
+    /**
+     * Whole runs through a launcher that starts this JVM's classes as {@code vivarium x86} would:
+     * the repository's launcher would build the cluster's jar first.
+     */
+    private static Path launcher() {
+        try {
+            Path script = Files.createTempFile("vivarium-launcher", ".sh");
+            script.toFile().deleteOnExit();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Files.writeString(script, "#!/bin/sh\n[ \"$1\" = x86 ] && shift\nexec '" + java + "' -cp '"
+                    + System.getProperty("java.class.path") + "' " + X86Command.class.getName() + " \"$@\"\n");
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+            return script;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Outcome bench(String... extra) {
-        List<String> args = new ArrayList<>(List.of("bench", "overhead", "--guests", repositoryGuests().toString()));
+        List<String> args = new ArrayList<>(List.of("bench", "overhead", "--guests", repositoryGuests().toString(),
+                "--launcher", launcher().toString()));
         args.addAll(Arrays.asList(TINY));
         args.addAll(Arrays.asList(extra));
         return run(args.toArray(String[]::new));

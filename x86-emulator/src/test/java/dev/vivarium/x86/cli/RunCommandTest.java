@@ -102,7 +102,18 @@ class RunCommandTest {
         assertThat(status).isZero();
         String last = err.toString(StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b).orElseThrow();
         assertThat(last).matches("\\{\"instructions\":\\d+,\"seconds\":[0-9.]+,\"mips\":[0-9.]+,"
-                + "\"exitReason\":\"exit\",\"exitCode\":0}");
+                + "\"exitReason\":\"exit\",\"exitCode\":0,\"postCode\":null}");
+    }
+
+    /** Test ROMs report where they stopped by the last byte written to port 0x80. */
+    @Test
+    void statsReportTheLastPostCode() throws Exception {
+        // mov al,0x20; out 0x80,al; mov al,0x21; out 0x80,al; cli; hlt
+        Path flat = file("post.bin", new byte[]{(byte) 0xB0, 0x20, (byte) 0xE6, (byte) 0x80, (byte) 0xB0, 0x21,
+                (byte) 0xE6, (byte) 0x80, (byte) 0xFA, (byte) 0xF4});
+        String output = runCapturingStats(123, "run", flat.toString(), "--load", "0x20000", "--entry", "0x20000", "--stats");
+        assertThat(output.strip().lines().reduce((a, b) -> b).orElseThrow())
+                .endsWith("\"exitReason\":\"halted\",\"exitCode\":123,\"postCode\":\"0x21\"}");
     }
 
     /** A paced serial line takes guest time per byte, so the same output costs more instructions. */
@@ -122,6 +133,10 @@ class RunCommandTest {
 
     /** Runs the command with stdout and stderr captured; returns stdout, then stderr. */
     private static String runCapturingStdoutAndStats(String... args) {
+        return runCapturingStats(0, args);
+    }
+
+    private static String runCapturingStats(int expectedStatus, String... args) {
         PrintStream savedOut = System.out;
         PrintStream savedErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -135,7 +150,7 @@ class RunCommandTest {
             System.setOut(savedOut);
             System.setErr(savedErr);
         }
-        assertThat(status).isZero();
+        assertThat(status).isEqualTo(expectedStatus);
         return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
     }
 }

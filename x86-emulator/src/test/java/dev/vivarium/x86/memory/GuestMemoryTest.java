@@ -229,14 +229,21 @@ class GuestMemoryTest {
         assertThat(other.readByte(0)).isEqualTo(9);
     }
 
-    /** What a CPU that decoded code from a page hears: the first write after each watch, once. */
+    /**
+     * What a CPU that decoded code from a page hears: each write while it keeps the watch (here
+     * while {@code keep} holds the page number), else the first write after each watch, once.
+     */
     private static final class RecordingWatcher implements dev.vivarium.x86.bus.CodeWatcher {
         final List<Integer> written = new ArrayList<>();
+        final List<String> ranges = new ArrayList<>();
+        int keep = -1;
         int changes;
 
         @Override
-        public void codeWritten(int pageNumber) {
+        public boolean codeWritten(int pageNumber, int offset, int length) {
             written.add(pageNumber);
+            ranges.add(Integer.toHexString(pageNumber << 12 | offset) + "+" + length);
+            return pageNumber == keep;
         }
 
         @Override
@@ -269,6 +276,37 @@ class GuestMemoryTest {
         assertThat(m.watchCode(0x3000)).isEqualTo(3);
         m.installPage(3, new byte[GuestMemory.PAGE_SIZE]); // a migration's page replaces the code too
         assertThat(w.written).containsExactly(3, 7, 3);
+        assertThat(w.ranges).containsExactly("3fff+1", "7000+1", "3000+4096");
+    }
+
+    /**
+     * A watcher that keeps its page (data written beside code on it) hears every write with its
+     * bytes, whatever the dirty logs say; the page is still logged dirty in every log; once the
+     * watcher lets go, writes take the single test again and are not reported.
+     */
+    @Test
+    void aPageTheWatcherKeepsReportsEveryWriteWithItsBytes() {
+        GuestMemory m = new GuestMemory(MIB);
+        RecordingWatcher w = new RecordingWatcher();
+        m.setCodeWatcher(w);
+        m.writeByte(0x5000, 0x90);
+        assertThat(m.watchCode(0x5000)).isEqualTo(5);
+        w.keep = 5;
+        m.writeDword(0x5800, 1);
+        m.writeWord(0x5802, 2);
+        m.takeDirty(DirtyLog.MIGRATION); // clears "dirty in every log" for all pages: still reported
+        m.writeByte(0x5FFF, 3);
+        assertThat(w.ranges).containsExactly("5800+4", "5802+2", "5fff+1");
+        assertThat(m.peekDirty(DirtyLog.MIGRATION).contains(5)).isTrue();
+        assertThat(m.peekDirty(DirtyLog.RATE).contains(5)).isTrue();
+
+        w.keep = -1;
+        m.writeByte(0x5010, 4); // reported, and the watcher lets go
+        m.writeByte(0x5020, 5);
+        m.writeByte(0x5030, 6);
+        assertThat(w.ranges).containsExactly("5800+4", "5802+2", "5fff+1", "5010+1");
+        assertThat(m.readByte(0x5800)).isEqualTo(1);
+        assertThat(m.readByte(0x5030)).isEqualTo(6);
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.vivarium.x86.cpu.translator;
 
+import dev.vivarium.x86.cpu.Cpu;
+
 /**
  * A run of decoded instructions that starts at one EIP and ends at a control transfer, before
  * an instruction the decoder leaves to the interpreter, at the end of its page or at a length
  * limit. It holds for 32-bit code at one CS base and for one physical page, and it is dropped
- * when that page is written ({@link BlockCache}).
+ * when one of its bytes is written ({@link BlockCache}).
  */
 final class Block {
 
@@ -14,7 +16,7 @@ final class Block {
     final int physicalAddress;
     /** The watched RAM page the instructions were decoded from; -1 for a page left unwatched. */
     final int pageNumber;
-    /** The RAM page's array, for the interpreter's fetch window (see {@link CpuMemory#openFetchWindow}). */
+    /** The RAM page's array, for the interpreter's fetch window (see {@link Cpu#enterFetchWindow}). */
     final byte[] page;
     final Op[] ops;
     /** EIP of each op's instruction, and at [ops.length] the EIP after the last one. */
@@ -28,6 +30,10 @@ final class Block {
     CompiledBlock compiled;
     /** Set when compiling was tried and an op had no bytecode form, so it is not tried again. */
     boolean uncompilable;
+    /** The block's bytes within its page: [first, end); an empty block has its first byte, the instruction it leaves to the interpreter. */
+    final int first, end;
+    /** Neighbours in the list of the live blocks of its page ({@link PageCode}). */
+    Block previousOnPage, nextOnPage;
 
     Block(int linear, int eip, int physicalAddress, int pageNumber, byte[] page, Op[] ops, int[] starts) {
         this.linear = linear;
@@ -40,6 +46,13 @@ final class Block {
         int end = starts[ops.length];
         this.lastByte = ops.length == 0 ? eip : end - 1;
         this.endsWithTransfer = ops.length > 0 && ops[ops.length - 1].transfersControl();
+        this.first = physicalAddress & 0xFFF;
+        this.end = first + Math.max(1, end - eip);
+    }
+
+    /** Whether the block holds a byte of [from, to) of its page. */
+    boolean overlaps(int from, int to) {
+        return from < end && first < to;
     }
 
     int length() {

@@ -11,6 +11,7 @@ import dev.vivarium.x86.devices.debug.PostCodeLatch;
 import dev.vivarium.x86.devices.kbc.A20Gate;
 import dev.vivarium.x86.devices.kbc.FastA20Port;
 import dev.vivarium.x86.devices.kbc.KeyboardController;
+import dev.vivarium.x86.devices.pci.PciHostBridge;
 import dev.vivarium.x86.devices.pic.DualPic;
 import dev.vivarium.x86.devices.pit.Pit8254;
 import dev.vivarium.x86.devices.pit.SystemControlPort;
@@ -36,6 +37,7 @@ import java.util.List;
  *   8042 0x60/0x64 -> IRQ 1 (A20, reset)     port 0x92 (fast A20, reset)
  *   COM1 0x3F8 -> IRQ 4   0xE9 debug console   0x80 POST   0xF4 debug exit
  *   ATA 0x1F0-0x1F7, 0x3F6 -> IRQ 14 (when a disk is given)   tools backdoor 0x5658
+ *   PCI configuration 0xCF8/0xCFC (the 440FX host bridge at 00:00.0, nothing else on the bus)
  * </pre>
  *
  * <p>The run loop's side: bound each slice by {@link #nextEventTime()}, call
@@ -65,6 +67,7 @@ public final class PcChipset implements Snapshottable {
     private final DebugExit debugExit;
     private final AtaController ata;
     private final ToolsBackdoor backdoor;
+    private final PciHostBridge pciHost = new PciHostBridge().attach(bus);
     private final List<Snapshottable> stateParts = new ArrayList<>();
 
     /** A chipset whose serial port transmits instantaneously. */
@@ -161,6 +164,7 @@ public final class PcChipset implements Snapshottable {
         if (ata != null) {
             ata.save(out);
         }
+        pciHost.save(out);
         out.endSection("chipset");
     }
 
@@ -177,6 +181,9 @@ public final class PcChipset implements Snapshottable {
         }
         if (ata != null) {
             ata.restore(in);
+        }
+        if (PciHostBridge.SECTION.equals(in.peekSection())) {
+            pciHost.restore(in); // a capture from before the bridge existed leaves it at power-on
         }
         in.endSection("chipset");
     }

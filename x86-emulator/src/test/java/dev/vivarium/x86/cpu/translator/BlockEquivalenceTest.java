@@ -175,6 +175,61 @@ class BlockEquivalenceTest {
     }
 
     /**
+     * Data beside code: a loop updates two variables on its own page, one in the very 64-byte
+     * line of its last instructions and one further on, and now and then stores into the
+     * immediate of one of its instructions. Only that store drops code: the data writes leave
+     * the blocks decoded and compiled, so nearly every instruction runs in a block and each
+     * block is compiled about once (a page-wide watch would decode the page again after every
+     * write, and give it up to the interpreter after 64).
+     */
+    @Test
+    void writesToDataBesideCodeKeepItsBlocks() {
+        Asm a = new Asm(CODE);
+        a.b(0xBB).d(0);                                  // mov ebx, 0
+        int loop = a.here();
+        int counter = CODE + 0x40 - 4;                   // in the line of the loop's tail
+        int far = CODE + 0x800;
+        a.b(0x01, 0x1D).d(counter);                      // add [counter], ebx
+        a.b(0xFF, 0x05).d(far);                          // inc dword [far]
+        int patched = a.here();
+        a.b(0xB8).d(0);                                  // patched: mov eax, imm
+        a.b(0x01, 0xC6);                                 // add esi, eax
+        a.b(0xF7, 0xC3).d(0x3FF);                        // test ebx, 0x3ff
+        int skip = a.here();
+        a.b(0x75, 0);                                    // jnz next (patched below)
+        a.b(0x89, 0x1D).d(patched + 1);                  // mov [patched+1], ebx: into the code
+        int next = a.here();
+        a.b(0x43);                                       // inc ebx
+        a.b(0x81, 0xFB).d(20_000);                       // cmp ebx, 20000
+        a.jump8(0x75, loop);                             // jne loop
+        a.jump8(0xEB, a.here());                         // jmp $
+        assertThat(a.here()).as("the code ends in the counter's line").isBetween(counter - 0x3C, counter);
+        byte[] code = a.bytes();
+        code[skip + 1 - CODE] = (byte) (next - (skip + 2));
+        TwinCpus twins = flat(FlatSystem.Mode.USER_PAGING);
+        twins.load(CODE, code);
+        twins.both(c -> c.blockEngine().setCompileAfter(10));
+        twins.lockstep("data beside code", 23, 200_000, MAX_SLICE);
+
+        long sum = 0;
+        for (int i = 0; i < 20_000; i++) {
+            // The immediate is the last multiple of 1024 stored before the MOV ran.
+            sum += (i & 0x3FF) == 0 ? Math.max(0, i - 1024) : i & ~0x3FF;
+        }
+        for (Cpu c : twins.cpus) {
+            assertThat(c.reg(Cpu.EBX)).isEqualTo(20_000);
+            assertThat(c.reg(Cpu.ESI)).isEqualTo((int) sum);
+        }
+        assertThat(twins.readDword(TwinCpus.BLOCKS, counter)).isEqualTo(19_999 * 20_000 / 2);
+        assertThat(twins.readDword(TwinCpus.BLOCKS, far)).isEqualTo(20_000);
+        Cpu blocks = twins.blocks();
+        assertThat(blocks.blockInstructions()).as("instructions run in blocks")
+                .isGreaterThan(blocks.instructions() * 95 / 100);
+        assertThat(blocks.blockEngine().compiler().compiledBlocks()).as("blocks compiled, again only after a store into the code")
+                .isBetween(3L, 3L * 25);
+    }
+
+    /**
      * The tail of a loop from {@code loop}: EBX becomes the immediate of the "mov eax, imm"
      * at {@code function}, which is then called; EAX is added into the register of ModRM
      * {@code addModRm} (ADD r/m32, EAX), and the loop runs {@code times} times, then stops at a jmp $.

@@ -1,0 +1,100 @@
+package dev.vivarium.vm.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vivarium.vm.Lab;
+import dev.vivarium.vm.actor.VmCommand;
+import dev.vivarium.vm.actor.VmReply;
+import dev.vivarium.vm.actor.VmState;
+import dev.vivarium.vm.actor.VmStatus;
+import dev.vivarium.vm.host.HostCommand;
+import dev.vivarium.vm.host.HostReply;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two hosts in one JVM on one datastore: a running VM moves between them live and goes on. */
+class LiveMigrationTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path datastore;
+    private Lab a;
+    private Lab b;
+
+    @BeforeEach
+    void start() throws Exception {
+        Map<String, Object> settings = Map.of("vivarium.vm.checkpoint-period", "1h");
+        a = new Lab(datastore, "host-a", settings);
+        b = new Lab(datastore, "host-b", settings);
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        b.close();
+    }
+
+    private MigrationOutcome migrate(Lab from, Lab to, String toName, String vm) {
+        TestProbe<MigrationOutcome> probe = from.kit.createTestProbe();
+        from.host.tell(new HostCommand.MigrateVm(vm, toName, to.host, 0, probe.ref()));
+        return probe.receiveMessage(WAIT);
+    }
+
+    private ActorRef<VmCommand> find(Lab lab, String vm) {
+        TestProbe<HostReply> probe = lab.kit.createTestProbe();
+        lab.host.tell(new HostCommand.FindVm(vm, probe.ref()));
+        HostReply reply = probe.receiveMessage(WAIT);
+        return reply instanceof HostReply.VmFound found ? found.ref() : null;
+    }
+
+    @Test
+    void aCounterMovesToAnotherHostAndBackWithoutLosingOrRepeatingANumber() throws Exception {
+        HostReply.VmStarted started = a.powerOn(Lab.counter("vm1", 10));
+        Lab.Console before = a.console(started.ref());
+        await().atMost(WAIT).until(() -> before.last() >= 5);
+
+        MigrationOutcome there = migrate(a, b, "host-b", "vm1");
+        assertThat(there.result()).as(there.reason()).isEqualTo(MigrationOutcome.Result.MIGRATED);
+        assertThat(there.runsOn()).isEqualTo("host-b");
+        MigrationFigures f = there.figures();
+        assertThat(f.downtimeNanos()).isPositive();
+        assertThat(f.rounds()).isGreaterThanOrEqualTo(1);
+        assertThat(f.pagesSent()).isPositive();
+        assertThat(f.zeroPages()).as("a 16 MiB counter leaves most pages untouched").isGreaterThan(f.pagesSent());
+        assertThat(f.converged()).isTrue();
+        assertThat(f.verified()).as("the source's memory matches what the target installed").isTrue();
+        a.awaitGone("vm1", WAIT);
+
+        ActorRef<VmCommand> onB = find(b, "vm1");
+        assertThat(onB).isNotNull();
+        VmStatus status = (VmStatus) b.ask(onB, VmCommand.GetStatus::new);
+        assertThat(status.state()).isEqualTo(VmState.RUNNING);
+        assertThat(status.epoch()).isEqualTo(started.epoch() + 1);
+        Lab.Console after = b.console(onB);
+        await().atMost(WAIT).until(() -> after.last() >= before.last() + 5);
+
+        MigrationOutcome back = migrate(b, a, "host-a", "vm1");
+        assertThat(back.result()).as(back.reason()).isEqualTo(MigrationOutcome.Result.MIGRATED);
+        b.awaitGone("vm1", WAIT);
+        ActorRef<VmCommand> home = find(a, "vm1");
+        Lab.Console again = a.console(home);
+        await().atMost(WAIT).until(() -> again.last() >= after.last() + 5);
+
+        // The history moved with the VM: the last host's console holds the numbers in order, none twice, none missing.
+        var numbers = again.numbers();
+        for (int i = 1; i < numbers.size(); i++) {
+            assertThat(numbers.get(i)).as("line %d of %s", i, numbers).isEqualTo(numbers.get(i - 1) + 1);
+        }
+        assertThat(numbers.get(0)).isLessThanOrEqualTo(before.numbers().get(before.numbers().size() - 1));
+        assertThat(((VmStatus) a.ask(home, VmCommand.GetStatus::new)).epoch()).isEqualTo(started.epoch() + 2);
+        assertThat(a.ask(home, VmCommand.PowerOff::new)).isInstanceOf(VmReply.Done.class);
+    }
+}
