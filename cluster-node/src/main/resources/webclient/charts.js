@@ -107,9 +107,9 @@ export class ChartsView {
     const { ctx } = u;
     const { top, height } = u.bbox;
     ctx.save();
-    for (const m of this.marks) {
+    this.marks.forEach((m, i) => {
       const x = Math.round(u.valToPos(m.t, 'x', true));
-      if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+      if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
       ctx.strokeStyle = MARKS[m.type];
       ctx.lineWidth = 2;
       ctx.setLineDash([4, 3]);
@@ -119,8 +119,9 @@ export class ChartsView {
       ctx.stroke();
       ctx.fillStyle = MARKS[m.type];
       ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
-      ctx.fillText(`${m.type} ${m.subject}`, x + 4, top + 12 * devicePixelRatio);
-    }
+      // Labels of marks close together go on three rows, so they do not write over each other.
+      ctx.fillText(`${m.type} ${m.subject}`, x + 4, top + (12 + 13 * (i % 3)) * devicePixelRatio);
+    });
     ctx.restore();
   }
 

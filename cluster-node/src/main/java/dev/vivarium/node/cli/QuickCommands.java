@@ -9,7 +9,7 @@ import java.util.function.IntConsumer;
 
 /**
  * The read-only commands a user runs again and again while watching a lab ({@code vm list},
- * {@code host list}, {@code events}), started without building picocli's model of every command:
+ * {@code host list}, {@code events}, and {@code --version}), started without building picocli's model of every command:
  * that model (all subcommands, by reflection over their annotations) cost most of a second of a
  * 2 s {@code vm list}, and picocli's classes (class-file version 49) cannot go into a class-data
  * sharing archive. Only the options these commands have are read here; anything else (help, a
@@ -23,6 +23,13 @@ final class QuickCommands {
 
     /** Runs {@code args} if it is one of the quick forms; empty when picocli should. */
     static Optional<Integer> run(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // Picocli's answer, read from the annotation it reads it from.
+            for (String line : VivariumCommand.class.getAnnotation(picocli.CommandLine.Command.class).version()) {
+                System.out.println(line);
+            }
+            return Optional.of(0);
+        }
         if (args.length >= 2 && args[0].equals("vm") && args[1].equals("list")) {
             VmCommand.ListVms c = new VmCommand.ListVms();
             c.dir = new LabDirOption();

@@ -78,7 +78,8 @@ class QuickCommandsTest {
                 new String[] {"vm", "list", "--dir", lab},
                 new String[] {"vm", "list", "--dir", lab, "--json"},
                 new String[] {"events", "--dir", lab, "--limit", "3"},
-                new String[] {"events", "--json", "--dir", lab});
+                new String[] {"events", "--json", "--dir", lab},
+                new String[] {"--version"});
         for (String[] line : lines) {
             Output quick = capture(() -> QuickCommands.run(line));
             Output picocli = capture(() -> Optional.of(VivariumCommand.newCommandLine().execute(line)));
@@ -99,7 +100,7 @@ class QuickCommandsTest {
     void everyOtherLineIsPicoclis() {
         for (String[] line : List.of(new String[] {"vm", "list", "--help"}, new String[] {"vm", "list", "--bogus"},
                 new String[] {"host", "list", "--json", "--json"}, new String[] {"events", "--limit", "many"},
-                new String[] {"events", "--dir"}, new String[] {"vm", "get", "x"}, new String[] {"--version"},
+                new String[] {"events", "--dir"}, new String[] {"vm", "get", "x"}, new String[] {"--version", "--help"},
                 new String[] {"events", "-f", "--follow"}, new String[] {}, new String[] {"vm"})) {
             assertThat(QuickCommands.run(line)).as(String.join(" ", line)).isEmpty();
         }
