@@ -1,5 +1,6 @@
 package dev.vivarium.x86.cpu;
 
+import dev.vivarium.x86.bus.FpuErrorPins;
 import dev.vivarium.x86.bus.InterruptLine;
 import dev.vivarium.x86.bus.IoPorts;
 import dev.vivarium.x86.bus.PhysicalMemory;
@@ -49,8 +50,10 @@ public final class Cpu extends CpuTasks implements Snapshottable {
     private final Fpu fpu = new Fpu();
     private final FpuPort fpuPort = new FpuPort(this);
     private boolean fpuPresent = true;
-    /** FERR#: an unmasked FPU error reported with CR0.NE clear, which the board turns into IRQ 13. */
-    private Runnable fpuError = () -> { };
+    /** FERR# and IGNNE#, the board's side of an FPU error with CR0.NE clear (a PC/AT latches FERR# on IRQ 13). */
+    private FpuErrorPins fpuErrorPins = FpuErrorPins.NONE;
+    /** Whether this CPU holds FERR# asserted: until the pending error is cleared. */
+    private boolean ferrAsserted;
     /** The translating core: decoded blocks, compiled to bytecode once hot. */
     private final BlockEngine blocks;
     private boolean blocksEnabled = BLOCKS_BY_DEFAULT;
@@ -139,6 +142,7 @@ public final class Cpu extends CpuTasks implements Snapshottable {
         debugControlChanged();
         cpl = 0;
         fpu.reset();
+        releaseFerr();
         halted = false;
         shutdown = false;
         interruptShadow = false;
@@ -343,9 +347,9 @@ public final class Cpu extends CpuTasks implements Snapshottable {
         fpuPresent = present;
     }
 
-    /** Where FERR# goes: called when a waiting FPU instruction finds an error pending with CR0.NE clear. */
-    public void setFpuErrorLine(Runnable line) {
-        fpuError = line;
+    /** The board's FPU error pins (FERR# out, IGNNE# in), for errors with CR0.NE clear. */
+    public void setFpuErrorPins(FpuErrorPins pins) {
+        fpuErrorPins = pins;
     }
 
     /** Runs decoded blocks where it can (the default), or every instruction in the interpreter. */
@@ -449,6 +453,7 @@ public final class Cpu extends CpuTasks implements Snapshottable {
         } else {
             fpu.reset(); // a capture from before the FPU: it is as at power-on
         }
+        ferrAsserted = fpu.errorPending(); // at worst FERR# is released once more than needed
         in.endSection("cpu");
         for (int s = 0; s < 6; s++) {
             updateSegCheck(s);
@@ -1730,17 +1735,38 @@ public final class Cpu extends CpuTasks implements Snapshottable {
 
     private void fwait() {
         if ((cr0 & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP)) throw raise(Vectors.NM, -1);
-        if (fpuPresent) reportFpuError();
+        if (fpuPresent && fpu.errorPending()) fpuErrorStops(true);
     }
 
     /**
-     * A waiting FPU instruction finds an unmasked error pending: #MF with CR0.NE set; with NE
-     * clear (the PC/AT way) FERR# goes to the board's IRQ 13 and the instruction goes on.
+     * An FPU instruction finds an unmasked error pending. A waiting one raises #MF with CR0.NE
+     * set. With NE clear (the MS-DOS compatibility mode) and IGNNE# inactive, FERR# goes to
+     * the board (a PC/AT latches it on IRQ 13): a waiting instruction then freezes until an
+     * interrupt comes, and runs again after the handler's IRET; a no-wait one pulses FERR# and
+     * goes on (SDM vol. 1, D.2.1). Returns whether the instruction froze.
      */
-    private void reportFpuError() {
-        if (fpu.errorPending()) {
-            if ((cr0 & CR0_NE) != 0) throw raise(Vectors.MF, -1);
-            fpuError.run();
+    private boolean fpuErrorStops(boolean waiting) {
+        if ((cr0 & CR0_NE) != 0) {
+            if (waiting) throw raise(Vectors.MF, -1);
+            return false;
+        }
+        if (ferrAsserted && !waiting || fpuErrorPins.ignne()) return false;
+        fpuErrorPins.ferr(true);
+        if (!waiting) {
+            fpuErrorPins.ferr(false);
+            return false;
+        }
+        ferrAsserted = true;
+        eip = instrStart;
+        halted = true;
+        return true;
+    }
+
+    /** FERR# goes inactive: the error it signalled was cleared (or the processor reset). */
+    private void releaseFerr() {
+        if (ferrAsserted) {
+            ferrAsserted = false;
+            fpuErrorPins.ferr(false);
         }
     }
 
@@ -1912,9 +1938,10 @@ public final class Cpu extends CpuTasks implements Snapshottable {
             return;
         }
         int modrmByte = mod << 6 | regField << 3 | rm;
-        if (!Fpu.nonWaiting(op, modrmByte)) reportFpuError();
+        if (fpu.errorPending() && fpuErrorStops(!Fpu.nonWaiting(op, modrmByte))) return;
         fpuPort.operand(eaSeg, eaOff, o32);
         if (!fpu.execute(op, modrmByte, fpuPort)) throw ud();
+        if (ferrAsserted && !fpu.errorPending()) releaseFerr();
     }
 
     private void loop(int op) {

@@ -140,6 +140,25 @@ final class Arith {
         roundPack(sign, exp, hi, lo, precision);
     }
 
+    /**
+     * The rounding direction's decision: whether a value of sign {@code sign} moves away from
+     * zero, given whether anything was dropped ({@code inexact}) and what round-to-nearest-even
+     * decided ({@code nearestUp}). An overflow asks with both true: whether it goes to infinity.
+     */
+    private boolean roundsAway(int sign, boolean inexact, boolean nearestUp) {
+        return switch (rc) {
+            case RC_NEAREST -> nearestUp;
+            case RC_UP -> inexact && sign == 0;
+            case RC_DOWN -> inexact && sign == 1;
+            default -> false;
+        };
+    }
+
+    /** Round to nearest, ties to even: the dropped bits {@code rest} left-aligned (the top one is the half), above an odd or even last kept bit. */
+    private static boolean nearestUp(long rest, boolean odd) {
+        return rest < 0 && (rest != Long.MIN_VALUE || odd);
+    }
+
     void roundPack(int sign, int exp, long hi, long lo, int bits) {
         boolean tiny = exp < 1;
         if (tiny && underflowMasked) {
@@ -163,12 +182,7 @@ final class Arith {
         boolean increment;
         if (bits == 64) {
             inexact = lo != 0;
-            increment = switch (rc) {
-                case RC_NEAREST -> lo < 0 && (lo != Long.MIN_VALUE || (hi & 1) != 0);
-                case RC_UP -> inexact && sign == 0;
-                case RC_DOWN -> inexact && sign == 1;
-                default -> false;
-            };
+            increment = roundsAway(sign, inexact, nearestUp(lo, (hi & 1) != 0));
             if (increment) {
                 hi++;
             }
@@ -180,12 +194,7 @@ final class Arith {
             long half = 1L << (63 - bits);
             long rest = hi & mask;
             inexact = rest != 0;
-            increment = switch (rc) {
-                case RC_NEAREST -> Long.compareUnsigned(rest, half) > 0 || rest == half && (hi & half << 1) != 0;
-                case RC_UP -> inexact && sign == 0;
-                case RC_DOWN -> inexact && sign == 1;
-                default -> false;
-            };
+            increment = roundsAway(sign, inexact, nearestUp(rest << bits, (hi & half << 1) != 0));
             hi &= ~mask;
             if (increment) {
                 hi += half << 1;
@@ -230,7 +239,7 @@ final class Arith {
                 }
             } else {
                 flags |= OE | PE;
-                boolean toInfinity = rc == RC_NEAREST || rc == RC_UP && sign == 0 || rc == RC_DOWN && sign == 1;
+                boolean toInfinity = roundsAway(sign, true, true);
                 if (toInfinity) {
                     flags |= ROUNDED_UP;
                     infinity(sign);
@@ -542,12 +551,7 @@ final class Arith {
             frac = m << (64 - shift);
         }
         boolean inexact = frac != 0;
-        boolean up = switch (rc) {
-            case RC_NEAREST -> frac < 0 && (frac != Long.MIN_VALUE || (whole & 1) != 0);
-            case RC_UP -> inexact && s == 0;
-            case RC_DOWN -> inexact && s == 1;
-            default -> false;
-        };
+        boolean up = roundsAway(s, inexact, nearestUp(frac, (whole & 1) != 0));
         if (inexact) {
             flags |= PE;
         }
@@ -704,12 +708,7 @@ final class Arith {
             mant = 0;
             inexact = true;
             boolean nearestUp = keep == 0 && (m != J); // exactly half rounds to even (zero)
-            up = switch (rc) {
-                case RC_NEAREST -> nearestUp;
-                case RC_UP -> s == 0;
-                case RC_DOWN -> s == 1;
-                default -> false;
-            };
+            up = roundsAway(s, true, nearestUp);
             if (up) {
                 mant = 1;
             }
@@ -718,12 +717,7 @@ final class Arith {
             mant = m >>> drop;
             long rest = m << keep; // the dropped bits, left-aligned
             inexact = rest != 0;
-            up = switch (rc) {
-                case RC_NEAREST -> rest < 0 && (rest != Long.MIN_VALUE || (mant & 1) != 0);
-                case RC_UP -> inexact && s == 0;
-                case RC_DOWN -> inexact && s == 1;
-                default -> false;
-            };
+            up = roundsAway(s, inexact, nearestUp(rest, (mant & 1) != 0));
             if (up) {
                 mant++;
             }
@@ -751,7 +745,7 @@ final class Arith {
                     return Long.MIN_VALUE;
                 }
                 flags |= OE | PE;
-                boolean toInfinity = rc == RC_NEAREST || rc == RC_UP && s == 0 || rc == RC_DOWN && s == 1;
+                boolean toInfinity = roundsAway(s, true, true);
                 if (toInfinity) {
                     flags |= ROUNDED_UP;
                     return signBit | infBits;

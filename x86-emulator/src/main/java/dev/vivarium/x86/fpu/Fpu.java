@@ -55,18 +55,19 @@ public final class Fpu {
             regSe[i] = 0;
             regSig[i] = 0;
         }
-        valid = 0xFF;
-        top = 0;
-        cw = 0x0040;
-        sw = 0;
-        fip = fcs = fop = fdp = fds = 0;
+        clear(0xFF, 0x0040);
     }
 
-    /** FNINIT: control word 037Fh (all masked, 64 bits, nearest), everything empty and clear. */
+    /** FNINIT: control word 037Fh (all masked, 64 bits, nearest), everything empty and clear; the registers keep their bits. */
     private void init() {
-        valid = 0;
+        clear(0, 0x037F);
+    }
+
+    /** What RESET and FNINIT share: the tags, the control word, and a clear status and pointers with TOP 0. */
+    private void clear(int validMask, int controlWord) {
+        valid = validMask;
         top = 0;
-        cw = 0x037F;
+        cw = controlWord;
         sw = 0;
         fip = fcs = fop = fdp = fds = 0;
     }
@@ -1013,22 +1014,7 @@ public final class Fpu {
 
     /** FXTRACT: ST(0) becomes its exponent (as a value) and a significand with exponent 0 is pushed. */
     private void extract() {
-        if (!isValid(0)) {
-            if (stackUnderflow()) {
-                set(0, INDEFINITE_SE, INDEFINITE_SIG);
-                if (pushWouldOverflow()) {
-                    stackOverflow();
-                } else {
-                    push(INDEFINITE_SE, INDEFINITE_SIG);
-                }
-            }
-            return;
-        }
-        if (pushWouldOverflow()) {
-            if (stackOverflow()) {
-                set(0, INDEFINITE_SE, INDEFINITE_SIG);
-                push(INDEFINITE_SE, INDEFINITE_SIG);
-            }
+        if (!operandsPresent(false, true)) {
             return;
         }
         int xSe = regSe[top];
@@ -1123,12 +1109,19 @@ public final class Fpu {
 
     // ---- hooks for Transcendental, which works on the same registers ----
 
-    /** Whether ST(0) (and ST(1) when {@code two}) hold values; if not, the stack underflow was handled. */
+    /**
+     * The stack checks of an instruction on ST(0) (and ST(1) when {@code two}) that may push
+     * a second result ({@code pushes}: FXTRACT, FSINCOS, FPTAN): an empty operand is a stack
+     * underflow, a full ST(7) before the push an overflow. The masked response of either is the
+     * indefinite in ST(0), and pushed; after an underflow the push goes over ST(7) even when
+     * that held a value, with C1 clear (as the host's x87 does). Returns whether the operands
+     * are there; if not, the fault was handled.
+     */
     boolean operandsPresent(boolean two, boolean pushes) {
         if (!isValid(0) || two && !isValid(1)) {
             if (stackUnderflow()) {
                 set(0, INDEFINITE_SE, INDEFINITE_SIG);
-                if (pushes && !pushWouldOverflow()) {
+                if (pushes) {
                     push(INDEFINITE_SE, INDEFINITE_SIG);
                 }
             }

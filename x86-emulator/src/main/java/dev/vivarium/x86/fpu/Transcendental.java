@@ -41,15 +41,12 @@ final class Transcendental {
 
     /** FSIN or FCOS. */
     void fsin(Fpu f, boolean cosine) {
-        if (!f.operandsPresent(false, false)) {
+        int c = trigOperand(f, false);
+        if (c < 0) {
             return;
         }
         int se = f.st0Se();
         long sig = f.st0Sig();
-        int c = classify(se, sig);
-        if (trigSpecial(f, se, sig, c)) {
-            return;
-        }
         if (c == ZERO) {
             if (cosine) {
                 a.result(BIAS, J);
@@ -57,58 +54,33 @@ final class Transcendental {
                 a.result(se, sig);
             }
         } else {
-            if (c == DENORMAL) {
-                a.flags |= DE;
-            }
-            if (tiny(se)) {
-                // Below 2^-80 the series' correction is beyond 50 digits: sin x is just short of x, cos x of 1.
-                packNudged(cosine ? BIAS : se, cosine ? J : sig, -1);
-            } else {
-                BigDecimal[] sc = sinCos(exactDecimal(se, sig));
-                pack(cosine ? sc[1] : sc[0]);
-            }
+            sinOrCos(se, sig, cosine);
         }
         finish(f, 0);
     }
 
     void fsincos(Fpu f) {
-        if (!f.operandsPresent(false, true)) {
+        int c = trigOperand(f, true);
+        if (c < 0) {
             return;
         }
         int se = f.st0Se();
         long sig = f.st0Sig();
-        int c = classify(se, sig);
-        if (twoResultSpecial(f, se, sig, c)) {
-            return;
-        }
         int sinSe, cosSe;
         long sinSig, cosSig;
-        int sinFlags;
         if (c == ZERO) {
             sinSe = se;
             sinSig = sig;
             cosSe = BIAS;
             cosSig = J;
-            sinFlags = 0;
         } else {
-            if (c == DENORMAL) {
-                a.flags |= DE;
-            }
             int base = a.flags;
-            if (tiny(se)) {
-                packNudged(se, sig, -1);
-            } else {
-                pack(sinCos(exactDecimal(se, sig))[0]);
-            }
+            sinOrCos(se, sig, false);
             sinSe = a.se;
             sinSig = a.sig;
-            sinFlags = a.flags;
+            int sinFlags = a.flags;
             a.flags = base;
-            if (tiny(se)) {
-                packNudged(BIAS, J, -1);
-            } else {
-                pack(sinCos(exactDecimal(se, sig))[1]);
-            }
+            sinOrCos(se, sig, true);
             cosSe = a.se;
             cosSig = a.sig;
             a.flags = a.flags & ~ROUNDED_UP | sinFlags; // C1 tells the sine's rounding
@@ -123,15 +95,12 @@ final class Transcendental {
     }
 
     void fptan(Fpu f) {
-        if (!f.operandsPresent(false, true)) {
+        int c = trigOperand(f, true);
+        if (c < 0) {
             return;
         }
         int se = f.st0Se();
         long sig = f.st0Sig();
-        int c = classify(se, sig);
-        if (twoResultSpecial(f, se, sig, c)) {
-            return;
-        }
         if (c == ZERO) {
             a.result(se, sig);
         } else {
@@ -154,48 +123,51 @@ final class Transcendental {
     }
 
     /**
-     * The common cases of the trigonometric instructions: NaN and unsupported operands,
-     * infinities (invalid), and |x| >= 2^63, which leaves ST(0) as it is with C2 set.
+     * The opening of the trigonometric instructions, on ST(0) ({@code pushes}: FSINCOS and
+     * FPTAN, which push a second result): the stack checks, then the cases that need no
+     * computing: NaN and unsupported operands and infinities (invalid), whose result (the NaN
+     * or the indefinite) is delivered, pushed too by the two-result instructions, and
+     * |x| >= 2^63, which leaves ST(0) as it is with C2 set. Returns the operand's class when
+     * there is a value to compute, or -1 when the instruction is done.
      */
-    private boolean trigSpecial(Fpu f, int se, long sig, int c) {
+    private int trigOperand(Fpu f, boolean pushes) {
+        if (!f.operandsPresent(false, pushes)) {
+            return -1;
+        }
+        int se = f.st0Se();
+        long sig = f.st0Sig();
+        int c = classify(se, sig);
         if (c == UNSUPPORTED || c == INFINITY) {
             a.invalid();
         } else if (isNaN(c)) {
             a.propagateNaN(se, sig, c);
         } else if (c == NORMAL && (se & MAX_EXP) >= BIAS + 63) {
             f.conditionCodes(Fpu.C2);
-            return true;
+            return -1;
         } else {
-            return false;
+            return c;
         }
         if (!f.suppressed()) {
             f.conditionCodes(0);
             f.deliver(0, a.se, a.sig, a.flags);
+            if (pushes) {
+                f.pushValue(a.se, a.sig);
+            }
         }
-        return true;
+        return -1;
     }
 
-    /**
-     * FSINCOS and FPTAN on a NaN, an unsupported value or an infinity: both results are the
-     * NaN (or the indefinite), pushed too; |x| >= 2^63 leaves ST(0) with C2 set.
-     */
-    private boolean twoResultSpecial(Fpu f, int se, long sig, int c) {
-        if (c == UNSUPPORTED || c == INFINITY) {
-            a.invalid();
-        } else if (isNaN(c)) {
-            a.propagateNaN(se, sig, c);
-        } else if (c == NORMAL && (se & MAX_EXP) >= BIAS + 63) {
-            f.conditionCodes(Fpu.C2);
-            return true;
+    /** The sine or cosine of a nonzero finite (se, sig) below 2^63, into the arithmetic's result. */
+    private void sinOrCos(int se, long sig, boolean cosine) {
+        if (classify(se, sig) == DENORMAL) {
+            a.flags |= DE;
+        }
+        if (tiny(se)) {
+            // Below 2^-80 the series' correction is beyond 50 digits: sin x is just short of x, cos x of 1.
+            packNudged(cosine ? BIAS : se, cosine ? J : sig, -1);
         } else {
-            return false;
+            pack(sinCos(exactDecimal(se, sig))[cosine ? 1 : 0]);
         }
-        if (!f.suppressed()) {
-            f.conditionCodes(0);
-            f.deliver(0, a.se, a.sig, a.flags);
-            f.pushValue(a.se, a.sig);
-        }
-        return true;
     }
 
     /** Arguments below 2^-80, where sin, tan and arctan differ from x (and cos from 1) beyond 50 digits. */

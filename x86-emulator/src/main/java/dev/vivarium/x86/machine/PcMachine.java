@@ -54,6 +54,7 @@ public final class PcMachine implements Closeable {
                 code -> stopSlice(), config.pacedSerial());
         this.cpu = new Cpu(memory, new ClockSyncedPorts(), chipset.interrupts());
         chipset.backdoor().connect(new CpuBackdoorRegisters(cpu));
+        cpu.setFpuErrorPins(chipset.fpuErrorPins());
         cpu.setTimeStampCounter(this::timeStampCounter);
         if (config.boot() instanceof MachineConfig.BiosRom bios) {
             mapBios(bios.rom());

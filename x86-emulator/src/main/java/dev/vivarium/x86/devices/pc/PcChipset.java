@@ -38,6 +38,7 @@ import java.util.List;
  *   COM1 0x3F8 -> IRQ 4   0xE9 debug console   0x80 POST   0xF4 debug exit
  *   ATA 0x1F0-0x1F7, 0x3F6 -> IRQ 14 (when a disk is given)   tools backdoor 0x5658
  *   PCI configuration 0xCF8/0xCFC (the 440FX host bridge at 00:00.0, nothing else on the bus)
+ *   FERR# latch -> IRQ 13, cleared by a write to 0xF0 (the FPU's MS-DOS compatibility mode)
  * </pre>
  *
  * <p>The run loop's side: bound each slice by {@link #nextEventTime()}, call
@@ -50,7 +51,7 @@ import java.util.List;
  */
 public final class PcChipset implements Snapshottable {
 
-    public static final int IRQ_PIT = 0, IRQ_KEYBOARD = 1, IRQ_COM1 = 4, IRQ_RTC = 8, IRQ_ATA = 14;
+    public static final int IRQ_PIT = 0, IRQ_KEYBOARD = 1, IRQ_COM1 = 4, IRQ_RTC = 8, IRQ_FPU = 13, IRQ_ATA = 14;
 
     private final VirtualClock clock;
     private final TimerQueue timers = new TimerQueue();
@@ -68,6 +69,7 @@ public final class PcChipset implements Snapshottable {
     private final AtaController ata;
     private final ToolsBackdoor backdoor;
     private final PciHostBridge pciHost = new PciHostBridge().attach(bus);
+    private final CoprocessorErrorLatch fpuError = new CoprocessorErrorLatch(pic.line(IRQ_FPU)).attach(bus);
     private final List<Snapshottable> stateParts = new ArrayList<>();
 
     /** A chipset whose serial port transmits instantaneously. */
@@ -147,6 +149,11 @@ public final class PcChipset implements Snapshottable {
         return backdoor;
     }
 
+    /** The FPU's error pins on this board (FERR# to IRQ 13, IGNNE# from port 0xF0), for the CPU. */
+    public CoprocessorErrorLatch fpuErrorPins() {
+        return fpuError;
+    }
+
     public CmosRtc rtc() {
         return rtc;
     }
@@ -165,6 +172,7 @@ public final class PcChipset implements Snapshottable {
             ata.save(out);
         }
         pciHost.save(out);
+        fpuError.save(out);
         out.endSection("chipset");
     }
 
@@ -184,6 +192,11 @@ public final class PcChipset implements Snapshottable {
         }
         if (PciHostBridge.SECTION.equals(in.peekSection())) {
             pciHost.restore(in); // a capture from before the bridge existed leaves it at power-on
+        }
+        if (CoprocessorErrorLatch.SECTION.equals(in.peekSection())) {
+            fpuError.restore(in);
+        } else {
+            fpuError.clear(); // a capture from before the latch: FERR# was never wired, so nothing is latched
         }
         in.endSection("chipset");
     }
