@@ -26,7 +26,10 @@ import dev.vivarium.node.fault.Faults;
 import dev.vivarium.node.fault.LabFaults;
 import dev.vivarium.node.hosts.HighAvailability;
 import dev.vivarium.node.lab.LabDir;
+import dev.vivarium.node.migration.MigrationCoordinator;
+import dev.vivarium.node.migration.MigrationService;
 import dev.vivarium.vcenter.inventory.ImageCatalog;
+import dev.vivarium.vcenter.migration.MigrationRequest;
 import dev.vivarium.vcenter.mirror.InventoryMirror;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
@@ -131,10 +134,14 @@ public final class NodeWiring {
         Faults faults = labDir.isEmpty() ? Faults.NOT_LAB
                 : new LabFaults(hostName, new LabDir(Path.of(labDir)), actors, events, java.time.Clock.systemUTC());
         ClusterStatus cluster = new ClusterStatus(ask, config.getInt("vivarium.ha.host-failures-to-tolerate"));
-        return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout, cluster,
-                new ImageCatalog(hostSettings.vm().imageDirectory())), figures,
-                new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER), new InventoryAlarms(ask),
-                faults, cluster::get);
+        // Live migration's one entry point on this node (found by others, DRS included, under MigrationRequest.KEY).
+        ActorRef<MigrationRequest> coordinator = system.systemActorOf(MigrationCoordinator.create(inventory,
+                Duration.ofSeconds(10), w.getDuration("migration-timeout")), "migrations", Props.empty());
+        MigrationService migrations = new MigrationService(system, coordinator, Duration.ofSeconds(10));
+        return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, migrations, taskTimeout, cluster,
+                new ImageCatalog(hostSettings.vm().imageDirectory())),
+                figures, new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER, migrations),
+                new InventoryAlarms(ask), faults, cluster::get);
     }
 
     /** The datastore's heartbeat and lease timers (vivarium.datastore); a lease too short for its heartbeat is refused. */

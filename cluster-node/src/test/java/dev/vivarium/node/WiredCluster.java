@@ -35,6 +35,11 @@ public final class WiredCluster implements AutoCloseable {
 
     /** Starts {@code names.size()} nodes, each with {@code memoryMiB} for VMs, and waits until every one takes VMs. */
     public WiredCluster(Path dir, List<String> names, int memoryMiB) throws Exception {
+        this(dir, names, memoryMiB, Map.of());
+    }
+
+    /** The same, each node with {@code settings} over the test defaults. */
+    public WiredCluster(Path dir, List<String> names, int memoryMiB, Map<String, Object> settings) throws Exception {
         this.dir = dir;
         this.database = H2TcpServer.start(Files.createDirectories(dir.resolve("inventory-db")));
         try {
@@ -47,6 +52,7 @@ public final class WiredCluster implements AutoCloseable {
                         "vivarium.wiring.guest-shutdown-timeout", "20s",
                         // Below the tests' own waits, so a stuck task fails with its reason first.
                         "vivarium.wiring.task-timeout", "60s"))
+                        .withFallback(ConfigFactory.parseMap(settings))
                         .withFallback(TestNodes.config(dir, name));
                 nodes.add(HostNode.start(NodeConfigLoader.load(config), (system, events) -> NodeWiring.wire(system, name, events)));
             }

@@ -48,6 +48,18 @@ public final class ApiRoutes {
         router.add("GET", "/api/v1/tasks/{id}", r -> done(ApiResponse.ok(parts.tasks().get(r.param("id"))
                 .orElseThrow(() -> ApiException.notFound("no task " + r.param("id")
                         + " on this node (a task is kept by the node that accepted it, named in its id)")))));
+        router.add("DELETE", "/api/v1/tasks/{id}", r -> parts.tasks().cancel(r.param("id"))
+                .orElseThrow(() -> ApiException.notFound("no task " + r.param("id") + " on this node (a task is kept by the node "
+                        + "that accepted it, named in its id; a migration is also cancelled by DELETE /api/v1/vms/NAME/migration "
+                        + "on any node)"))
+                .handle((result, failure) -> {
+                    if (failure != null) {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        throw cause instanceof ApiException api ? api : ApiException.conflict(cause.getMessage());
+                    }
+                    return ApiResponse.ok(Map.of("task", r.param("id"), "result", result));
+                }));
 
         router.add("GET", "/api/v1/events", r -> {
             if (r.acceptsEventStream()) {
@@ -70,9 +82,14 @@ public final class ApiRoutes {
                 .thenApply(v -> ApiResponse.ok(Map.of("deleted", r.param("name")))));
         router.add("POST", "/api/v1/vms/{name}/{operation}", r -> {
             VmOperation op = VmOperation.fromUrl(r.param("operation"));
-            String argument = r.body().isBlank() ? null : Json.readBody(r.body(), OperationBody.class).argument();
-            return OperationRoutes.accepted(parts, vms.submit(r.param("name"), op, argument));
+            OperationBody body = r.body().isBlank() ? new OperationBody(null, null, null) : Json.readBody(r.body(), OperationBody.class);
+            if (op == VmOperation.MIGRATE) {
+                return OperationRoutes.accepted(parts, vms.migrate(r.param("name"), body.value(), body.downtimeMs()));
+            }
+            return OperationRoutes.accepted(parts, vms.submit(r.param("name"), op, body.value()));
         });
+        router.add("GET", "/api/v1/vms/{name}/migrations", r -> vms.migrations(r.param("name")).thenApply(ApiResponse::ok));
+        router.add("DELETE", "/api/v1/vms/{name}/migration", r -> vms.cancelMigration(r.param("name")).thenApply(ApiResponse::ok));
 
         OperationRoutes.addTo(router, parts);
 
@@ -80,8 +97,18 @@ public final class ApiRoutes {
         return router;
     }
 
-    /** The optional body of a VM operation: {"argument": "snapshot-1"} or a target host. */
-    public record OperationBody(String argument) {
+    /**
+     * The optional body of a VM operation: {"argument": "snapshot-1"} or a target host, which a
+     * migration also takes as {"to": "host-2"}, with the pause it may aim for ({"downtimeMs": 5},
+     * default: the source host's downtime-budget).
+     */
+    public record OperationBody(String argument, String to, Double downtimeMs) {
+        String value() {
+            if (argument != null && to != null && !argument.equals(to)) {
+                throw ApiException.badRequest("argument and to name different hosts: " + argument + ", " + to);
+            }
+            return to != null ? to : argument;
+        }
     }
 
     private static final Set<String> RECONFIGURABLE = Set.of("memoryMiB", "commandLine", "shares", "restartPriority");

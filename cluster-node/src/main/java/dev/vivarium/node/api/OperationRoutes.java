@@ -53,7 +53,7 @@ final class OperationRoutes {
     /** 202 with the task registered for {@code task}, and its address in Location. */
     static CompletionStage<ApiResponse> accepted(ApiRoutes.Parts parts, CompletionStage<VmTask> task) {
         return task.thenApply(t -> {
-            TaskView view = parts.tasks().start(t.description(), t.outcome());
+            TaskView view = parts.tasks().start(t.description(), t.outcome(), t.details(), t.cancel());
             return new ApiResponse.JsonBody(202, view, Map.of("Location", "/api/v1/tasks/" + view.id()));
         });
     }

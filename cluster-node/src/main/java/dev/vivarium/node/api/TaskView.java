@@ -11,9 +11,11 @@ package dev.vivarium.node.api;
  * @param reason      why it failed, once failed
  * @param started     when it was accepted (ISO-8601)
  * @param finished    when it ended, null while running
+ * @param details     figures of the operation once it ended, for scripts (a migration's from, to,
+ *                    downtimeMs, ...), null for operations without any
  */
 public record TaskView(String id, String description, String state, String result, String reason,
-                       String started, String finished) {
+                       String started, String finished, Object details) {
 
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "succeeded";

@@ -1,7 +1,13 @@
 package dev.vivarium.node.cli;
 
+import dev.vivarium.node.bench.CounterMigrations;
 import dev.vivarium.node.bench.FailoverBench;
 import dev.vivarium.node.bench.Soak;
+import dev.vivarium.node.bench.VmotionBench;
+import dev.vivarium.node.bench.VmotionReport;
+import dev.vivarium.node.client.ApiError;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +19,8 @@ import picocli.CommandLine.Option;
 /** {@code vivarium bench ...}: benchmarks of the cluster's parts (the CPU's are under {@code x86 bench}). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the cluster's parts; figures go with the machine and its load.",
-        subcommands = {DrsBenchCommand.class, CliBenchCommand.class, BenchCommand.Failover.class, BenchCommand.SoakRun.class})
+        subcommands = {DrsBenchCommand.class, CliBenchCommand.class, BenchCommand.Failover.class, BenchCommand.SoakRun.class,
+                BenchCommand.Vmotion.class, BenchCommand.CounterMigrate.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -81,6 +88,84 @@ public final class BenchCommand implements Runnable {
                 return new Soak(dir.labDir(), System.out).run(s, rounds, Duration.ofMinutes(maxMinutes)).isEmpty() ? 0 : 1;
             } catch (Exception e) {
                 System.err.println("vivarium bench soak: " + e.getMessage() + " (seed " + s + ")");
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "vmotion", mixinStandardHelpOptions = true,
+            description = {"Live migration side by side with QEMU: VMs of each size running memdirty at each dirty rate, "
+                    + "migrated between two node processes on loopback, and the same image migrated by qemu-system-i386 "
+                    + "through QMP (its default downtime limit and ours, its bandwidth cap lifted). Prints a Markdown table "
+                    + "of medians; progress goes to stderr."})
+    static final class Vmotion implements Callable<Integer> {
+        @Option(names = "--sizes", split = ",", defaultValue = "16,64,256", paramLabel = "MIB",
+                description = "VM sizes in MiB (default: ${DEFAULT-VALUE}).")
+        List<Integer> sizes;
+
+        @Option(names = "--workloads", split = ",", defaultValue = "idle,1mib,32mib,flood", paramLabel = "NAME",
+                description = "Guest loads: idle, 1mib, 32mib, flood (default: ${DEFAULT-VALUE}).")
+        List<String> workloads;
+
+        @Option(names = "--runs", defaultValue = "5", description = "Migrations per case (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--downtime-ms", defaultValue = "5", description = "Our downtime budget, and QEMU's second limit (default: ${DEFAULT-VALUE}).")
+        double budgetMs;
+
+        @Option(names = "--no-qemu", description = "Ours only.")
+        boolean noQemu;
+
+        @Option(names = "--json", description = "Print every run as JSON instead of the table.")
+        boolean json;
+
+        @Option(names = "--dir", paramLabel = "DIR", description = "The benchmark's lab folder (default: a temporary one, deleted after).")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            List<VmotionBench.Workload> chosen = workloads.stream().map(n -> VmotionBench.WORKLOADS.stream()
+                    .filter(w -> w.name().equals(n)).findFirst().orElseThrow(() -> new CommandLine.ParameterException(
+                            new CommandLine(this), "unknown workload " + n + "; known: idle, 1mib, 32mib, flood"))).toList();
+            if (!noQemu && VmotionBench.findQemu() == null) {
+                System.err.println("vivarium bench vmotion: qemu-system-i386 is not installed (Debian: qemu-system-x86); "
+                        + "the table will have no QEMU rows");
+            }
+            try {
+                VmotionReport report = new VmotionBench(new VmotionBench.Plan(sizes, chosen, runs, budgetMs, !noQemu, dir),
+                        System.err).run();
+                System.out.print(json ? report.json() + "\n" : report.markdown());
+                return 0;
+            } catch (ApiError e) {
+                System.err.println("vivarium bench vmotion: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "migrate-counter", mixinStandardHelpOptions = true,
+            description = {"The counter guest migrated back and forth between two node processes (50 times by default): "
+                    + "its console must never skip or repeat a line, and its state after the migrations must be byte "
+                    + "for byte that of the same machine run to the same instruction without any migration. Exits 1 "
+                    + "when either does not hold."})
+    static final class CounterMigrate implements Callable<Integer> {
+        @Option(names = "--count", defaultValue = "50", description = "Migrations (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(names = "--json", description = "Print the report as JSON.")
+        boolean json;
+
+        @Option(names = "--dir", paramLabel = "DIR", description = "The lab folder (default: a temporary one, deleted after).")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            try {
+                CounterMigrations.Report report = CounterMigrations.run(count, dir, System.err);
+                System.out.print(json ? CounterMigrations.json(report) + "\n" : report.text());
+                return report.passed() ? 0 : 1;
+            } catch (ApiError e) {
+                System.err.println("vivarium bench migrate-counter: " + e.getMessage());
                 return 1;
             }
         }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
                 VmManageCommands.Reconfigure.class, VmManageCommands.Delete.class, VmPowerCommands.PowerOn.class,
                 VmPowerCommands.PowerOff.class, VmPowerCommands.Reset.class, VmPowerCommands.Shutdown.class,
                 VmPowerCommands.Pause.class, VmPowerCommands.Unpause.class, VmPowerCommands.Suspend.class,
-                VmPowerCommands.Resume.class, VmPowerCommands.Migrate.class, SnapshotCommand.class})
+                VmPowerCommands.Resume.class, VmPowerCommands.Migrate.class, VmPowerCommands.Migrations.class,
+                SnapshotCommand.class})
 public final class VmCommand implements Runnable {
 
     @CommandLine.Spec

@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code vivarium vm power-on|power-off|reset|shutdown|pause|unpause|suspend|resume|migrate NAME}:
- * each starts a task with {@code POST /api/v1/vms/NAME/OPERATION} and waits for it.
+ * each starts a task with {@code POST /api/v1/vms/NAME/OPERATION} and waits for it; {@code vm
+ * migrations NAME} lists a VM's live migrations.
  */
 final class VmPowerCommands {
 
@@ -74,15 +75,67 @@ final class VmPowerCommands {
     static final class Resume extends Operation {
     }
 
+    @Command(name = "migrations", mixinStandardHelpOptions = true,
+            description = "List the VM's live migrations as the inventory keeps them (the last 50), oldest first.")
+    static final class Migrations implements Callable<Integer> {
+        @Mixin LabDirOption dir;
+
+        @Parameters(paramLabel = "NAME", description = "The VM.")
+        String name;
+
+        @Option(names = "--json", description = "Print the API's JSON array instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return ApiCall.list("vm migrations", dir, json, "/api/v1/vms/" + name + "/migrations",
+                    new dev.vivarium.node.client.Table("STARTED", "FROM", "TO", "OUTCOME", "DOWNTIME MS", "TOTAL MS", "ROUNDS", "REASON"),
+                    m -> {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> stats = m.get("stats") instanceof Map<?, ?> st ? (Map<String, Object>) st : Map.of();
+                        return new Object[] {m.get("started"), m.get("from"), m.get("to"),
+                                String.valueOf(m.get("outcome")).toLowerCase(java.util.Locale.ROOT), stats.get("downtimeMs"),
+                                stats.get("totalMs"), stats.get("rounds"), m.get("reason")};
+                    });
+        }
+    }
+
     @Command(name = "migrate", mixinStandardHelpOptions = true,
-            description = "Move the running VM to another host (VMotion: not built yet, the API answers 501).")
+            description = {"Move the running VM to another host live (VMotion): its guest keeps running but for a pause "
+                    + "of milliseconds. Waits for it and prints where it went and the downtime; --json prints the task with "
+                    + "its figures in 'details'.", "With --cancel: stop the VM's migration (from any node) before its switch-over."})
     static final class Migrate extends Operation {
-        @Option(names = "--to", paramLabel = "HOST", description = "The host to move it to.")
+        @Option(names = "--to", paramLabel = "HOST", description = "The host to move it to (default: the one with the most room).")
         String to;
+
+        @Option(names = "--cancel", description = "Cancel the VM's running migration instead.")
+        boolean cancel;
+
+        @Option(names = "--downtime-ms", paramLabel = "MS",
+                description = "The pause to aim for (default: the source host's vivarium.migration.downtime-budget).")
+        Double downtimeMs;
 
         @Override
         String argument() {
             return to;
+        }
+
+        @Override
+        public Integer call() {
+            if (!cancel) {
+                Map<String, Object> body = new java.util.LinkedHashMap<>();
+                if (to != null) {
+                    body.put("to", to);
+                }
+                if (downtimeMs != null) {
+                    body.put("downtimeMs", downtimeMs);
+                }
+                return task.run("vm migrate", "POST", "/api/v1/vms/" + name + "/migrate", body.isEmpty() ? null : Json.write(body));
+            }
+            return ApiCall.run("vm migrate --cancel", task.dir, api -> {
+                String answer = api.send("DELETE", "/api/v1/vms/" + name + "/migration", null).body();
+                System.out.println(task.json ? answer : name + ": the migration is cancelled; it runs on where it was");
+            });
         }
     }
 }

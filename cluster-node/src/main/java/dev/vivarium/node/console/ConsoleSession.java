@@ -46,6 +46,8 @@ final class ConsoleSession {
     private final Duration reattach;
     private VmLocator.Located current;
     private long giveUpAt;
+    /** The console offset of the next byte this stream passes on (-1: from whatever the VM keeps). */
+    private long next = -1;
 
     static Behavior<Object> create(String vm, VmLocator.Located first, VmLocator locator, BoundedSourceQueue<ConsoleEvent> queue,
                                    Duration reattach) {
@@ -68,7 +70,10 @@ final class ConsoleSession {
 
     private Behavior<Object> behavior() {
         return Behaviors.receive(Object.class)
-                .onMessage(ConsoleOutput.class, out -> offer(new ConsoleEvent.Output(vm, out.text())) ? Behaviors.same() : Behaviors.stopped())
+                .onMessage(ConsoleOutput.class, out -> {
+                    String text = unseen(out);
+                    return text.isEmpty() || offer(new ConsoleEvent.Output(vm, text)) ? Behaviors.same() : Behaviors.stopped();
+                })
                 .onMessage(VmGone.class, gone -> {
                     if (!gone.where().equals(current)) {
                         return Behaviors.same();
@@ -141,8 +146,22 @@ final class ConsoleSession {
             return false;
         }
         ctx.watchWith(where.vm(), new VmGone(where));
-        where.vm().tell(new VmCommand.SubscribeConsole(ctx.getSelf().narrow()));
+        // From where it stopped: the VM's history moved with it, so what it printed meanwhile comes, and nothing twice.
+        where.vm().tell(new VmCommand.SubscribeConsole(ctx.getSelf().narrow(), next));
         return true;
+    }
+
+    /**
+     * The part of {@code out} this stream has not passed on yet. Offsets count the bytes the VM's
+     * console wrote since it booted, wherever it ran, so a VM that moved sends no line twice.
+     */
+    private String unseen(ConsoleOutput out) {
+        if (out.offset() < 0) {
+            return out.text(); // a VM that does not count (never happens with this build's hosts)
+        }
+        long skip = next < 0 ? 0 : next - out.offset();
+        next = Math.max(next, out.offset() + out.text().length());
+        return skip <= 0 ? out.text() : skip >= out.text().length() ? "" : out.text().substring((int) skip);
     }
 
     /** False when the client cannot keep up (or is gone): the stream then ends rather than grow without bound. */

@@ -1,6 +1,6 @@
 package dev.vivarium.node.console;
 
-import dev.vivarium.node.cluster.ClusterMembership;
+import dev.vivarium.node.hosts.AgentHosts;
 import dev.vivarium.node.hosts.HostDirectory;
 import dev.vivarium.vm.actor.VmCommand;
 import dev.vivarium.vm.host.HostCommand;
@@ -10,13 +10,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * Finds the actor of a running VM on whichever host runs it: asks every host's agent the
@@ -61,18 +58,7 @@ public final class VmLocator {
                 .toCompletableFuture();
     }
 
-    /** The host name of the cluster member an actor lives on. */
     private String hostOf(ActorRef<?> ref) {
-        Cluster cluster = Cluster.get(system);
-        Address address = ref.path().address();
-        if (!address.hasGlobalScope()) {
-            return ClusterMembership.hostName(cluster.selfMember());
-        }
-        for (Member m : cluster.state().getMembers()) {
-            if (m.address().equals(address)) {
-                return ClusterMembership.hostName(m);
-            }
-        }
-        return address.toString();
+        return AgentHosts.hostOf(system, ref);
     }
 }

@@ -4,6 +4,7 @@ import dev.vivarium.node.api.ApiException;
 import dev.vivarium.node.hosts.HostFigures;
 import dev.vivarium.node.hosts.HostMaintenance;
 import dev.vivarium.node.hosts.VmActors;
+import dev.vivarium.node.migration.MigrationService;
 import dev.vivarium.node.vm.VmTask;
 import dev.vivarium.vcenter.inventory.HostRecord;
 import dev.vivarium.vcenter.inventory.HostState;
@@ -11,6 +12,7 @@ import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.PowerState;
 import dev.vivarium.vcenter.inventory.VmRecord;
+import dev.vivarium.vcenter.migration.MigrationResult;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vm.actor.VmCommand;
 import java.time.Duration;
@@ -34,12 +36,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Maintenance mode over the inventory. Entering marks the host (the reconciler then places
- * nothing there) and empties it: without VMotion yet, each running VM moves cold, suspended to
- * the datastore here and resumed from its checkpoint wherever the reconciler places it. When
- * the other hosts have no room for them all, the request fails before anything changes, unless
- * it asked to power those VMs off (vSphere refuses likewise: no host can take these VMs); where
- * they go is DRS's placement, so rules and balance hold as for any other placement. The
- * task succeeds once no VM runs on the host and the moved ones run elsewhere.
+ * nothing there) and empties it: each running VM moves live (VMotion, to the host with the most
+ * room, a few at a time by the host's limit), and one that cannot move live moves cold,
+ * suspended to the datastore here and resumed from its checkpoint wherever the reconciler places
+ * it. When the other hosts have no room for them all, the request fails before anything
+ * changes, unless it asked to power those VMs off (vSphere refuses likewise: no host can take
+ * these VMs). The task succeeds once no VM runs on the host and the moved ones run elsewhere.
  */
 public final class InventoryMaintenance implements HostMaintenance {
 
@@ -50,14 +52,16 @@ public final class InventoryMaintenance implements HostMaintenance {
     private final HostFigures figures;
     private final Duration taskTimeout;
     private final Initiator caller;
+    private final MigrationService migrations;
 
     public InventoryMaintenance(InventoryAsk inventory, VmActors actors, HostFigures figures, Duration taskTimeout,
-                                Initiator caller) {
+                                Initiator caller, MigrationService migrations) {
         this.inventory = inventory;
         this.actors = actors;
         this.figures = figures;
         this.taskTimeout = taskTimeout;
         this.caller = caller;
+        this.migrations = migrations;
     }
 
     /** Which VMs of the host move elsewhere, and which no other host can take (and why not, by VM). */
@@ -139,6 +143,7 @@ public final class InventoryMaintenance implements HostMaintenance {
         LOG.info("host {} enters maintenance mode: moving [{}], powering off [{}]", host, names(plan.moving()),
                 names(plan.homeless()));
         Set<String> handled = ConcurrentHashMap.newKeySet();
+        Set<String> cold = ConcurrentHashMap.newKeySet();
         plan.homeless().forEach(vm -> handled.add(vm.name()));
         // The reconciler stops these (they should not run); suspending them would leave a checkpoint to resume from.
         inv.vms().values().stream().filter(v -> !v.desired().resident()).forEach(v -> handled.add(v.name()));
@@ -156,12 +161,33 @@ public final class InventoryMaintenance implements HostMaintenance {
             }
             List<String> left = figures.vmsOn(host);
             // Also a VM whose placement here was under way when the host entered maintenance mode.
-            left.stream().filter(handled::add).forEach(vm -> suspend(host, vm, failure));
+            left.stream().filter(handled::add).forEach(vm -> move(host, vm, cold, failure));
             return left.isEmpty() ? Optional.of("") : Optional.empty();
         })).thenCompose(empty -> landed(host, plan))
                 .thenApply(done -> host + " is in maintenance mode"
-                        + (plan.moving().isEmpty() ? "" : "; moved " + names(plan.moving()) + " (suspended here, resumed elsewhere)")
+                        + (plan.moving().isEmpty() ? "" : "; moved " + names(plan.moving()) + " ("
+                        + (cold.isEmpty() ? "live" : "live but for " + String.join(", ", cold) + ", suspended here and resumed elsewhere") + ")")
                         + (plan.homeless().isEmpty() ? "" : "; powered off " + names(plan.homeless())));
+    }
+
+    /**
+     * Moves a VM of the host live, to whichever host has the most room (affinity partners move
+     * one after the other, so the rule is broken for a moment); one that cannot move live moves
+     * cold instead.
+     */
+    private void move(String host, String vm, Set<String> cold, AtomicReference<String> failure) {
+        migrations.migrate(vm, null, false, "maintenance mode of " + host, caller)
+                .thenCompose(MigrationService.Accepted::result)
+                .whenComplete((result, refused) -> {
+                    if (refused == null && result.outcome() == MigrationResult.Outcome.MIGRATED) {
+                        LOG.info("maintenance of {}: {} moved live to {}", host, vm, result.to());
+                    } else if (figures.vmsOn(host).contains(vm)) {
+                        LOG.info("maintenance of {}: {} cannot move live ({}), so it moves cold", host, vm,
+                                refused != null ? rootMessage(refused) : result.reason());
+                        cold.add(vm);
+                        suspend(host, vm, failure);
+                    }
+                });
     }
 
     /** Suspends a VM of the host; the inventory still wants it running, so the reconciler resumes it on a host outside maintenance. */

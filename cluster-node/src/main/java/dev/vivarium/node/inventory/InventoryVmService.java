@@ -2,6 +2,8 @@ package dev.vivarium.node.inventory;
 
 import dev.vivarium.node.api.ApiException;
 import dev.vivarium.node.hosts.HostFigures;
+import dev.vivarium.node.migration.MigrationService;
+import dev.vivarium.node.vm.MigrationView;
 import dev.vivarium.node.vm.SnapshotView;
 import dev.vivarium.node.vm.VmOperation;
 import dev.vivarium.node.vm.VmService;
@@ -33,7 +35,7 @@ import java.util.concurrent.CompletionStage;
  * from the inventory, what is (host, metrics) from the hosts' figures. Power operations record
  * the desired state; the reconciler makes it so, and the task completes when the hosts' figures
  * show the VM running (or no longer running). Operations that the running VM's actor carries
- * out are {@link RunningVmOperations}' and {@link VmSnapshots}'; migration waits for VMotion (501).
+ * out are {@link RunningVmOperations}' and {@link VmSnapshots}'; live migration is {@link MigrationService}'s.
  */
 public final class InventoryVmService implements VmService {
 
@@ -43,6 +45,7 @@ public final class InventoryVmService implements VmService {
     private final HostFigures figures;
     private final RunningVmOperations running;
     private final VmSnapshots snapshots;
+    private final MigrationService migrations;
     private final Duration taskTimeout;
     private final ClusterStatus admission;
     private final ImageCatalog catalog;
@@ -52,13 +55,15 @@ public final class InventoryVmService implements VmService {
      * @param catalog   the guests VMs are created from, checked before anything is stored
      */
     public InventoryVmService(InventoryAsk inventory, HostFigures figures, RunningVmOperations running,
-                              VmSnapshots snapshots, Duration taskTimeout, ClusterStatus admission, ImageCatalog catalog) {
+                              VmSnapshots snapshots, MigrationService migrations, Duration taskTimeout,
+                              ClusterStatus admission, ImageCatalog catalog) {
         this.admission = admission;
         this.catalog = catalog;
         this.inventory = inventory;
         this.figures = figures;
         this.running = running;
         this.snapshots = snapshots;
+        this.migrations = migrations;
         this.taskTimeout = taskTimeout;
     }
 
@@ -118,10 +123,7 @@ public final class InventoryVmService implements VmService {
             case PAUSE -> running.pause(name, CALLER);
             case UNPAUSE -> running.unpause(name, CALLER);
             case SNAPSHOT -> snapshots.take(name, argument, "");
-            case MIGRATE -> inventory.vm(name).thenApply(vm -> {
-                throw ApiException.notBuilt("migrate is not built yet: VMotion comes with a later issue; to move a VM now, "
-                        + "suspend it and resume it (the reconciler places it), or put its host in maintenance mode");
-            });
+            case MIGRATE -> migrate(name, argument, null);
             case POWER_ON, RESUME -> inventory.vm(name).thenCompose(vm -> vm.desired() == PowerState.PAUSED
                     ? running.unpause(name, CALLER)
                     : (vm.desired().resident() ? inventory.vm(name) : admission.admit(vm))
@@ -129,6 +131,38 @@ public final class InventoryVmService implements VmService {
             case POWER_OFF -> requestPower(name, operation, PowerState.POWERED_OFF);
             case SUSPEND -> requestPower(name, operation, PowerState.SUSPENDED);
         };
+    }
+
+    @Override
+    public CompletionStage<VmTask> migrate(String name, String to, Double downtimeMs) {
+        if (downtimeMs != null && !(downtimeMs > 0 && downtimeMs <= 60_000)) {
+            throw ApiException.badRequest("downtimeMs: " + downtimeMs + " is not in (0, 60000]");
+        }
+        return migrations.task(name, to, downtimeMs == null ? 0 : Math.round(downtimeMs * 1e6), CALLER);
+    }
+
+    @Override
+    public CompletionStage<List<?>> migrations(String name) {
+        return inventory.snapshot().thenApply(inv -> {
+            if (!inv.vms().containsKey(name)) {
+                throw ApiException.notFound("no VM named " + name);
+            }
+            return inv.migrationsOf(name).stream().map(MigrationView::of).toList();
+        });
+    }
+
+    @Override
+    public CompletionStage<Map<String, Object>> cancelMigration(String name) {
+        return inventory.vm(name).thenCompose(vm -> migrations.cancel(name)).thenApply(answer -> {
+            if (!answer.cancelled()) {
+                throw ApiException.conflict(answer.detail());
+            }
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("vm", name);
+            body.put("cancelled", true);
+            body.put("detail", answer.detail());
+            return body;
+        });
     }
 
     @Override

@@ -67,6 +67,14 @@ public record LabDir(Path path) {
         return path.resolve(node + ".conf");
     }
 
+    /**
+     * Settings of one node of its own, over the lab's (a larger capacity, a test's failpoints):
+     * {@code lab up} includes this file when it is there.
+     */
+    public Path nodeLocalConfig(String node) {
+        return path.resolve(node + ".local.conf");
+    }
+
     public Path nodeLog(String node) {
         return path.resolve(node + ".log");
     }

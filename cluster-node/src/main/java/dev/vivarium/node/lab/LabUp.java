@@ -76,7 +76,8 @@ public final class LabUp {
             Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(),
                     dir.nodeDatastore(name)) + "vivarium.lab.dir = " + Json.write(dir.path().toString()) + "\n"
                     + (namespaced ? "vivarium.node.host = \"" + address(true, i) + "\"\nvivarium.api.host = \"" + address(true, i) + "\"\n" : "")
-                    + minimumMembers(nodes) + componentSettings);
+                    + minimumMembers(nodes) + componentSettings
+                    + "include file(" + Json.write(dir.nodeLocalConfig(name).toString()) + ")\n"); // optional: the node's own
             Process p = NodeProcesses.start(dir.nodeConfig(name), dir.nodeLog(name));
             started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],
                     seeds.get(i), p.pid(), NodeProcesses.startedOf(p.toHandle())));

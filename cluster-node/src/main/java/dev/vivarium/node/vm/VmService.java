@@ -53,6 +53,25 @@ public interface VmService {
         return snapshotsNotBuilt();
     }
 
+    /**
+     * Migrates the running VM live to {@code to} (null: the host with the most room), aiming for
+     * a pause of {@code downtimeMs} (null: the source host's budget); 409 with the reason when it
+     * may not, 404 for an unknown VM.
+     */
+    default CompletionStage<VmTask> migrate(String name, String to, Double downtimeMs) {
+        return submit(name, VmOperation.MIGRATE, to);
+    }
+
+    /** The VM's live migrations as the inventory keeps them, oldest first; 404 for an unknown VM. */
+    default CompletionStage<List<?>> migrations(String name) {
+        return CompletableFuture.failedFuture(ApiException.notBuilt("migration is not built on this node"));
+    }
+
+    /** Cancels the VM's running migration (from any node): its answer, 409 when there is none or it is too late. */
+    default CompletionStage<Map<String, Object>> cancelMigration(String name) {
+        return CompletableFuture.failedFuture(ApiException.notBuilt("migration is not built on this node"));
+    }
+
     private static <T> CompletionStage<T> snapshotsNotBuilt() {
         return CompletableFuture.failedFuture(ApiException.notBuilt("snapshots are not built on this node"));
     }

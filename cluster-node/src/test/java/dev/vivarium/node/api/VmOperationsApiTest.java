@@ -192,7 +192,7 @@ class VmOperationsApiTest {
         assertError(post("/api/v1/vms/off-1/unpause", null), 409, "poweredOff, not paused");
         assertError(post("/api/v1/vms/off-1/snapshots", "{\"name\":\"s1\"}"), 409, "it must run to take a snapshot");
         assertError(post("/api/v1/vms/off-1/snapshot", "{\"argument\":\"s1\"}"), 409, "it must run to take a snapshot");
-        assertError(post("/api/v1/vms/off-1/migrate", "{\"argument\":\"host-2\"}"), 501, "VMotion");
+        assertError(post("/api/v1/vms/off-1/migrate", "{\"argument\":\"host-2\"}"), 409, "VM off-1 is not running");
         assertError(post("/api/v1/vms/none/migrate", "{\"argument\":\"host-2\"}"), 404, "no VM named none");
         assertError(get(api, "/api/v1/vms/none/snapshots"), 404, "no VM named none");
         assertError(post("/api/v1/vms/off-1/snapshots/s9/revert", null), 404, "no snapshot named 's9'");

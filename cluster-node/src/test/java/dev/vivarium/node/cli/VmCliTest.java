@@ -91,7 +91,17 @@ class VmCliTest {
         assertThat(fails("vm", "snapshot", "revert", "cli-1", "s7").err()).contains("no snapshot named 's7'");
         assertThat(ok("vm", "snapshot", "delete", "cli-1", "s1").out()).isEqualTo("cli-1: snapshot s1 deleted\n");
         assertThat(ok("vm", "reset", "cli-1").out()).isEqualTo("cli-1: reset\n");
-        assertThat(fails("vm", "migrate", "cli-1", "--to", "host-2").err()).contains("vivarium vm migrate: migrate is not built yet", "VMotion");
+        // Live migration to the other host and back; a refusal names its reason.
+        String from = Json.MAPPER.readTree(ok("vm", "get", "cli-1", "--json").out()).path("host").asText();
+        String to = from.equals("host-1") ? "host-2" : "host-1";
+        assertThat(ok("vm", "migrate", "cli-1", "--to", to).out()).startsWith("cli-1 migrated from " + from + " to " + to + ": downtime ");
+        JsonNode back = Json.MAPPER.readTree(ok("vm", "migrate", "cli-1", "--json").out());
+        assertThat(back.path("details").path("to").asText()).as("the only other host").isEqualTo(from);
+        assertThat(back.path("details").path("downtimeMs").asDouble()).isPositive();
+        assertThat(fails("vm", "migrate", "cli-1", "--to", from).err()).isEqualTo("vivarium vm migrate: VM cli-1 already runs on " + from + "\n");
+        assertThat(fails("vm", "migrate", "cli-1", "--to", "host-9").err()).contains("no host named host-9");
+        assertThat(ok("vm", "migrations", "cli-1").out()).startsWith("STARTED").contains(from + " ", "migrated");
+        assertThat(fails("vm", "migrate", "--cancel", "cli-1").err()).contains("no migration of VM cli-1 runs");
         assertThat(fails("vm", "pause", "nobody").err()).isEqualTo("vivarium vm pause: no VM named nobody\n");
 
         // Maintenance: the VM's host empties; with the other host in maintenance too, nothing can take it (the task fails).

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The page as a new user meets it, in Debian's headless Chromium against a lab of real node
  * processes (`lab up`): sign in by the printed link, watch hosts and VMs, create and power on a
- * VM and read its console, take snapshots, migrate, put its host in maintenance and see the VM
+ * VM and read its console, take snapshots, migrate it live, put its host in maintenance and see the VM
  * leave, filter the event log, see the charts, and carry on through another node when the one
  * serving the page dies. A screenshot per step in target/browser-screenshots.
  */
@@ -129,18 +129,23 @@ class WebClientLabBrowserTest {
         assertThat(browser.text("#banner")).contains("snapshot web-1 before failed", "before");
         browser.screenshot("snapshot-409");
 
-        // Migration (the API answers 501 until VMotion: the page shows it).
-        String from = browser.text("#vm-details dd:nth-of-type(2)");
+        // Live migration to the host the dialog offers first: the task ends with the downtime, the VM runs there.
+        String from = browser.text("#vm-details dd:nth-of-type(2)").strip();
         browser.click("#vm-actions [data-action='migrate']");
+        browser.until("the dialog offers a target host", () -> !browser.script(
+                "const s = document.querySelector('#migrate-target'); return s ? s.value : '';").asText().isEmpty());
+        String to = browser.script("return document.querySelector('#migrate-target').value;").asText();
+        assertThat(to).startsWith("host-").isNotEqualTo(from);
         browser.click("#confirm-ok");
-        browser.untilText("#banner", "migrate web-1");
-        assertThat(browser.text("#banner")).contains("501: ", "not built");
-        browser.screenshot("migrate-501");
+        browser.untilText("#tasks", "succeeded migrate web-1 from " + from + " to " + to);
+        assertThat(browser.text("#tasks")).contains("web-1 migrated from " + from + " to " + to + ": downtime ");
+        browser.click("#nav a[data-view='inventory']");
+        browser.until("web-1 runs on " + to, () -> is(vmField("web-1", "host"), to));
+        browser.screenshot("migrated");
 
         // Maintenance mode on web-1's host: the VMs leave it.
-        browser.click("#nav a[data-view='inventory']");
         String host = vmField("web-1", "host").strip();
-        assertThat(host).isEqualTo(from.strip());
+        assertThat(host).isEqualTo(to);
         browser.click("#hosts [data-host='" + host + "'] button[data-action='enter-maintenance']");
         browser.click("#confirm-ok");
         browser.until(host + " in maintenance", () -> is(hostField(host, "state"), "maintenance"));

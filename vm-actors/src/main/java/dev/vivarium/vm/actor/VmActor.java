@@ -954,7 +954,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
             if (!reserved || outgoing != null || !canMove()) {
                 m.host().tell(new SourceEvent.Finished(new MigrationOutcome(name, m.target().sourceHost(), m.target().host(),
                         MigrationOutcome.Result.REFUSED, "VM " + name + " is " + state.name().toLowerCase() + " and cannot migrate",
-                        m.target().sourceHost(), MigrationFigures.NONE)));
+                        m.target().sourceHost(), 0, MigrationFigures.NONE)));
                 reserved = outgoing != null;
                 return;
             }

@@ -329,13 +329,13 @@ public final class HostMigrations {
         Out out = outgoing.get(vm);
         if (out != null) {
             finish(new MigrationOutcome(vm, host.name(), out.request.targetHost(), MigrationOutcome.Result.FAILED,
-                    "the VM stopped on host " + host.name() + " during its migration", null, MigrationFigures.NONE));
+                    "the VM stopped on host " + host.name() + " during its migration", null, 0, MigrationFigures.NONE));
         }
     }
 
     private MigrationOutcome cancelled(HostCommand.MigrateVm m, String why) {
         return new MigrationOutcome(m.vm(), host.name(), m.targetHost(), MigrationOutcome.Result.CANCELLED, why, host.name(),
-                MigrationFigures.NONE);
+                0, MigrationFigures.NONE);
     }
 
     // ---- in ----

@@ -132,7 +132,7 @@ public final class IncomingMigration implements Closeable {
             // The lease is this host's from here on: whatever happens to the link, the VM runs here.
             taken = true;
             long committed = System.nanoTime();
-            if (settings.failsAt("target-exit-after-commit")) {
+            if (settings.failsAt("target-exit-after-commit", vm)) {
                 Runtime.getRuntime().halt(137);
             }
             resume(arrival, at, lease, session, checked - at.receivedNanos(), committed - checked, committed, out);
@@ -219,7 +219,7 @@ public final class IncomingMigration implements Closeable {
                         throw new IOException("migration stream broken: page kind " + kind);
                     }
                 }
-                if (first && settings.failsAt("target-exit-in-precopy")) {
+                if (first && settings.failsAt("target-exit-in-precopy", vm)) {
                     Runtime.getRuntime().halt(137);
                 }
                 first = false;
@@ -246,7 +246,7 @@ public final class IncomingMigration implements Closeable {
                 if (handOverFile == null) {
                     throw new IOException("the source switched over without a prepared lease hand-over");
                 }
-                if (settings.failsAt("target-exit-at-switch")) {
+                if (settings.failsAt("target-exit-at-switch", vm)) {
                     Runtime.getRuntime().halt(137);
                 }
                 byte[] core = MigrationWire.readBlob(in, MigrationWire.MAX_BLOB, "CPU and device state");
@@ -265,7 +265,7 @@ public final class IncomingMigration implements Closeable {
 
     /** Why the machine cannot be taken, or empty: the checksums agree and the state restores. */
     private Optional<String> check(PcMachine machine, Switch at) {
-        if (settings.failsAt("target-refuse")) {
+        if (settings.failsAt("target-refuse", vm)) {
             return Optional.of("failpoint target-refuse: this host refuses the VM");
         }
         if (at.checksum() != at.sourceChecksum()) {
@@ -285,6 +285,9 @@ public final class IncomingMigration implements Closeable {
                         long committedAt, DataOutputStream out) {
         CompletionStage<Long> first = arrival.commit(lease.epoch(), at.consoleHistory(), at.consoleOffset(), at.paused());
         try {
+            if (settings.failsAt("cut-link-after-commit", vm)) {
+                closeQuietly(socket); // the source never hears of the resume: it must find out from this host
+            }
             long firstNanos = first.toCompletableFuture().get(settings.switchTimeout().toMillis(), TimeUnit.MILLISECONDS);
             out.writeByte(MigrationWire.RESUMED);
             out.writeLong(lease.epoch());

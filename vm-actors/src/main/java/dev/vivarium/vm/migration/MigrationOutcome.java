@@ -7,10 +7,11 @@ import dev.vivarium.vm.wire.WireMessage;
  *
  * @param runsOn  where the VM runs now (the target after a migration, else the source), null when
  *                it runs nowhere any more (its host failed)
+ * @param epoch   the lease epoch it runs under on {@code runsOn} (0 when not known)
  * @param reason  why it did not migrate (empty when it did)
  * @param figures what it measured (rounds and bytes also for a migration abandoned)
  */
-public record MigrationOutcome(String vm, String from, String to, Result result, String reason, String runsOn,
+public record MigrationOutcome(String vm, String from, String to, Result result, String reason, String runsOn, long epoch,
                                MigrationFigures figures) implements WireMessage {
 
     public enum Result {
@@ -29,6 +30,6 @@ public record MigrationOutcome(String vm, String from, String to, Result result,
     }
 
     static MigrationOutcome refused(String vm, String from, String to, String reason) {
-        return new MigrationOutcome(vm, from, to, Result.REFUSED, reason, from, MigrationFigures.NONE);
+        return new MigrationOutcome(vm, from, to, Result.REFUSED, reason, from, 0, MigrationFigures.NONE);
     }
 }

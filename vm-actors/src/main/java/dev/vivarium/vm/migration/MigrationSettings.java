@@ -28,7 +28,8 @@ import java.util.List;
  * @param busyRetry      a migration whose target is at its limit asks again after this
  * @param verifyMemory   after the switch-over, check the source's whole memory against the
  *                       target's checksum (off the critical path)
- * @param failpoints     test aid: steps at which this process fails on purpose (empty in every profile)
+ * @param failpoints     test aid: steps at which this process fails on purpose, for every VM ("step") or one
+ *                       ("step:vm"); empty in every profile
  */
 public record MigrationSettings(Duration downtimeBudget, int maxRounds, Duration maxTime, int throttleInitial,
                                 int throttleStep, int throttleMax, double throttleTrigger, int chunkPages, int windowChunks,
@@ -63,7 +64,8 @@ public record MigrationSettings(Duration downtimeBudget, int maxRounds, Duration
                 verifyMemory, failpoints);
     }
 
-    boolean failsAt(String step) {
-        return failpoints.contains(step);
+    /** Whether a failpoint names {@code step} for every VM ("step") or for this one ("step:vm"). */
+    boolean failsAt(String step, String vm) {
+        return failpoints.contains(step) || failpoints.contains(step + ":" + vm);
     }
 }

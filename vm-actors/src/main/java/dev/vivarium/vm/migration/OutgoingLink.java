@@ -347,7 +347,7 @@ final class OutgoingLink implements Closeable {
                 }
             }
             bytes += writeDisk(s.diskLayers());
-            if (settings.failsAt("cut-link-mid-switch")) {
+            if (settings.failsAt("cut-link-mid-switch", vm)) {
                 out.flush();
                 cut(); // the target never gets the switch-over frame
                 throw new IOException("failpoint cut-link-mid-switch: the link is cut before the switch-over frame");
@@ -364,10 +364,10 @@ final class OutgoingLink implements Closeable {
             out.flush();
             long lastByte = System.nanoTime();
             bytes += 1 + 4 + s.core().length + 4 + s.consoleHistory().length + 8 + 1 + 4 + 8 + 8;
-            if (settings.failsAt("source-exit-after-switch")) {
+            if (settings.failsAt("source-exit-after-switch", vm)) {
                 Runtime.getRuntime().halt(137);
             }
-            if (settings.failsAt("cut-link-after-switch")) {
+            if (settings.failsAt("cut-link-after-switch", vm)) {
                 cut();
             }
             return new Written(lastByte, pages, bytes);

@@ -276,11 +276,11 @@ public final class OutgoingMigration {
         bytesSent += r.bytes();
         pagesSent += r.pages();
         zeroPages += r.zeroPages();
-        if (settings.failsAt("cut-link-in-precopy")) {
+        if (settings.failsAt("cut-link-in-precopy", vm)) {
             link.cut();
             return;
         }
-        if (settings.failsAt("source-exit-in-precopy")) {
+        if (settings.failsAt("source-exit-in-precopy", vm)) {
             Runtime.getRuntime().halt(137);
         }
         DirtyPages dirty = memory.takeDirty(GuestMemory.DirtyLog.MIGRATION);
@@ -290,6 +290,10 @@ public final class OutgoingMigration {
         PrecopyPlanner.Decision d = PrecopyPlanner.next(settings, plan, new PrecopyPlanner.Round(round, r.bytes(), r.busyNanos(),
                 dirty.count(), overhead, System.nanoTime() - startNanos));
         plan = d.state();
+        if (settings.failsAt("never-converge", vm) && !(d instanceof PrecopyPlanner.GiveUp)) {
+            nextRound(dirty); // a test's migration that stays in pre-copy until cancelled
+            return;
+        }
         if (d instanceof PrecopyPlanner.SwitchOver) {
             if (!handOverSent) {
                 waitingForHandOver = dirty; // the hand-over's fsync comes before the pause: wait for it
@@ -328,7 +332,7 @@ public final class OutgoingMigration {
             giveUp("this host fenced itself: " + e.getMessage(), MigrationOutcome.Result.FAILED);
             return;
         }
-        if (settings.failsAt("source-exit-before-switch")) {
+        if (settings.failsAt("source-exit-before-switch", vm)) {
             Runtime.getRuntime().halt(137);
         }
         phase = Phase.SWITCHING;
@@ -338,7 +342,7 @@ public final class OutgoingMigration {
         DirtyPages last = DirtyPages.union(dirty, memory.takeDirty(GuestMemory.DirtyLog.MIGRATION));
         diskSectors += s.diskLayers().stream().mapToLong(MemoryOverlay::sectorCount).sum();
         OutgoingLink.Written written = link.writeSwitchOver(new OutgoingLink.SwitchOver(memory, last, s.diskLayers(), s.core(),
-                s.consoleHistory(), s.consoleOffset(), s.paused(), pauseNanos, startNanos, settings.failsAt("corrupt-checksum")));
+                s.consoleHistory(), s.consoleOffset(), s.paused(), pauseNanos, startNanos, settings.failsAt("corrupt-checksum", vm)));
         lastByteNanos = written.lastByteNanos();
         bytesSent += written.bytes();
         switchPages = written.pages();
@@ -361,9 +365,9 @@ public final class OutgoingMigration {
         if (!verified && settings.verifyMemory() && resumed != null) {
             System.err.println("VM " + vm + ": after its migration the source's memory does not match the target's checksum");
         }
+        source.gone(); // first: this host stops listing the VM before anyone records it elsewhere
         source.finished(new MigrationOutcome(vm, target.sourceHost(), target.host(), MigrationOutcome.Result.MIGRATED,
-                note == null ? "" : note, target.host(), figures(true, verified)));
-        source.gone();
+                note == null ? "" : note, target.host(), lease.epoch() + 1, figures(true, verified)));
     }
 
     // ---- failures ----
@@ -375,7 +379,7 @@ public final class OutgoingMigration {
         withdraw(handOver);
         source.throttle(0);
         source.finished(new MigrationOutcome(vm, target.sourceHost(), target.host(), result, reason, target.sourceHost(),
-                figures(false, false)));
+                lease.epoch(), figures(false, false)));
         source.runOn(null);
     }
 
@@ -473,7 +477,7 @@ public final class OutgoingMigration {
             source.throttle(0);
             String reason = s.lease() == lease ? failure : failure + "; the VM runs on here under epoch " + s.lease().epoch();
             source.finished(new MigrationOutcome(vm, target.sourceHost(), target.host(), MigrationOutcome.Result.FAILED, reason,
-                    target.sourceHost(), figures(false, false)));
+                    target.sourceHost(), s.lease().epoch(), figures(false, false)));
             source.runOn(s.lease());
         } else {
             // No lease to run on: the VM runs nowhere; its host's recovery or HA restarts it from its checkpoint.
@@ -481,9 +485,9 @@ public final class OutgoingMigration {
             link.close();
             withdraw(handOver);
             source.throttle(0);
-            source.finished(new MigrationOutcome(vm, target.sourceHost(), target.host(), MigrationOutcome.Result.FAILED,
-                    failure + "; " + s.why(), null, figures(false, false)));
             source.gone();
+            source.finished(new MigrationOutcome(vm, target.sourceHost(), target.host(), MigrationOutcome.Result.FAILED,
+                    failure + "; " + s.why(), null, 0, figures(false, false)));
         }
     }
 

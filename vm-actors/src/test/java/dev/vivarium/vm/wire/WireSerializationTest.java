@@ -93,7 +93,7 @@ class WireSerializationTest {
                 new HostReply.IncomingReady("vm1", "127.0.0.1", 40123, new byte[] {1, 2, 3, (byte) 0xff}),
                 new HostReply.IncomingRefused("vm1", "at its limit", true),
                 new HostReply.CancelAnswer("vm1", false, "too late"),
-                new MigrationOutcome("vm1", "host-a", "host-b", MigrationOutcome.Result.MIGRATED, "", "host-b",
+                new MigrationOutcome("vm1", "host-a", "host-b", MigrationOutcome.Result.MIGRATED, "", "host-b", 4,
                         new MigrationFigures(3_000_000, 1_000_000, 80_000_000, 3, 1 << 20, 250, 4000, 12, 16, true, 20, 1.5e9,
                                 5_000_000, 400_000, 300_000, 100_000, 500_000, 90_000, true, 0x1234abcd, true)));
 

@@ -12,16 +12,16 @@ import java.util.List;
  *
  * @param loadAverage the 1, 5 and 15 minute load averages, or empty where Linux's /proc is absent
  */
-record HostInfo(int cpus, String cpuModel, String java, String qemu, List<Double> loadAverage) {
+public record HostInfo(int cpus, String cpuModel, String java, String qemu, List<Double> loadAverage) {
 
-    static HostInfo probe(String qemuVersion) {
+    public static HostInfo probe(String qemuVersion) {
         return new HostInfo(Runtime.getRuntime().availableProcessors(), readCpuModel(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 qemuVersion, readLoadAverage());
     }
 
     /** The same machine with the load average as it is now. */
-    HostInfo withCurrentLoad() {
+    public HostInfo withCurrentLoad() {
         return new HostInfo(cpus, cpuModel, java, qemu, readLoadAverage());
     }
 
@@ -36,7 +36,7 @@ record HostInfo(int cpus, String cpuModel, String java, String qemu, List<Double
         }
     }
 
-    static List<Double> readLoadAverage() {
+    public static List<Double> readLoadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
             return Arrays.stream(fields, 0, 3).map(Double::valueOf).toList();
