@@ -77,7 +77,7 @@ public final class LabUp {
                     dir.nodeDatastore(name)) + "vivarium.lab.dir = " + Json.write(dir.path().toString()) + "\n"
                     + (namespaced ? "vivarium.node.host = \"" + address(true, i) + "\"\nvivarium.api.host = \"" + address(true, i) + "\"\n" : "")
                     + minimumMembers(nodes) + componentSettings);
-            Process p = NodeProcesses.start(dir.nodeConfig(name), dir.nodeLog(name));
+            Process p = NodeProcesses.start(dir, name, dir.nodeConfig(name));
             started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],
                     seeds.get(i), p.pid(), NodeProcesses.startedOf(p.toHandle())));
             // Written after each start, so `lab down` finds every process even if this one fails later.
