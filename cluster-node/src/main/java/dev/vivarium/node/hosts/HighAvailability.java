@@ -6,7 +6,7 @@ import dev.vivarium.ha.agent.HaAgent;
 import dev.vivarium.ha.agent.HaSettings;
 import dev.vivarium.ha.agent.HaView;
 import dev.vivarium.ha.monitor.VmMonitor;
-import dev.vivarium.ha.place.ReconcilerPlacement;
+import dev.vivarium.ha.place.DrsPlacement;
 import dev.vivarium.node.cluster.ClusterMembership;
 import dev.vivarium.node.events.EventPublisher;
 import dev.vivarium.vcenter.inventory.Inventory;
@@ -52,7 +52,7 @@ public final class HighAvailability {
                     (type, subject, message) -> events.publish(type, subject, "HA", message)), "vm-monitor", Props.empty());
         }
         system.systemActorOf(HaAgent.create(new HaAgent.Parts(hostName, datastore, session, agent, inventory, view,
-                new ReconcilerPlacement(), HaSettings.fromConfig(config), io, ClusterMembership::hostName,
+                new DrsPlacement(), HaSettings.fromConfig(config), io, ClusterMembership::hostName,
                 (type, subject, message) -> events.publish(type, subject, "HA", message))), "ha-agent", Props.empty());
     }
 }

@@ -63,6 +63,10 @@ public final class HostDirectory {
     private record NoFigures(ActorRef<HostCommand> agent) implements Msg {
     }
 
+    /** The inventory's answer (any: taken, or refused as stale) to this host's record of a start or stop; null when none came. */
+    private record Recorded(String vm, long epoch, boolean start, dev.vivarium.vcenter.protocol.Reply reply) implements Msg {
+    }
+
     /** What a directory needs. */
     public record Parts(String self, ActorRef<InventoryCommand> inventory, ActorRef<ReconcilerActor.Msg> reconciler,
                         HostFigures figures, Datastore datastore, Executor io, Duration acquireTimeout,
@@ -84,6 +88,13 @@ public final class HostDirectory {
     private final Map<String, String> poweringOnAt = new HashMap<>();
     /** What this node's host ran at its previous report: VM to epoch. */
     private Map<String, Long> ownRunning = Map.of();
+    /**
+     * Starts and stops on this host the inventory has not answered yet (VM to epoch): told again at
+     * every report until it does, since a record sent while the inventory moves or its database is
+     * down is lost, and nothing else would tell it.
+     */
+    private final Map<String, Long> unrecordedStarts = new HashMap<>();
+    private final Map<String, Long> unrecordedStops = new HashMap<>();
 
     public static Behavior<Msg> create(Parts parts) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -133,6 +144,12 @@ public final class HostDirectory {
                     return Behaviors.same();
                 })
                 .onMessage(NoFigures.class, f -> Behaviors.same())
+                .onMessage(Recorded.class, r -> {
+                    if (r.reply() != null) {
+                        (r.start() ? unrecordedStarts : unrecordedStops).remove(r.vm(), r.epoch());
+                    }
+                    return Behaviors.same();
+                })
                 .onMessage(Hosts.class, h -> {
                     parts.figures().inventory(h.hosts().hosts());
                     return Behaviors.same();
@@ -189,19 +206,29 @@ public final class HostDirectory {
             loads.put(v.vm(), new VmLoad(v.demandMips(), v.deliveredMips(), v.readyPercent(), v.dirtyPagesPerSecond()));
         });
         parts.reconciler().tell(new ReconcilerActor.Report(new HostReport(parts.self(), running, paused, loads)));
-        Initiator me = Initiator.host(parts.self());
-        ActorRef<dev.vivarium.vcenter.protocol.Reply> ignore = ctx.getSystem().ignoreRef();
         running.forEach((vm, epoch) -> {
             if (!epoch.equals(ownRunning.get(vm))) {
-                parts.inventory().tell(new InventoryCommand.RecordVmStarted(vm, parts.self(), epoch, me, ignore));
+                unrecordedStarts.put(vm, epoch);
             }
         });
         ownRunning.forEach((vm, epoch) -> {
             if (!epoch.equals(running.get(vm))) {
-                parts.inventory().tell(new InventoryCommand.RecordVmStopped(vm, parts.self(), epoch, me, ignore));
+                unrecordedStops.put(vm, epoch);
             }
         });
+        // A start not yet recorded whose run has ended since is recorded by its stop (or not at all).
+        unrecordedStarts.entrySet().removeIf(e -> !e.getValue().equals(running.get(e.getKey())));
         ownRunning = running;
+        unrecordedStarts.forEach((vm, epoch) -> record(vm, epoch, true));
+        unrecordedStops.forEach((vm, epoch) -> record(vm, epoch, false));
+    }
+
+    private void record(String vm, long epoch, boolean start) {
+        Initiator me = Initiator.host(parts.self());
+        ctx.ask(dev.vivarium.vcenter.protocol.Reply.class, parts.inventory(), parts.period(),
+                r -> start ? new InventoryCommand.RecordVmStarted(vm, parts.self(), epoch, me, r)
+                        : new InventoryCommand.RecordVmStopped(vm, parts.self(), epoch, me, r),
+                (reply, failure) -> new Recorded(vm, epoch, start, reply));
     }
 
     private Behavior<Msg> onDirective(HostDirective directive) {

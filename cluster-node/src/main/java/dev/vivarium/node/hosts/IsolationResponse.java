@@ -82,7 +82,8 @@ final class IsolationResponse {
                                 within, system.scheduler());
                     }
                     // Paused first, so the checkpoint is the last state it ever ran: the lease stays held for HA.
-                    return AskPattern.<VmCommand, VmReply>ask(f.ref(), VmCommand.Pause::new, within, system.scheduler())
+                    // Unmarked: no one wished it paused, so HA restarts it running.
+                    return AskPattern.<VmCommand, VmReply>ask(f.ref(), r -> new VmCommand.Pause(r, false), within, system.scheduler())
                             .thenCompose(p -> AskPattern.<VmCommand, VmReply>ask(f.ref(), VmCommand.Checkpoint::new, within,
                                     system.scheduler()));
                 });

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The lab's own network: as root (with iproute2 and nftables) a lab runs in a network namespace
- * of its own, each node on its own loopback address 127.0.0.(11+i), so `fault partition` can
- * drop the packets between two nodes with nftables without touching the machine's network. The
+ * of its own, each node on its own loopback address 127.0.0.(11+i) and in a cgroup of its own
+ * ({@link LabCgroups}), so `fault partition` can drop the packets between two nodes with
+ * nftables without touching the machine's network. The
  * API reaches the machine through the lab's gateway (see {@link ApiRelay}). Without root the lab
  * runs on the machine's 127.0.0.1 as before, and partitions are refused with that reason.
  */
@@ -21,6 +22,7 @@ public final class LabNetwork implements LabComponent {
 
     private static final Path IP = Path.of("/usr/sbin/ip");
     private static final Path NFT = Path.of("/usr/sbin/nft");
+    private static final Path NSENTER = Path.of("/usr/bin/nsenter");
 
     @Override
     public String name() {
@@ -37,9 +39,20 @@ public final class LabNetwork implements LabComponent {
         }
     }
 
-    /** What a process of the lab is started under: {@code ip netns exec NS} in a namespaced lab. */
+    /**
+     * What a process of the lab is started under: {@code nsenter --net=/run/netns/NS} in a
+     * namespaced lab. Not {@code ip netns exec}: it mounts a /sys of its own without the cgroup
+     * hierarchy, where a node's nft must find the groups its partition rules name.
+     */
     public static List<String> prefix(LabDir dir) {
-        return namespace(dir).map(ns -> List.of(IP.toString(), "netns", "exec", ns)).orElse(List.of());
+        return namespace(dir).map(ns -> List.of(NSENTER.toString(), "--net=/run/netns/" + ns)).orElse(List.of());
+    }
+
+    /** What a node's process is started under: in its own cgroup ({@link LabCgroups}), then in the lab's namespace. */
+    static List<String> nodePrefix(LabDir dir, String node) throws IOException {
+        List<String> out = new ArrayList<>(namespace(dir).isPresent() ? LabCgroups.joinPrefix(dir, node) : List.of());
+        out.addAll(prefix(dir));
+        return out;
     }
 
     /** The loopback address of the lab's {@code index}-th node (0-based) inside its namespace. */
@@ -48,12 +61,12 @@ public final class LabNetwork implements LabComponent {
     }
 
     /** Whether the lab can have a namespace here: root, iproute2 and nftables; else why not. */
-    static Optional<String> unavailable() {
+    public static Optional<String> unavailable() {
         if (!"0".equals(uid())) {
             return Optional.of("not root");
         }
-        if (!Files.isExecutable(IP) || !Files.isExecutable(NFT)) {
-            return Optional.of("iproute2 or nftables missing");
+        if (!Files.isExecutable(IP) || !Files.isExecutable(NFT) || !Files.isExecutable(NSENTER)) {
+            return Optional.of("iproute2, nftables or nsenter (util-linux) missing");
         }
         if ("off".equals(System.getenv("VIVARIUM_LAB_NETNS"))) {
             return Optional.of("VIVARIUM_LAB_NETNS=off");
@@ -74,6 +87,7 @@ public final class LabNetwork implements LabComponent {
             throw new IOException("cannot make the lab's network namespace " + ns + " (ip netns add)");
         }
         Files.writeString(dir.path().resolve("netns"), ns + "\n");
+        LabCgroups.create(dir, ns); // without cgroup v2 the lab runs, and `fault partition` says why it cannot
         return "vivarium.lab.api-relay = on\n";
     }
 
@@ -111,6 +125,7 @@ public final class LabNetwork implements LabComponent {
             Files.deleteIfExists(dir.path().resolve("netns"));
             out.println("Removed the lab's network namespace " + ns.get() + ".");
         }
+        LabCgroups.remove(dir);
     }
 
     private static String uid() {

@@ -22,7 +22,7 @@ public final class LabNodes {
                 if (NodeProcesses.find(n.pid(), n.started()).isPresent()) {
                     throw new IllegalStateException("host " + node + " still runs (pid " + n.pid() + ")");
                 }
-                Process p = NodeProcesses.start(rejoinConfig(dir, node, manifest), dir.nodeLog(node));
+                Process p = NodeProcesses.start(dir, node, rejoinConfig(dir, node, manifest));
                 nodes.add(new LabManifest.Node(n.name(), n.api(), n.artery(), p.pid(), NodeProcesses.startedOf(p.toHandle())));
             } else {
                 nodes.add(n);

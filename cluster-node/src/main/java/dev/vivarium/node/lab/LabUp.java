@@ -78,7 +78,7 @@ public final class LabUp {
                     + (namespaced ? "vivarium.node.host = \"" + address(true, i) + "\"\nvivarium.api.host = \"" + address(true, i) + "\"\n" : "")
                     + minimumMembers(nodes) + componentSettings
                     + "include file(" + Json.write(dir.nodeLocalConfig(name).toString()) + ")\n"); // optional: the node's own
-            Process p = NodeProcesses.start(dir.nodeConfig(name), dir.nodeLog(name));
+            Process p = NodeProcesses.start(dir, name, dir.nodeConfig(name));
             started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],
                     seeds.get(i), p.pid(), NodeProcesses.startedOf(p.toHandle())));
             // Written after each start, so `lab down` finds every process even if this one fails later.

@@ -23,12 +23,12 @@ public final class NodeProcesses {
     }
 
     /**
-     * Starts {@code vivarium node --config CONFIG} as a process of its own session (so it outlives
-     * the launcher and ignores the launcher's terminal), output appended to {@code log}.
+     * Starts the lab's {@code node} as {@code vivarium node --config CONFIG}, a process of its own
+     * session (so it outlives the launcher and ignores the launcher's terminal), output appended to
+     * its log; in the lab's network namespace and the node's cgroup when the lab has them.
      */
-    public static Process start(Path config, Path log) throws IOException {
-        // In the lab's network namespace when it has one (the configuration lies in the lab's folder).
-        return startJava(MAIN, List.of("node", "--config", config.toString()), log, LabNetwork.prefix(new LabDir(config.getParent())));
+    public static Process start(LabDir dir, String node, Path config) throws IOException {
+        return startJava(MAIN, List.of("node", "--config", config.toString()), dir.nodeLog(node), LabNetwork.nodePrefix(dir, node));
     }
 
     /**
@@ -39,7 +39,7 @@ public final class NodeProcesses {
         return startJava(main, args, log, List.of());
     }
 
-    /** {@link #startJava(String, List, Path)} under {@code prefix} (the lab's {@code ip netns exec NS}). */
+    /** {@link #startJava(String, List, Path)} under {@code prefix} (the lab's {@code nsenter --net=...}). */
     public static Process startJava(String main, List<String> args, Path log, List<String> prefix) throws IOException {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {

@@ -83,6 +83,8 @@ public final class HaAgent {
     }
 
     private static final Duration RECORD_ASK = Duration.ofSeconds(3);
+    /** How much longer than the lease wait a restart may take to answer (the restore from the checkpoint). */
+    private static final Duration START_ASK_MARGIN = Duration.ofSeconds(30);
     private static final Duration RECORD_AGAIN = Duration.ofSeconds(1);
 
     private final ActorContext<Msg> ctx;
@@ -261,8 +263,11 @@ public final class HaAgent {
         inFlight.put(c.vm(), c);
         parts.events().publish("HaRestarting", c.vm(), "HA restarts VM " + c.vm() + " (priority "
                 + c.priority().name().toLowerCase() + (c.paused() ? ", paused" : "") + ") on " + parts.self() + ": " + r.why());
-        ActorRef<HostReply> replyTo = ctx.messageAdapter(HostReply.class, reply -> new Started(reply, c));
-        parts.hostAgent().tell(new HostCommand.PowerOn(c.vm(), parts.settings().acquireTimeout().toMillis(), c.paused(), replyTo));
+        // An ask per restart, not a message adapter: the context keeps one adapter per reply class, so
+        // with two restarts at once both answers would be read as the later VM's.
+        ctx.ask(HostReply.class, parts.hostAgent(), parts.settings().acquireTimeout().plus(START_ASK_MARGIN),
+                replyTo -> new HostCommand.PowerOn(c.vm(), parts.settings().acquireTimeout().toMillis(), c.paused(), replyTo),
+                (reply, failure) -> new Started(reply, c));
     }
 
     private Behavior<Msg> onStarted(Started s) {
@@ -278,6 +283,10 @@ public final class HaAgent {
         } else if (s.reply() instanceof HostReply.Refused refused) {
             // Most often another survivor won the lease; the next scan no longer lists the VM then.
             ctx.getLog().info("HA restart of {} on {} refused: {}", c.vm(), parts.self(), refused.reason());
+            backOff(c.vm(), System.nanoTime());
+        } else {
+            // No answer in time: tried again after the back-off; the lease keeps a late start from running twice.
+            ctx.getLog().warn("HA restart of {} on {}: no answer from the host agent ({})", c.vm(), parts.self(), s.reply());
             backOff(c.vm(), System.nanoTime());
         }
         return Behaviors.same();

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * Where HA restarts the VMs of failed hosts. One seam, so the cluster's one placement policy
- * (today vcenter's {@link ReconcilerPlacement}; DRS's core once it lands) decides HA restarts too.
+ * ({@link DrsPlacement}: DRS's core through vcenter's Placements) decides HA restarts too.
  */
 @FunctionalInterface
 public interface RestartPlacement {

@@ -139,6 +139,9 @@ public final class ReconcilerActor {
     long now = System.nanoTime();
     lastSeen = inv;
     backoff.retain(inv.vms().keySet());
+    // The last report of a host that is no longer up is stale (its VMs run elsewhere or nowhere):
+    // forgotten, or it would still count as running what it held. A host up again reports anew.
+    reports.keySet().removeIf(h -> inv.hosts().get(h) == null || !inv.hosts().get(h).state().up());
     boolean settling = settling(inv, now);
     inFlight.entrySet().removeIf(e -> now - e.getValue().deadlineNanos() > 0
         || reports.values().stream().anyMatch(r -> r.running().containsKey(e.getKey())));

@@ -332,7 +332,9 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 state = VmState.PAUSED;
                 cancelWake();
                 endReady();
-                markPaused(true);
+                if (p.marked()) {
+                    markPaused(true);
+                }
             }
             p.replyTo().tell(new VmReply.Done(name, "paused"));
         } else if (command instanceof VmCommand.Unpause u) {

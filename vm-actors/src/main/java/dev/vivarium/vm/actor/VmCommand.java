@@ -36,7 +36,15 @@ public sealed interface VmCommand permits VmCommand.Management, VmCommand.Intern
     record ShutdownGuest(long timeoutMillis, ActorRef<VmReply> replyTo) implements Replying {
     }
 
-    record Pause(ActorRef<VmReply> replyTo) implements Replying {
+    /**
+     * Stops the guest where it is. {@code marked}: management's pause, kept on the datastore so a
+     * restart elsewhere stays paused; unmarked for a pause that is no one's wish (the isolation
+     * response's, before HA restarts the VM running on another host).
+     */
+    record Pause(ActorRef<VmReply> replyTo, boolean marked) implements Replying {
+        public Pause(ActorRef<VmReply> replyTo) {
+            this(replyTo, true);
+        }
     }
 
     record Unpause(ActorRef<VmReply> replyTo) implements Replying {
