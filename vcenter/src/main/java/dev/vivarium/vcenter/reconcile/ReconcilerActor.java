@@ -2,6 +2,7 @@ package dev.vivarium.vcenter.reconcile;
 
 import dev.vivarium.vcenter.host.HostChannel;
 import dev.vivarium.vcenter.host.HostDirective;
+import dev.vivarium.vcenter.inventory.HostState;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.InventorySerializable;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -51,6 +53,30 @@ public final class ReconcilerActor {
   /** A host's report of what runs on it; hosts send one every period (and on every change). */
   public record Report(HostReport report) implements Msg, InventorySerializable {}
 
+  /**
+   * Start {@code vm} on {@code host} when it next needs placing, within {@code within}: a DRS
+   * move carried out cold, or a placement the user approved (manual automation).
+   */
+  public record PlaceOn(String vm, String host, Duration within) implements Msg, InventorySerializable {}
+
+  /** Asks what the reconciler sees: the hosts' reports, placements under way and held ones. */
+  public record GetObservations(ActorRef<Observations> replyTo) implements Msg, InventorySerializable {}
+
+  /**
+   * @param reports  the latest report of each host
+   * @param inFlight placements sent and not yet reported (VM to host)
+   * @param held     placements waiting for the user's approval (manual automation): VM to the
+   *                 host placement chose
+   */
+  public record Observations(List<HostReport> reports, Map<String, String> inFlight, Map<String, String> held)
+      implements InventorySerializable {
+    public Observations {
+      reports = List.copyOf(reports);
+      inFlight = Map.copyOf(inFlight);
+      held = Map.copyOf(held);
+    }
+  }
+
   private record Tick() implements Msg {}
 
   private record Observed(InventorySnapshot snapshot) implements Msg {}
@@ -58,6 +84,8 @@ public final class ReconcilerActor {
   private record Unanswered(String why) implements Msg {}
 
   private record InFlight(String host, long deadlineNanos) {}
+
+  private record Hint(String host, long deadlineNanos) {}
 
   private final ActorContext<Msg> ctx;
   private final ActorRef<InventoryCommand> inventory;
@@ -67,6 +95,9 @@ public final class ReconcilerActor {
   private final Map<String, InFlight> inFlight = new HashMap<>();
   /** What each VM demanded at its host's latest report: a VM placed again is weighed by it. */
   private final Map<String, Double> lastDemand = new HashMap<>();
+  private final Map<String, Hint> hints = new HashMap<>();
+  /** Placements held for approval at the last reconciliation (manual automation). */
+  private Map<String, String> held = Map.of();
   private final Duration settle;
   /** The hosts that were up at the last reconciliation: one more than these starts a settling. */
   private Set<String> upHosts = Set.of();
@@ -104,6 +135,16 @@ public final class ReconcilerActor {
           r.report().loads().forEach((vm, load) -> lastDemand.put(vm, load.demandMips()));
           return Behaviors.same();
         })
+        .onMessage(PlaceOn.class, p -> {
+          hints.put(p.vm(), new Hint(p.host(), System.nanoTime() + p.within().toNanos()));
+          return Behaviors.same();
+        })
+        .onMessage(GetObservations.class, g -> {
+          Map<String, String> pending = new HashMap<>();
+          inFlight.forEach((vm, f) -> pending.put(vm, f.host()));
+          g.replyTo().tell(new Observations(List.copyOf(reports.values()), pending, held));
+          return Behaviors.same();
+        })
         .onMessage(Tick.class, t -> {
           ctx.ask(InventorySnapshot.class, inventory, placementTimeout, GetInventory::new,
               (answer, failure) -> answer != null ? new Observed(answer)
@@ -131,15 +172,24 @@ public final class ReconcilerActor {
     inFlight.forEach((vm, f) -> pending.put(vm, f.host()));
     lastDemand.keySet().retainAll(inv.vms().keySet());
     migrating(inv, Instant.now()).forEach(pending::putIfAbsent);
+    hints.values().removeIf(h -> now - h.deadlineNanos() > 0);
+    Map<String, String> nowHeld = new HashMap<>();
     for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending, lastDemand)) {
       if (settling && (a instanceof Place || a instanceof Unplaceable)) {
         continue; // decided once the hosts coming up now are all there
       }
       if (a instanceof Place p) {
         VmRecord vm = inv.vms().get(p.vm());
-        channel.send(new HostDirective.PowerOn(p.host(), p.vm(), vm.config(), p.lastEpoch(),
+        Hint hint = hints.remove(p.vm());
+        String host = hint != null && inv.hosts().containsKey(hint.host())
+            && inv.hosts().get(hint.host()).state() == HostState.CONNECTED ? hint.host() : p.host();
+        if (hint == null && !inv.drs().automation().placesOnItsOwn()) {
+          nowHeld.put(p.vm(), p.host()); // manual: DRS recommends it, the user applies it
+          continue;
+        }
+        channel.send(new HostDirective.PowerOn(host, p.vm(), vm.config(), p.lastEpoch(),
             vm.desired() == PowerState.PAUSED));
-        inFlight.put(p.vm(), new InFlight(p.host(), now + placementTimeout.toNanos()));
+        inFlight.put(p.vm(), new InFlight(host, now + placementTimeout.toNanos()));
         if (inv.alarms().containsKey(p.vm() + "/" + ALARM)) {
           inventory.tell(new ClearAlarm(ALARM, p.vm(), Initiator.drs(), ctx.getSystem().ignoreRef()));
         }
@@ -156,6 +206,7 @@ public final class ReconcilerActor {
             ctx.getSystem().ignoreRef()));
       }
     }
+    held = Map.copyOf(nowHeld);
   }
 
   /**
