@@ -24,6 +24,10 @@ size_t strlen(const char *s);
 
 /* One byte to the console: the COM1 UART in a guest, stdout natively. */
 void plat_putc(char c);
+/* One byte from the console if one has arrived (the COM1 UART's receiver in a guest, from
+ * rt/console_in.c, linked only where a workload reads its console), else -1; never waits.
+ * Natively there is no console input: always -1. */
+int plat_getc(void);
 /* Ends the program with an exit code: port 0xF4 in a guest, exit() natively. */
 __attribute__((noreturn)) void plat_exit(int code);
 /* The command line: the multiboot one in a guest (copied at boot), argv joined natively. */

@@ -1,5 +1,9 @@
 package dev.vivarium.drs.core;
 
+import dev.vivarium.drs.model.Cluster;
+import java.util.Set;
+import java.util.SortedMap;
+
 /**
  * VMware DRS's measure of balance and its migration threshold.
  *
@@ -18,6 +22,15 @@ public final class Imbalance {
     public static final int DEFAULT_THRESHOLD = 3;
 
     private Imbalance() {
+    }
+
+    /** The cluster's imbalance and each up host's load, as they are now. */
+    public record Measured(double imbalance, int connectedHosts, SortedMap<String, Double> loads) {
+    }
+
+    public static Measured measure(Cluster cluster) {
+        ClusterModel m = new ClusterModel(cluster, Set.of());
+        return new Measured(m.imbalance(), m.balancedHosts(), m.loads());
     }
 
     /** The imbalance threshold {@code threshold} tolerates on {@code hosts} connected hosts. */

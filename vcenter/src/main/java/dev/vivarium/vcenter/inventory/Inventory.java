@@ -29,8 +29,8 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
- * The inventory's state: hosts, VMs, rules and the host groups they name, raised alarms and the
- * most recent event log lines.
+ * The inventory's state: hosts, VMs, rules and the host groups they name, raised alarms, live
+ * migrations, DRS's settings and the most recent event log lines.
  * Immutable: {@link #apply} returns a new inventory. Maps are copied on every event, which is
  * cheap at the size of a cluster (tens of hosts, hundreds of VMs) and keeps snapshots and replies
  * safe to share; they are sorted by name so listings come out in a stable order.
@@ -43,7 +43,8 @@ public record Inventory(
     List<LogEntry> recentLog,
     long lastLogSeq,
     SortedMap<String, HostGroup> hostGroups,
-    SortedMap<String, List<Migration>> migrations) implements InventorySerializable {
+    SortedMap<String, List<Migration>> migrations,
+    DrsConfig drs) implements InventorySerializable {
 
   /** Live migrations kept per VM (the journal keeps them all). */
   public static final int MIGRATIONS_KEPT = 50;
@@ -56,17 +57,18 @@ public record Inventory(
     recentLog = recentLog == null ? List.of() : List.copyOf(recentLog);
     hostGroups = frozen(hostGroups);
     migrations = frozen(migrations);
+    drs = drs == null ? DrsConfig.DEFAULTS : drs;
   }
 
   /** An inventory without host groups and migrations (as before they existed). */
   public Inventory(SortedMap<String, HostRecord> hosts, SortedMap<String, VmRecord> vms,
       SortedMap<String, Rule> rules, SortedMap<String, Alarm> alarms, List<LogEntry> recentLog,
       long lastLogSeq) {
-    this(hosts, vms, rules, alarms, recentLog, lastLogSeq, null, null);
+    this(hosts, vms, rules, alarms, recentLog, lastLogSeq, null, null, null);
   }
 
   public static Inventory empty() {
-    return new Inventory(null, null, null, null, List.of(), 0, null, null);
+    return new Inventory(null, null, null, null, List.of(), 0, null, null, null);
   }
 
   /** A VM's live migrations, oldest first. */
@@ -98,7 +100,7 @@ public record Inventory(
     log.addAll(recentLog.subList(Math.min(from, recentLog.size()), recentLog.size()));
     log.add(line);
     return new Inventory(next.hosts, next.vms, next.rules, next.alarms, log, lastLogSeq + 1,
-        next.hostGroups, next.migrations);
+        next.hostGroups, next.migrations, next.drs);
   }
 
   private Inventory applyToEntities(InventoryEvent e) {
@@ -150,23 +152,26 @@ public record Inventory(
       return this; // only the log line
     } else if (e instanceof RuleAdded r) {
       return new Inventory(hosts, vms, putting(rules, r.rule().name(), r.rule()), alarms,
-          recentLog, lastLogSeq, hostGroups, migrations);
+          recentLog, lastLogSeq, hostGroups, migrations, drs);
     } else if (e instanceof RuleRemoved r) {
       return new Inventory(hosts, vms, removing(rules, r.rule()), alarms, recentLog, lastLogSeq,
-          hostGroups, migrations);
+          hostGroups, migrations, drs);
     } else if (e instanceof HostGroupDefined g) {
       return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq,
-          putting(hostGroups, g.group().name(), g.group()), migrations);
+          putting(hostGroups, g.group().name(), g.group()), migrations, drs);
     } else if (e instanceof HostGroupRemoved g) {
       return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq,
-          removing(hostGroups, g.group()), migrations);
+          removing(hostGroups, g.group()), migrations, drs);
+    } else if (e instanceof InventoryEvent.DrsConfigured d) {
+      return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq, hostGroups,
+          migrations, d.config());
     } else if (e instanceof AlarmRaised a) {
       Alarm alarm = new Alarm(a.alarm(), a.target(), a.message(), a.at());
       return new Inventory(hosts, vms, rules, putting(alarms, alarm.key(), alarm), recentLog,
-          lastLogSeq, hostGroups, migrations);
+          lastLogSeq, hostGroups, migrations, drs);
     } else if (e instanceof AlarmCleared c) {
       return new Inventory(hosts, vms, rules, removing(alarms, c.target() + "/" + c.alarm()),
-          recentLog, lastLogSeq, hostGroups, migrations);
+          recentLog, lastLogSeq, hostGroups, migrations, drs);
     }
     throw new IllegalArgumentException("unhandled event " + e);
   }
@@ -184,7 +189,7 @@ public record Inventory(
     TreeMap<String, Alarm> keptAlarms = new TreeMap<>(alarms);
     keptAlarms.values().removeIf(a -> a.entity().equals(vm));
     return new Inventory(hosts, removing(vms, vm), keptRules, keptAlarms, recentLog, lastLogSeq,
-        hostGroups, removing(migrations, vm));
+        hostGroups, removing(migrations, vm), drs);
   }
 
   /** A migration began: its entry goes last in the VM's list, the oldest go past the limit. */
@@ -193,7 +198,7 @@ public record Inventory(
     list.add(m);
     if (list.size() > MIGRATIONS_KEPT) list = list.subList(list.size() - MIGRATIONS_KEPT, list.size());
     return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq, hostGroups,
-        putting(migrations, vm, List.copyOf(list)));
+        putting(migrations, vm, List.copyOf(list)), drs);
   }
 
   /** Ends the VM's running migration between these hosts (or records one that had no start). */
@@ -206,7 +211,7 @@ public record Inventory(
       if (m.running() && m.from().equals(from) && m.to().equals(to)) {
         list.set(i, m.ended(at, outcome, reason, runsOn, epoch, stats));
         return new Inventory(hosts, vms, rules, alarms, recentLog, lastLogSeq, hostGroups,
-            putting(migrations, vm, List.copyOf(list)));
+            putting(migrations, vm, List.copyOf(list)), drs);
       }
     }
     return withMigrations(vm, new Migration(from, to, "", at, at, outcome, reason, runsOn, epoch,
@@ -228,11 +233,11 @@ public record Inventory(
   }
 
   private Inventory withHosts(SortedMap<String, HostRecord> h) {
-    return new Inventory(h, vms, rules, alarms, recentLog, lastLogSeq, hostGroups, migrations);
+    return new Inventory(h, vms, rules, alarms, recentLog, lastLogSeq, hostGroups, migrations, drs);
   }
 
   private Inventory withVms(SortedMap<String, VmRecord> v) {
-    return new Inventory(hosts, v, rules, alarms, recentLog, lastLogSeq, hostGroups, migrations);
+    return new Inventory(hosts, v, rules, alarms, recentLog, lastLogSeq, hostGroups, migrations, drs);
   }
 
   /** The rules of {@code kind} that name {@code vm}. */

@@ -191,6 +191,12 @@ public sealed interface InventoryEvent extends InventorySerializable {
     public String describe() { return "Host group " + group + " removed"; }
   }
 
+  /** DRS's settings changed (automation level, threshold, moves per round). */
+  record DrsConfigured(DrsConfig config, Instant at, Initiator by) implements InventoryEvent {
+    public String entity() { return "drs"; }
+    public String describe() { return "DRS set to " + config.describe(); }
+  }
+
   record AlarmRaised(String alarm, String target, String message, Instant at, Initiator by)
       implements InventoryEvent {
     public String entity() { return target; }

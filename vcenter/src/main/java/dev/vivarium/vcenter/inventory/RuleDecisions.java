@@ -75,6 +75,15 @@ public final class RuleDecisions {
     return Decision.accept(new HostGroupRemoved(name, at, by));
   }
 
+  /** Sets DRS's automation level, threshold and moves per round; setting them as they are changes nothing. */
+  public static Decision configureDrs(Inventory s, DrsConfig config, Instant at, Initiator by) {
+    if (config == null) return Decision.badRequest("the DRS settings are missing");
+    String problem = config.problem();
+    if (problem != null) return Decision.badRequest(problem);
+    if (config.equals(s.drs())) return Decision.unchanged();
+    return Decision.accept(new InventoryEvent.DrsConfigured(config, at, by));
+  }
+
   /** Raises an alarm on a VM or a host; raising one that is already raised changes nothing. */
   public static Decision raiseAlarm(Inventory s, String alarm, String target, String message,
       Instant at, Initiator by) {

@@ -1,6 +1,7 @@
 package dev.vivarium.vcenter.protocol;
 
 import dev.vivarium.vcenter.inventory.Decision;
+import dev.vivarium.vcenter.inventory.DrsConfig;
 import dev.vivarium.vcenter.inventory.HostDecisions;
 import dev.vivarium.vcenter.inventory.HostGroup;
 import dev.vivarium.vcenter.inventory.Initiator;
@@ -189,6 +190,13 @@ public sealed interface InventoryCommand extends InventorySerializable {
       implements Change {
     public Decision decide(Inventory s, Instant now) {
       return VmDecisions.powerOnFailed(s, vm, reason, now, by);
+    }
+  }
+
+  /** Sets DRS's automation level, migration threshold and moves per round. */
+  record ConfigureDrs(DrsConfig config, Initiator by, ActorRef<Reply> replyTo) implements Change {
+    public Decision decide(Inventory s, Instant now) {
+      return RuleDecisions.configureDrs(s, config, now, by);
     }
   }
 

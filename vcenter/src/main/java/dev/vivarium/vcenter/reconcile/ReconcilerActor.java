@@ -2,6 +2,7 @@ package dev.vivarium.vcenter.reconcile;
 
 import dev.vivarium.vcenter.host.HostChannel;
 import dev.vivarium.vcenter.host.HostDirective;
+import dev.vivarium.vcenter.inventory.HostState;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.InventorySerializable;
@@ -54,6 +55,29 @@ public final class ReconcilerActor {
 
   /** A host would not start a VM placed on it (image missing, corrupt checkpoint, stale epoch, ...). */
   public record Refused(String vm, String host, String reason) implements Msg, InventorySerializable {}
+  /**
+   * Start {@code vm} on {@code host} when it next needs placing, within {@code within}: a DRS
+   * move carried out cold, or a placement the user approved (manual automation).
+   */
+  public record PlaceOn(String vm, String host, Duration within) implements Msg, InventorySerializable {}
+
+  /** Asks what the reconciler sees: the hosts' reports, placements under way and held ones. */
+  public record GetObservations(ActorRef<Observations> replyTo) implements Msg, InventorySerializable {}
+
+  /**
+   * @param reports  the latest report of each host
+   * @param inFlight placements sent and not yet reported (VM to host)
+   * @param held     placements waiting for the user's approval (manual automation): VM to the
+   *                 host placement chose
+   */
+  public record Observations(List<HostReport> reports, Map<String, String> inFlight, Map<String, String> held)
+      implements InventorySerializable {
+    public Observations {
+      reports = List.copyOf(reports);
+      inFlight = Map.copyOf(inFlight);
+      held = Map.copyOf(held);
+    }
+  }
 
   private record Tick() implements Msg {}
 
@@ -62,6 +86,8 @@ public final class ReconcilerActor {
   private record Unanswered(String why) implements Msg {}
 
   private record InFlight(String host, long deadlineNanos) {}
+
+  private record Hint(String host, long deadlineNanos) {}
 
   private final ActorContext<Msg> ctx;
   private final ActorRef<InventoryCommand> inventory;
@@ -74,6 +100,9 @@ public final class ReconcilerActor {
   private final PowerOnBackoff backoff;
   /** The inventory as the last reconciliation saw it: what a refusal's back-off is weighed against. */
   private Inventory lastSeen;
+  private final Map<String, Hint> hints = new HashMap<>();
+  /** Placements held for approval at the last reconciliation (manual automation). */
+  private Map<String, String> held = Map.of();
   private final Duration settle;
   /** The hosts that were up at the last reconciliation: one more than these starts a settling. */
   private Set<String> upHosts = Set.of();
@@ -117,6 +146,16 @@ public final class ReconcilerActor {
           failed(r.vm(), r.host() + " refused it: " + r.reason());
           return Behaviors.same();
         })
+        .onMessage(PlaceOn.class, p -> {
+          hints.put(p.vm(), new Hint(p.host(), System.nanoTime() + p.within().toNanos()));
+          return Behaviors.same();
+        })
+        .onMessage(GetObservations.class, g -> {
+          Map<String, String> pending = new HashMap<>();
+          inFlight.forEach((vm, f) -> pending.put(vm, f.host()));
+          g.replyTo().tell(new Observations(List.copyOf(reports.values()), pending, held));
+          return Behaviors.same();
+        })
         .onMessage(Tick.class, t -> {
           ctx.ask(InventorySnapshot.class, inventory, placementTimeout, GetInventory::new,
               (answer, failure) -> answer != null ? new Observed(answer)
@@ -149,6 +188,8 @@ public final class ReconcilerActor {
     inFlight.forEach((vm, f) -> pending.put(vm, f.host()));
     lastDemand.keySet().retainAll(inv.vms().keySet());
     migrating(inv, Instant.now()).forEach(pending::putIfAbsent);
+    hints.values().removeIf(h -> now - h.deadlineNanos() > 0);
+    Map<String, String> nowHeld = new HashMap<>();
     for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending, lastDemand)) {
       if (settling && (a instanceof Place || a instanceof Unplaceable)) {
         continue; // decided once the hosts coming up now are all there
@@ -158,9 +199,16 @@ public final class ReconcilerActor {
       }
       if (a instanceof Place p) {
         VmRecord vm = inv.vms().get(p.vm());
-        channel.send(new HostDirective.PowerOn(p.host(), p.vm(), vm.config(), p.lastEpoch(),
+        Hint hint = hints.remove(p.vm());
+        String host = hint != null && inv.hosts().containsKey(hint.host())
+            && inv.hosts().get(hint.host()).state() == HostState.CONNECTED ? hint.host() : p.host();
+        if (hint == null && !inv.drs().automation().placesOnItsOwn()) {
+          nowHeld.put(p.vm(), p.host()); // manual: DRS recommends it, the user applies it
+          continue;
+        }
+        channel.send(new HostDirective.PowerOn(host, p.vm(), vm.config(), p.lastEpoch(),
             vm.desired() == PowerState.PAUSED));
-        inFlight.put(p.vm(), new InFlight(p.host(), now + placementTimeout.toNanos()));
+        inFlight.put(p.vm(), new InFlight(host, now + placementTimeout.toNanos()));
       } else if (a instanceof Stop s) {
         ctx.getLog().info("stopping {} on {}: {}", s.vm(), s.host(), s.why());
         channel.send(new HostDirective.Stop(s.host(), s.vm(), s.epoch(), s.suspend()));
@@ -173,6 +221,7 @@ public final class ReconcilerActor {
         failed(u.vm(), "cannot place it: " + u.why());
       }
     }
+    held = Map.copyOf(nowHeld);
   }
 
   /** Records why {@code vm} did not start (once per reason) and holds it back before the next try. */

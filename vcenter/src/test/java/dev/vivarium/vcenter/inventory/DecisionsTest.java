@@ -229,6 +229,23 @@ class DecisionsTest {
   }
 
   @Test
+  void drsSettingsAreCheckedAndKept() {
+    Inventory s = Inventory.empty();
+    assertThat(s.drs()).isEqualTo(DrsConfig.DEFAULTS);
+    assertThat(rejected(RuleDecisions.configureDrs(s, new DrsConfig(DrsConfig.Automation.MANUAL, 6, 8), T0, ALICE)))
+        .isEqualTo(Reason.BAD_REQUEST);
+    assertThat(rejected(RuleDecisions.configureDrs(s, new DrsConfig(DrsConfig.Automation.MANUAL, 3, -1), T0, ALICE)))
+        .isEqualTo(Reason.BAD_REQUEST);
+    DrsConfig manual = new DrsConfig(DrsConfig.Automation.MANUAL, 2, 4);
+    s = accept(s, RuleDecisions.configureDrs(s, manual, T0, ALICE));
+    assertThat(s.drs()).isEqualTo(manual);
+    assertThat(s.recentLog().get(s.recentLog().size() - 1).message())
+        .isEqualTo("DRS set to manual, migration threshold 2, at most 4 moves a round");
+    assertThat(((Decision.Accept) RuleDecisions.configureDrs(s, manual, T0, ALICE)).events()).isEmpty();
+    assertThat(DrsConfig.Automation.fromApiName("partiallyAutomated")).isEqualTo(DrsConfig.Automation.PARTIALLY_AUTOMATED);
+  }
+
+  @Test
   void alarmsAreRaisedOnceAndCleared() {
     Inventory s = withHosts(1);
     assertThat(rejected(RuleDecisions.raiseAlarm(s, "cpu", "nothing", "x", T0, Initiator.drs()))).isEqualTo(Reason.NOT_FOUND);
