@@ -130,7 +130,7 @@ public record Inventory(
     } else if (e instanceof InventoryEvent.VmPowerOnFailed f) {
       Alarm alarm = new Alarm(InventoryEvent.POWER_ON_ALARM, f.vm(), f.reason(), f.at());
       return new Inventory(hosts, vms, rules, putting(alarms, alarm.key(), alarm), recentLog,
-          lastLogSeq, hostGroups, migrations);
+          lastLogSeq, hostGroups, migrations, drs);
     } else if (e instanceof VmPoweredOn on) {
       return withVm(on.vm(), v -> v.startedOn(on.host(), on.epoch())).withoutPowerOnFailure(on.vm());
     } else if (e instanceof VmRestartedByHa r) {
@@ -225,7 +225,7 @@ public record Inventory(
   private Inventory withoutPowerOnFailure(String vm) {
     String key = vm + "/" + InventoryEvent.POWER_ON_ALARM;
     return alarms.containsKey(key) ? new Inventory(hosts, vms, rules, removing(alarms, key), recentLog,
-        lastLogSeq, hostGroups, migrations) : this;
+        lastLogSeq, hostGroups, migrations, drs) : this;
   }
 
   private Inventory withVm(String name, UnaryOperator<VmRecord> f) {
