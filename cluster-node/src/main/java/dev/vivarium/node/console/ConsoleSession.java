@@ -157,7 +157,8 @@ final class ConsoleSession {
      */
     private String unseen(ConsoleOutput out) {
         if (out.offset() < 0) {
-            return out.text(); // a VM that does not count (never happens with this build's hosts)
+            next = -1; // a VM restored from a checkpoint counts anew: everything it prints from now on is new
+            return out.text();
         }
         long skip = next < 0 ? 0 : next - out.offset();
         next = Math.max(next, out.offset() + out.text().length());

@@ -222,7 +222,11 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                     if (!subscribers.contains(s.subscriber())) {
                         // What it missed (from boot, or from where it stopped following on another host).
                         int skip = (int) Math.min(history.length(), Math.max(0, s.from() - historyStart));
-                        if (history.length() > skip) {
+                        if (s.from() > historyStart + history.length()) {
+                            // Ahead of this VM's count: it counts anew since it was restored from a checkpoint, so the
+                            // subscriber's offsets are of another run. Offset -1 says so: it takes everything from here.
+                            s.subscriber().tell(new ConsoleOutput(name, history.toString(), -1));
+                        } else if (history.length() > skip) {
                             s.subscriber().tell(new ConsoleOutput(name, history.substring(skip), historyStart + skip));
                         }
                         // A subscriber on a node that dies never unsubscribes: forget it when it stops.

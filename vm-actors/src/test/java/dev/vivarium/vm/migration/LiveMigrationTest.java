@@ -3,7 +3,11 @@ package dev.vivarium.vm.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.vivarium.datastore.config.CpuAllocation;
+import dev.vivarium.datastore.config.RestartPriority;
+import dev.vivarium.datastore.config.VmConfig;
 import dev.vivarium.vm.Lab;
+import dev.vivarium.vm.disk.DisklogReference;
 import dev.vivarium.vm.actor.VmCommand;
 import dev.vivarium.vm.actor.VmReply;
 import dev.vivarium.vm.actor.VmState;
@@ -12,6 +16,7 @@ import dev.vivarium.vm.host.HostCommand;
 import dev.vivarium.vm.host.HostReply;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -26,6 +31,8 @@ class LiveMigrationTest {
 
     @TempDir
     Path datastore;
+    @TempDir
+    Path images;
     private Lab a;
     private Lab b;
 
@@ -96,5 +103,44 @@ class LiveMigrationTest {
         assertThat(numbers.get(0)).isLessThanOrEqualTo(before.numbers().get(before.numbers().size() - 1));
         assertThat(((VmStatus) a.ask(home, VmCommand.GetStatus::new)).epoch()).isEqualTo(started.epoch() + 2);
         assertThat(a.ask(home, VmCommand.PowerOff::new)).isInstanceOf(VmReply.Done.class);
+    }
+
+    /**
+     * {@code disklog} moved in the middle of its journal, with no checkpoint since it booted: its
+     * writes live only in the disk's in-memory layer, which must move with it. Its lines depend on
+     * everything its disk held, so the journal must go on exactly as the uninterrupted run's.
+     */
+    @Test
+    void aVmWithADiskMovesInTheMiddleOfItsWritesAndItsJournalGoesOnAsTheReferenceRun() throws Exception {
+        // 1,000 periods of 10 ms: ten seconds of guest time, far more than the migration takes on a loaded machine.
+        String cmdline = "sectors=16 period_ms=10 periods=1000 report=1";
+        String reference = new DisklogReference(cmdline).text();
+        VmConfig config = new VmConfig("dl", 16, "disklog", DisklogReference.zeroBase(images).toString(), cmdline,
+                CpuAllocation.NORMAL, RestartPriority.MEDIUM, List.of());
+        HostReply.VmStarted started = a.powerOn(config);
+        Lab.Console before = a.console(started.ref());
+        await().atMost(WAIT).until(() -> count(before.text(), "disklog ") >= 20);
+
+        MigrationOutcome there = migrate(a, b, "host-b", "dl");
+        assertThat(there.result()).as(there.reason()).isEqualTo(MigrationOutcome.Result.MIGRATED);
+        assertThat(there.figures().diskSectors()).as("the writes since boot moved with the VM").isPositive();
+        a.awaitGone("dl", WAIT);
+        Lab.Console after = b.console(find(b, "dl"));
+        String lastLine = reference.substring(reference.lastIndexOf("disklog done"));
+        await().atMost(Duration.ofMinutes(2)).until(() -> after.text().contains(lastLine));
+
+        // The source's stream is the journal's beginning, the target's (its history moved along) its end, and they meet.
+        String begun = before.text();
+        String ended = after.text();
+        assertThat(reference).startsWith(begun).endsWith(ended);
+        assertThat(begun.length() + ended.length()).as("nothing missing between the two").isGreaterThanOrEqualTo(reference.length());
+    }
+
+    private static int count(String text, String word) {
+        int n = 0;
+        for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+            n++;
+        }
+        return n;
     }
 }
