@@ -76,13 +76,7 @@ class HaFailoverTest {
 
     @Test
     void aKilledAndAFrozenHostsCounterRunsAgainOnExactlyOneSurvivorNeverOnTwo() throws Exception {
-        lab = scratch.resolve("lab");
-        cli = new Cli(scratch);
-        Cli.Result up = cli.run(Duration.ofSeconds(660), "lab", "up", "--nodes", "3", "--vms", "1", "--timeout", "600",
-                "--dir", lab.toString());
-        assertThat(up.exit()).as(up.out() + up.err()).isZero();
-        LabManifest manifest = LabManifest.read(lab.resolve("lab.json"));
-        await().atMost(RESTART).until(() -> "poweredOn".equals(vm("counter-1").path("powerState").asText()));
+        LabManifest manifest = labWithACounter();
         JsonNode before = vm("counter-1");
         String first = before.path("host").asText();
         long epoch = before.path("epoch").asLong();
@@ -148,13 +142,7 @@ class HaFailoverTest {
             assertThat(why).as("CI runs as root with nftables, iproute2 and cgroup v2").isEmpty();
         }
         assumeTrue(why.isEmpty(), () -> "a partition needs the lab's network namespace and cgroups: " + why.orElse(""));
-        lab = scratch.resolve("lab");
-        cli = new Cli(scratch);
-        Cli.Result up = cli.run(Duration.ofSeconds(660), "lab", "up", "--nodes", "3", "--vms", "1", "--timeout", "600",
-                "--dir", lab.toString());
-        assertThat(up.exit()).as(up.out() + up.err()).isZero();
-        LabManifest manifest = LabManifest.read(lab.resolve("lab.json"));
-        await().atMost(RESTART).until(() -> "poweredOn".equals(vm("counter-1").path("powerState").asText()));
+        LabManifest manifest = labWithACounter();
         JsonNode before = vm("counter-1");
         String cut = before.path("host").asText();
         long epoch = before.path("epoch").asLong();
@@ -196,6 +184,17 @@ class HaFailoverTest {
             }
             assertThat(running).as("hosts reporting a VM: " + hosts.out()).isEqualTo(1);
         });
+    }
+
+    /** A lab of three nodes running counter-1; its manifest. */
+    private LabManifest labWithACounter() throws Exception {
+        lab = scratch.resolve("lab");
+        cli = new Cli(scratch);
+        Cli.Result up = cli.run(Duration.ofSeconds(660), "lab", "up", "--nodes", "3", "--vms", "1", "--timeout", "600",
+                "--dir", lab.toString());
+        assertThat(up.exit()).as(up.out() + up.err()).isZero();
+        await().atMost(RESTART).until(() -> "poweredOn".equals(vm("counter-1").path("powerState").asText()));
+        return LabManifest.read(lab.resolve("lab.json"));
     }
 
     private boolean allUp(int nodes) throws Exception {
