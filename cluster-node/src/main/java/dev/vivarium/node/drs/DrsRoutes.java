@@ -20,6 +20,16 @@ public final class DrsRoutes {
     record Settings(String automation, Integer threshold, Integer maxMoves) {
     }
 
+    /** The body of a request that takes none: nothing, or an empty object; anything else is a 400. */
+    record Nothing() {
+    }
+
+    private static void noBody(String body) {
+        if (!body.isBlank()) {
+            Json.readBody(body, Nothing.class);
+        }
+    }
+
     public static void addTo(Router router, ApiRoutes.Parts parts, DrsService drs) {
         router.add("GET", "/api/v1/drs", r -> drs.status().thenApply(ApiResponse::ok));
         router.add("PATCH", "/api/v1/drs", r -> {
@@ -27,10 +37,16 @@ public final class DrsRoutes {
             return drs.configure(s.automation(), s.threshold(), s.maxMoves()).thenApply(ApiResponse::ok);
         });
         router.add("GET", "/api/v1/drs/recommendations", r -> drs.recommendations().thenApply(ApiResponse::ok));
-        router.add("POST", "/api/v1/drs/recommendations/{id}/apply", r -> drs.apply(r.param("id")).thenApply(t -> {
-            TaskView view = parts.tasks().start(t.description(), t.outcome());
-            return new ApiResponse.JsonBody(202, view, Map.of("Location", "/api/v1/tasks/" + view.id()));
-        }));
-        router.add("POST", "/api/v1/drs/rounds", r -> drs.runRound().thenApply(ApiResponse::ok));
+        router.add("POST", "/api/v1/drs/recommendations/{id}/apply", r -> {
+            noBody(r.body());
+            return drs.apply(r.param("id")).thenApply(t -> {
+                TaskView view = parts.tasks().start(t.description(), t.outcome());
+                return new ApiResponse.JsonBody(202, view, Map.of("Location", "/api/v1/tasks/" + view.id()));
+            });
+        });
+        router.add("POST", "/api/v1/drs/rounds", r -> {
+            noBody(r.body());
+            return drs.runRound().thenApply(ApiResponse::ok);
+        });
     }
 }

@@ -80,8 +80,13 @@ public final class DrsService {
         }
         return inventory.snapshot().thenCompose(inv -> {
             DrsConfig now = inv.drs();
-            DrsConfig next = new DrsConfig(level == null ? now.automation() : level,
-                    threshold == null ? now.threshold() : threshold, maxMoves == null ? now.maxMoves() : maxMoves);
+            DrsConfig next;
+            try {
+                next = new DrsConfig(level == null ? now.automation() : level,
+                        threshold == null ? now.threshold() : threshold, maxMoves == null ? now.maxMoves() : maxMoves);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
             return inventory.change(r -> new InventoryCommand.ConfigureDrs(next, caller, r))
                     .thenCompose(ok -> AskPattern.<DrsActor.Msg, DrsViews.Status>ask(drs,
                             reply -> new DrsActor.Configured(next, reply), ASK, inventory.system().scheduler()));
