@@ -6,6 +6,8 @@ import dev.vivarium.datastore.DatastoreSettings;
 import dev.vivarium.datastore.HostSession;
 import dev.vivarium.node.api.RouteContributions;
 import dev.vivarium.node.config.ConfigProblem;
+import dev.vivarium.node.drs.DrsRoutes;
+import dev.vivarium.node.drs.DrsService;
 import dev.vivarium.node.hosts.CleanStop;
 import dev.vivarium.node.hosts.HostDirectory;
 import dev.vivarium.node.hosts.HostFigures;
@@ -18,6 +20,7 @@ import dev.vivarium.node.inventory.InventoryAlarms;
 import dev.vivarium.node.inventory.InventoryAsk;
 import dev.vivarium.node.inventory.InventoryMaintenance;
 import dev.vivarium.node.inventory.InventoryVmService;
+import dev.vivarium.node.inventory.LiveMoves;
 import dev.vivarium.node.inventory.RunningVmOperations;
 import dev.vivarium.node.inventory.VmSnapshots;
 import dev.vivarium.node.rules.RuleRoutes;
@@ -31,6 +34,8 @@ import dev.vivarium.node.migration.MigrationService;
 import dev.vivarium.vcenter.inventory.ImageCatalog;
 import dev.vivarium.vcenter.migration.MigrationRequest;
 import dev.vivarium.vcenter.mirror.InventoryMirror;
+import dev.vivarium.vcenter.drs.DrsActor;
+import dev.vivarium.vcenter.drs.DrsTuning;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
 import dev.vivarium.vcenter.singleton.InventorySingleton;
@@ -130,6 +135,12 @@ public final class NodeWiring {
                 InventoryVmService.CALLER));
         RuleService rules = new RuleService(ask, InventoryVmService.CALLER);
         RouteContributions.get(system).add((router, api) -> RuleRoutes.addTo(router, rules));
+        // DRS: a singleton beside the inventory and the reconciler; its moves are live migrations.
+        DrsTuning drsTuning = DrsTuning.from(config.getConfig("vivarium"));
+        ActorRef<DrsActor.Msg> drs = ClusterSingleton.get(system).init(SingletonActor.of(DrsActor.create(inventory, reconciler,
+                new LiveMoves(ask, figures, drsTuning.moveTimeout()), drsTuning), "vcenter-drs"));
+        DrsService drsService = new DrsService(drs, ask, InventoryVmService.CALLER, drsTuning.moveTimeout().plusSeconds(10));
+        RouteContributions.get(system).add((router, api) -> DrsRoutes.addTo(router, api, drsService));
         String labDir = config.getString("vivarium.lab.dir");
         Faults faults = labDir.isEmpty() ? Faults.NOT_LAB
                 : new LabFaults(hostName, new LabDir(Path.of(labDir)), actors, events, java.time.Clock.systemUTC());

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "A high-availability cluster of emulated x86 virtual machines.",
         subcommands = {X86Command.class, NodeCommand.class, LabCommand.class, HostCommand.class,
                 VmCommand.class, EventsCommand.class, ConsoleCommand.class, TaskCommand.class, FaultCommand.class,
-                BenchCommand.class, RuleCommand.class})
+                BenchCommand.class, RuleCommand.class, DrsCommand.class, ExperimentCommand.class})
 public final class VivariumCommand implements Runnable {
 
     @CommandLine.Spec

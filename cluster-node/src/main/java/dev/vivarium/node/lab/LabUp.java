@@ -35,6 +35,12 @@ public final class LabUp {
 
     /** Returns the exit status: 0 when the lab runs (started now or already), 1 when it could not start. */
     public int run(int nodes, int vms, Duration timeout) throws IOException, InterruptedException {
+        return run(nodes, vms, timeout, name -> "");
+    }
+
+    /** @param settings HOCON added to each node's file, by node name (an experiment's host budgets) */
+    public int run(int nodes, int vms, Duration timeout, java.util.function.Function<String, String> settings)
+            throws IOException, InterruptedException {
         if (!LabStatus.running(dir).isEmpty()) {
             out.println("The lab at " + dir.path() + " is already running (--nodes and --vms are ignored).");
             printSummary(LabManifest.read(dir.manifest()), vms);
@@ -76,7 +82,7 @@ public final class LabUp {
             Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(),
                     dir.nodeDatastore(name)) + "vivarium.lab.dir = " + Json.write(dir.path().toString()) + "\n"
                     + (namespaced ? "vivarium.node.host = \"" + address(true, i) + "\"\nvivarium.api.host = \"" + address(true, i) + "\"\n" : "")
-                    + minimumMembers(nodes) + componentSettings
+                    + minimumMembers(nodes) + componentSettings + settings.apply(name)
                     + "include file(" + Json.write(dir.nodeLocalConfig(name).toString()) + ")\n"); // optional: the node's own
             Process p = NodeProcesses.start(dir, name, dir.nodeConfig(name));
             started.add(new LabManifest.Node(name, "http://" + LOOPBACK + ":" + ports[2 * i + 1],

@@ -150,4 +150,63 @@ class VmCliTest {
         ok("vm", "delete", "r-2");
         assertThat(Json.MAPPER.readTree(ok("rule", "list", "--json").out())).isEmpty();
     }
+
+    @Test
+    void drsSettingsStatusRecommendationsAndRounds() throws Exception {
+        JsonNode status = Json.MAPPER.readTree(ok("drs", "status", "--json").out());
+        assertThat(status.path("automation").asText()).isEqualTo("fullyAutomated");
+        assertThat(status.path("threshold").asInt()).isEqualTo(3);
+        assertThat(fails("drs", "set", "--threshold", "9").err()).contains("1 (conservative) to 5 (aggressive)");
+        assertThat(fails("drs", "set", "--automation", "sometimes").err()).contains("unknown automation level sometimes");
+        assertThat(ok("drs", "set", "--automation", "manual", "--threshold", "2").out())
+                .startsWith("automation manual, migration threshold 2");
+        JsonNode round = Json.MAPPER.readTree(ok("drs", "run", "--json").out());
+        assertThat(round.path("rounds").asLong()).isPositive();
+        assertThat(round.path("connectedHosts").asInt()).isEqualTo(2);
+        assertThat(round.path("loads").has("host-1")).isTrue();
+        assertThat(Json.MAPPER.readTree(ok("drs", "recommendations", "--json").out()).isArray()).isTrue();
+        assertThat(ok("drs", "status").out()).contains("imbalance", "HOST", "host-2");
+        assertThat(fails("drs", "apply", "drs-999").err()).contains("no recommendation drs-999");
+        ok("drs", "set", "--automation", "fullyAutomated", "--threshold", "3");
+        assertThat(ok("events").out()).contains("DRS set to manual, migration threshold 2");
+    }
+
+    /**
+     * Fully automated DRS keeps a rule made while its VM runs elsewhere by a live migration of
+     * the VM (VMotion, through the hosts' migration protocol), logged with its reason and the
+     * downtime the hosts measured.
+     */
+    @Test
+    void drsMovesARunningVmLiveToKeepARule() throws Exception {
+        ok("drs", "set", "--automation", "fullyAutomated", "--threshold", "3");
+        ok("vm", "create", "d-1", "--image", "counter", "--memory", "16");
+        String placed = ok("vm", "power-on", "d-1").out();
+        assertThat(placed).startsWith("d-1 runs on host-");
+        String from = placed.substring("d-1 runs on ".length()).split("[^a-z0-9-]")[0];
+        String to = from.equals("host-1") ? "host-2" : "host-1";
+        ok("host", "group", "create", "there", "--hosts", to);
+        ok("rule", "create", "d1-there", "--kind", "must-run-on", "--vms", "d-1", "--host-group", "there");
+
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            JsonNode status = Json.MAPPER.readTree(ok("drs", "run", "--json").out());
+            assertThat(status.path("movesDone").asLong()).as(status.toString()).isPositive();
+        });
+        JsonNode status = Json.MAPPER.readTree(ok("drs", "status", "--json").out());
+        JsonNode move = status.path("recentMoves").get(status.path("recentMoves").size() - 1);
+        assertThat(move.path("vm").asText()).isEqualTo("d-1");
+        assertThat(move.path("from").asText()).isEqualTo(from);
+        assertThat(move.path("to").asText()).isEqualTo(to);
+        assertThat(move.path("reason").asText()).isEqualTo("rule");
+        assertThat(move.path("how").asText()).isEqualTo("vmotion");
+        assertThat(move.path("downtimeMs").asDouble()).isPositive();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(Json.MAPPER.readTree(ok("vm", "get", "d-1", "--json").out()).path("host").asText()).isEqualTo(to));
+        assertThat(ok("events").out()).contains("DRS moved VM d-1 from " + from + " to " + to).contains("by vmotion");
+        assertThat(Json.MAPPER.readTree(ok("rule", "list", "--json").out()).get(0).path("broken").asBoolean()).isFalse();
+
+        ok("rule", "delete", "d1-there");
+        ok("host", "group", "delete", "there");
+        ok("vm", "power-off", "d-1");
+        ok("vm", "delete", "d-1");
+    }
 }

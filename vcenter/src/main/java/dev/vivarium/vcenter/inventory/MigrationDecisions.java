@@ -104,8 +104,11 @@ public final class MigrationDecisions {
     HostRecord target = s.hosts().get(to);
     if (target == null) return Decision.notFound("no host named " + to);
     boolean alreadyThere = to.equals(record.host()) && epoch == record.epoch();
+    // The source reports on its own that the VM stopped there as it left; that report may come first.
+    boolean leftSource = !record.running()
+        && running(s, vm, at).filter(m -> m.from().equals(from) && m.to().equals(to)).isPresent();
     if (!alreadyThere) {
-      if (!from.equals(record.host())) {
+      if (!from.equals(record.host()) && !leftSource) {
         return Decision.conflict("VM " + vm + " runs on " + (record.running() ? record.host() : "no host")
             + ", not on " + from);
       }

@@ -55,6 +55,7 @@ public final class ReconcilerActor {
 
   /** A host would not start a VM placed on it (image missing, corrupt checkpoint, stale epoch, ...). */
   public record Refused(String vm, String host, String reason) implements Msg, InventorySerializable {}
+
   /**
    * Start {@code vm} on {@code host} when it next needs placing, within {@code within}: a DRS
    * move carried out cold, or a placement the user approved (manual automation).

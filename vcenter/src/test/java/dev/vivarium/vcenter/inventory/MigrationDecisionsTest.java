@@ -57,6 +57,21 @@ class MigrationDecisionsTest {
   }
 
   @Test
+  void aMigrationCompletesWhenTheSourceReportedTheVmStoppedAsItLeft() {
+    Inventory s = running(withHosts(2), "web", 64, "host-1");
+    s = accept(s, MigrationDecisions.start(s, "web", "host-2", "", false, T0, ALICE));
+    s = accept(s, VmDecisions.stopped(s, "web", "host-1", 1, T0.plusMillis(500), Initiator.host("host-1")));
+    s = accept(s, MigrationDecisions.completed(s, "web", "host-1", "host-2", 2, STATS, T0.plusSeconds(1), ALICE));
+    assertThat(s.vms().get("web")).extracting(VmRecord::host, VmRecord::epoch).containsExactly("host-2", 2L);
+    assertThat(s.migrationsOf("web")).singleElement().extracting(Migration::outcome).isEqualTo(Migration.Outcome.MIGRATED);
+    // Without a migration under way a VM on no host does not arrive anywhere.
+    Inventory stopped = accept(running(withHosts(2), "db", 64, "host-1"),
+        VmDecisions.stopped(running(withHosts(2), "db", 64, "host-1"), "db", "host-1", 1, T0, Initiator.host("host-1")));
+    assertThat(reason(MigrationDecisions.completed(stopped, "db", "host-1", "host-2", 2, STATS, T0, ALICE)))
+        .contains("runs on no host");
+  }
+
+  @Test
   void aFailedOrCancelledMigrationEndsWithWhereTheVmRuns() {
     Inventory s = running(withHosts(2), "web", 64, "host-1");
     s = accept(s, MigrationDecisions.start(s, "web", "host-2", "t1", true, T0, ALICE));
