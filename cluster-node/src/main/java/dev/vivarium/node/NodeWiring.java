@@ -26,6 +26,7 @@ import dev.vivarium.node.fault.Faults;
 import dev.vivarium.node.fault.LabFaults;
 import dev.vivarium.node.hosts.HighAvailability;
 import dev.vivarium.node.lab.LabDir;
+import dev.vivarium.vcenter.inventory.ImageCatalog;
 import dev.vivarium.vcenter.mirror.InventoryMirror;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import dev.vivarium.vcenter.reconcile.ReconcilerActor;
@@ -130,7 +131,8 @@ public final class NodeWiring {
         Faults faults = labDir.isEmpty() ? Faults.NOT_LAB
                 : new LabFaults(hostName, new LabDir(Path.of(labDir)), actors, events, java.time.Clock.systemUTC());
         ClusterStatus cluster = new ClusterStatus(ask, config.getInt("vivarium.ha.host-failures-to-tolerate"));
-        return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout, cluster), figures,
+        return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, taskTimeout, cluster,
+                new ImageCatalog(hostSettings.vm().imageDirectory())), figures,
                 new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER), new InventoryAlarms(ask),
                 faults, cluster::get);
     }

@@ -98,6 +98,9 @@ public final class WiredCluster implements AutoCloseable {
     public static HttpResponse<String> send(HostNode n, String method, String path, String body, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(n.apiUrl() + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json"); // the API reads JSON bodies only
+        }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

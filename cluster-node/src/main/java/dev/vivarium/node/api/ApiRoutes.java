@@ -37,6 +37,8 @@ public final class ApiRoutes {
     public static Router router(Parts parts) {
         EventStreams streams = new EventStreams(parts.events(), parts.materializer());
         Router router = new Router();
+        // The index: every route this node answers, contributions included (read when asked).
+        router.add("GET", "/api/v1", r -> done(ApiResponse.ok(Map.of("routes", router.describe()))));
         router.add("GET", "/api/v1/hosts", r -> done(ApiResponse.ok(parts.hosts().get())));
         router.add("GET", "/api/v1/hosts/{name}", r -> done(ApiResponse.ok(parts.hosts().get().stream()
                 .filter(h -> h.name().equals(r.param("name"))).findFirst()
@@ -93,6 +95,9 @@ public final class ApiRoutes {
             changes = Json.MAPPER.readValue(body, new TypeReference<Map<String, Object>>() { });
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("invalid JSON body: " + e.getOriginalMessage());
+        }
+        if (changes == null) {
+            throw ApiException.badRequest("the request needs a JSON object of changes, not null");
         }
         for (String key : changes.keySet()) {
             if (!RECONFIGURABLE.contains(key)) {

@@ -13,6 +13,8 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
@@ -27,6 +29,11 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     /** The metrics label of requests refused before routing, so a scan of random paths adds no labels. */
     private static final String UNROUTED = "unrouted";
+    /**
+     * The largest request body the API reads (413 above it). Requests are small JSON documents:
+     * a VM's specification, a rule, console input.
+     */
+    public static final long MAX_BODY_BYTES = 1 << 20;
 
     private final Router router;
     private final RequestAuth auth;
@@ -55,9 +62,10 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
             Router.Match match = router.route(method, path);
             route[0] = match.template();
             boolean eventStream = request.getHeader("Accept").map(h -> h.value().contains("text/event-stream")).orElse(false);
-            answer = request.entity().toStrict(bodyTimeout.toMillis(), materializer)
-                    .thenCompose(strict -> match.endpoint().handle(new ApiRequest(method, path, match.params(),
-                            request.getUri().query().toMap(), eventStream, strict.getData().utf8String())));
+            requireJson(request);
+            answer = readBody(request)
+                    .thenCompose(body -> match.endpoint().handle(new ApiRequest(method, path, match.params(),
+                            request.getUri().query().toMap(), eventStream, body)));
         } catch (RuntimeException e) {
             request.discardEntityBytes(materializer);
             answer = CompletableFuture.failedFuture(e);
@@ -67,6 +75,55 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
             metrics.recordRequest(method, route[0], http.status().intValue(), Duration.ofNanos(System.nanoTime() - start));
             return http;
         });
+    }
+
+    /**
+     * The body as text; over {@link #MAX_BODY_BYTES} a 413, but only once the client has sent it
+     * all (what is over the limit is read and dropped): a server that answers while the client is
+     * still sending resets the connection, and the client never reads the answer. The HTTP
+     * server's own limit ({@code pekko.http.server.parsing.max-content-length}, set in
+     * vivarium-node-pekko.conf) bounds what is drained.
+     */
+    private CompletionStage<String> readBody(HttpRequest request) {
+        return request.entity().getDataBytes().completionTimeout(bodyTimeout)
+                .runFold(new BodyBuffer(), BodyBuffer::add, materializer)
+                .thenApply(BodyBuffer::text);
+    }
+
+    /** What has come of a body: its bytes up to the limit, and how many there were. */
+    private static final class BodyBuffer {
+        private final org.apache.pekko.util.ByteStringBuilder kept = new org.apache.pekko.util.ByteStringBuilder();
+        private long total;
+
+        BodyBuffer add(ByteString chunk) {
+            total += chunk.size();
+            if (total <= MAX_BODY_BYTES) {
+                kept.append(chunk);
+            }
+            return this;
+        }
+
+        String text() {
+            if (total > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return kept.result().utf8String();
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(413, "the request body is larger than the API's limit of " + MAX_BODY_BYTES + " bytes");
+    }
+
+    /** A request with a body must say it is JSON: the API reads nothing else (415 otherwise). */
+    private static void requireJson(HttpRequest request) {
+        if (request.entity().isKnownEmpty()) {
+            return;
+        }
+        var type = request.entity().getContentType();
+        if (!type.mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+            throw new ApiException(415, "the request body must be JSON (Content-Type: application/json), not " + type);
+        }
     }
 
     private static HttpResponse toHttp(ApiResponse response, Instant validUntil) {
@@ -98,6 +155,14 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
         if (cause instanceof ApiException api) {
             status = api.status();
             message = api.getMessage();
+        } else if (cause instanceof EntityStreamSizeException
+                || cause instanceof EntityStreamException e && String.valueOf(e.getMessage()).contains("too large")) {
+            // Our limit (toStrict) or the HTTP server's own parsing limit, whichever the body passed first.
+            status = 413;
+            message = tooLarge().getMessage();
+        } else if (cause instanceof EntityStreamException e) {
+            status = 400;
+            message = "the request body could not be read: " + e.getMessage();
         } else {
             status = 500;
             message = "internal error: " + cause;

@@ -30,7 +30,11 @@ public final class Json {
             throw ApiException.badRequest("the request needs a JSON body");
         }
         try {
-            return MAPPER.readValue(body, type);
+            T value = MAPPER.readValue(body, type);
+            if (value == null) {
+                throw ApiException.badRequest("the request needs a JSON object, not null");
+            }
+            return value;
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("invalid JSON body: " + e.getOriginalMessage());
         }

@@ -21,6 +21,12 @@ public final class Router {
 
     private final List<Route> routes = new ArrayList<>();
 
+    /** Every route as "METHOD template", sorted by template: the API's index ({@code GET /api/v1}). */
+    public List<String> describe() {
+        return routes.stream().sorted(java.util.Comparator.comparing(Route::template).thenComparing(Route::method))
+                .map(r -> r.method() + " " + r.template()).toList();
+    }
+
     public Router add(String method, String template, Endpoint endpoint) {
         routes.add(new Route(method, template, ApiRequest.segments(template), endpoint));
         return this;

@@ -80,6 +80,8 @@ public final class HostDirectory {
     private final Map<String, ActorRef<HostCommand>> agents = new HashMap<>();
     /** Directives for a running VM's actor (stop, pause, unpause), sent once its agent has found it: by VM. */
     private final Map<String, HostDirective> awaitingActor = new HashMap<>();
+    /** Where each VM was last sent to power on: a refusal names no host, the reconciler needs it. */
+    private final Map<String, String> poweringOnAt = new HashMap<>();
     /** What this node's host ran at its previous report: VM to epoch. */
     private Map<String, Long> ownRunning = Map.of();
 
@@ -153,8 +155,11 @@ public final class HostDirectory {
             }
         } else if (reply instanceof HostReply.NotHere notHere) {
             awaitingActor.remove(notHere.vm());
-        } else if (reply instanceof HostReply.Refused refused) {
-            ctx.getLog().warn("a host refused to power on {}: {}", refused.vm(), refused.reason());
+        } else if (reply instanceof HostReply.Refused refused && !refused.alreadyThere()) {
+            // The reconciler records why (the VM's last failure, its power-on task) and backs off.
+            String host = poweringOnAt.getOrDefault(refused.vm(), "a host");
+            ctx.getLog().info("{} refused to power on {}: {}", host, refused.vm(), refused.reason());
+            parts.reconciler().tell(new ReconcilerActor.Refused(refused.vm(), host, refused.reason()));
         }
         return Behaviors.same();
     }
@@ -207,6 +212,7 @@ public final class HostDirectory {
             return Behaviors.same();
         }
         if (directive instanceof HostDirective.PowerOn on) {
+            poweringOnAt.put(on.vm(), on.host());
             long timeout = parts.acquireTimeout().toMillis();
             ActorRef<HostReply> replyTo = replies;
             // The agent reads the VM's configuration from the shared datastore: write it first (blocking I/O).
@@ -216,6 +222,8 @@ public final class HostDirectory {
                     agent.tell(new HostCommand.PowerOn(on.vm(), timeout, on.paused(), replyTo));
                 } catch (Exception e) {
                     LOG.warn("cannot write the configuration of VM {}: {}", on.vm(), e.toString());
+                    parts.reconciler().tell(new ReconcilerActor.Refused(on.vm(), on.host(),
+                            "its configuration cannot be written to the datastore: " + e.getMessage()));
                 }
             }, parts.io());
         } else {

@@ -67,6 +67,11 @@ public final class InventoryAsk {
                 });
     }
 
+    /** The inventory as this node's mirror last saw it (every mirror period), empty before its first read. */
+    public java.util.Optional<Inventory> mirrored() {
+        return mirror.latest();
+    }
+
     public ActorRef<InventoryCommand> ref() {
         return inventory;
     }

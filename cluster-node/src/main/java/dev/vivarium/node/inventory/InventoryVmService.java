@@ -8,6 +8,9 @@ import dev.vivarium.node.vm.VmService;
 import dev.vivarium.node.vm.VmSpec;
 import dev.vivarium.node.vm.VmTask;
 import dev.vivarium.node.vm.VmView;
+import dev.vivarium.vcenter.inventory.Alarm;
+import dev.vivarium.vcenter.inventory.ImageCatalog;
+import dev.vivarium.vcenter.inventory.InventoryEvent;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.PowerState;
 import dev.vivarium.vcenter.inventory.RestartPriority;
@@ -17,6 +20,7 @@ import dev.vivarium.vcenter.inventory.VmValidation;
 import dev.vivarium.vcenter.protocol.Answers.VmList;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -41,16 +45,16 @@ public final class InventoryVmService implements VmService {
     private final VmSnapshots snapshots;
     private final Duration taskTimeout;
     private final ClusterStatus admission;
+    private final ImageCatalog catalog;
 
+    /**
+     * @param admission HA's admission control of power-ons
+     * @param catalog   the guests VMs are created from, checked before anything is stored
+     */
     public InventoryVmService(InventoryAsk inventory, HostFigures figures, RunningVmOperations running,
-                              VmSnapshots snapshots, Duration taskTimeout) {
-        this(inventory, figures, running, snapshots, taskTimeout, new ClusterStatus(inventory, 0));
-    }
-
-    /** @param admission HA's admission control of power-ons */
-    public InventoryVmService(InventoryAsk inventory, HostFigures figures, RunningVmOperations running,
-                              VmSnapshots snapshots, Duration taskTimeout, ClusterStatus admission) {
+                              VmSnapshots snapshots, Duration taskTimeout, ClusterStatus admission, ImageCatalog catalog) {
         this.admission = admission;
+        this.catalog = catalog;
         this.inventory = inventory;
         this.figures = figures;
         this.running = running;
@@ -75,6 +79,9 @@ public final class InventoryVmService implements VmService {
         VmConfig config = new VmConfig(s.name(), Math.toIntExact(s.memoryMiB()), s.image(), words(s.commandLine()),
                 s.shares() == null ? VmValidation.NORMAL_SHARES : s.shares(), 0, 0, priority(s.restartPriority()),
                 s.kernel(), s.initrd());
+        VmValidation.check(config, catalog).ifPresent(problem -> {
+            throw ApiException.badRequest(problem);
+        });
         return inventory.change(r -> new InventoryCommand.CreateVm(config, CALLER, r)).thenCompose(ok -> get(s.name()));
     }
 
@@ -147,18 +154,34 @@ public final class InventoryVmService implements VmService {
     /** Records the desired state; the reconciler makes it so, and the task ends when the figures show it. */
     private CompletionStage<VmTask> requestPower(String name, VmOperation operation, PowerState desired) {
         boolean wantRunning = desired.resident();
+        Instant requested = Instant.now();
         return inventory.change(r -> new InventoryCommand.RequestPowerState(name, desired, CALLER, r))
-                .thenApply(ok -> new VmTask(operation.urlName() + " " + name, awaitRunning(name, wantRunning)));
+                .thenApply(ok -> new VmTask(operation.urlName() + " " + name, awaitRunning(name, wantRunning, requested)));
     }
 
-    /** Completes when the hosts' figures show the VM running (or not); fails after the task timeout. */
-    private CompletionStage<String> awaitRunning(String name, boolean running) {
+    /**
+     * Completes when the hosts' figures show the VM running (or not); a power-on fails as soon as
+     * the reconciler records why it cannot happen (a failure newer than the request); any other
+     * wait fails after the task timeout.
+     */
+    private CompletionStage<String> awaitRunning(String name, boolean running, Instant requested) {
         return FiguresPoll.until(inventory.system(), taskTimeout, name + " was not " + (running ? "running" : "stopped"),
                 () -> {
                     var where = figures.running(name);
-                    return where.isPresent() != running ? Optional.empty()
-                            : Optional.of(running ? name + " runs on " + where.get().host() : name + " runs nowhere");
+                    if (where.isPresent() == running) {
+                        return Optional.of(running ? name + " runs on " + where.get().host() : name + " runs nowhere");
+                    }
+                    Optional<Alarm> failure = running ? powerOnFailure(name) : Optional.empty();
+                    if (failure.isPresent() && !failure.get().raisedAt().isBefore(requested)) {
+                        throw new IllegalStateException(name + " cannot be powered on: " + failure.get().message());
+                    }
+                    return Optional.empty();
                 });
+    }
+
+    /** The VM's standing power-on failure as this node's mirror of the inventory has it. */
+    private Optional<Alarm> powerOnFailure(String name) {
+        return inventory.mirrored().map(inv -> inv.alarms().get(name + "/" + InventoryEvent.POWER_ON_ALARM));
     }
 
     private VmView view(VmRecord vm) {
@@ -169,7 +192,8 @@ public final class InventoryVmService implements VmService {
         VmView.Metrics metrics = where.map(w -> new VmView.Metrics(w.stats().deliveredMips() * 1e6,
                 w.stats().demandMips() * 1e6, w.stats().readyPercent(), w.stats().dirtyPagesPerSecond())).orElse(null);
         return new VmView(vm.name(), power, vm.desired().apiName(), where.map(HostFigures.RunningVm::host).orElse(null),
-                where.map(w -> w.stats().epoch()).orElse(vm.epoch()), vm.config().memoryMiB(), vm.config().image(), metrics);
+                where.map(w -> w.stats().epoch()).orElse(vm.epoch()), vm.config().memoryMiB(), vm.config().image(), metrics,
+                where.isPresent() ? null : powerOnFailure(vm.name()).map(Alarm::message).orElse(null));
     }
 
     private static List<String> words(String commandLine) {

@@ -79,6 +79,7 @@ class LabConsoleAndRestartTest {
     private static long type(String text) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(anyRunningApi("") + "/api/v1/vms/counter-1/console"))
                 .header("Authorization", "Bearer " + token()).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("text", text)))).build();
         HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -89,12 +89,39 @@ final class Destinations {
         } else if (!anyRoom) {
             why = "no connected host" + (required == null ? "" : " that " + requirement + " allows") + " has "
                     + m.vms[v].memoryMiB() + " MiB of memory and " + m.vms[v].reservationMips()
-                    + " MIPS of reservation free";
+                    + " MIPS of reservation free" + mostFree(m, v, required);
         } else {
             why = (blockers.size() == 1 ? "rule " : "rules ") + String.join(", ", blockers)
                     + " keep" + (blockers.size() == 1 ? "s" : "") + " it from every host with room";
         }
         return new Choice(-1, why);
+    }
+
+    /** The most any candidate host has free of each resource, with the host: what the user can compare. */
+    private static String mostFree(ClusterModel m, int v, IntPredicate required) {
+        int memoryHost = -1;
+        int mipsHost = -1;
+        for (int h = 0; h < m.hosts.length; h++) {
+            if (!m.connected(h) || h == m.hostOf[v] || required != null && !required.test(h)) {
+                continue;
+            }
+            if (memoryHost < 0 || freeMemory(m, h) > freeMemory(m, memoryHost)) {
+                memoryHost = h;
+            }
+            if (mipsHost < 0 || freeMips(m, h) > freeMips(m, mipsHost)) {
+                mipsHost = h;
+            }
+        }
+        return memoryHost < 0 ? "" : "; the most free: " + freeMemory(m, memoryHost) + " MiB on "
+                + m.hosts[memoryHost].name() + ", " + freeMips(m, mipsHost) + " MIPS unreserved on " + m.hosts[mipsHost].name();
+    }
+
+    private static long freeMemory(ClusterModel m, int h) {
+        return m.hosts[h].memoryMiB() - m.hostMemory[h];
+    }
+
+    private static long freeMips(ClusterModel m, int h) {
+        return m.hosts[h].capacityMips() - m.hostReserved[h];
     }
 
     private static boolean better(int penalty, double imbalance, double memory, int count,

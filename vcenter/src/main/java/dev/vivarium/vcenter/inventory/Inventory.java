@@ -123,11 +123,16 @@ public record Inventory(
     } else if (e instanceof VmDeleted d) {
       return withoutVm(d.vm());
     } else if (e instanceof VmPowerRequested p) {
-      return withVm(p.vm(), v -> v.withDesired(p.desired()));
+      // A new request is a new chance: the last power-on failure no longer stands.
+      return withVm(p.vm(), v -> v.withDesired(p.desired())).withoutPowerOnFailure(p.vm());
+    } else if (e instanceof InventoryEvent.VmPowerOnFailed f) {
+      Alarm alarm = new Alarm(InventoryEvent.POWER_ON_ALARM, f.vm(), f.reason(), f.at());
+      return new Inventory(hosts, vms, rules, putting(alarms, alarm.key(), alarm), recentLog,
+          lastLogSeq, hostGroups, migrations);
     } else if (e instanceof VmPoweredOn on) {
-      return withVm(on.vm(), v -> v.startedOn(on.host(), on.epoch()));
+      return withVm(on.vm(), v -> v.startedOn(on.host(), on.epoch())).withoutPowerOnFailure(on.vm());
     } else if (e instanceof VmRestartedByHa r) {
-      return withVm(r.vm(), v -> v.startedOn(r.host(), r.epoch()));
+      return withVm(r.vm(), v -> v.startedOn(r.host(), r.epoch())).withoutPowerOnFailure(r.vm());
     } else if (e instanceof InventoryEvent.VmMigrationStarted m) {
       return withMigrations(m.vm(), new Migration(m.fromHost(), m.toHost(), m.task(), m.at(), null,
           Migration.Outcome.RUNNING, "", m.fromHost(), 0, null, m.by()));
@@ -210,6 +215,12 @@ public record Inventory(
 
   private Inventory withHost(String name, UnaryOperator<HostRecord> f) {
     return withHosts(putting(hosts, name, f.apply(hosts.get(name))));
+  }
+
+  private Inventory withoutPowerOnFailure(String vm) {
+    String key = vm + "/" + InventoryEvent.POWER_ON_ALARM;
+    return alarms.containsKey(key) ? new Inventory(hosts, vms, rules, removing(alarms, key), recentLog,
+        lastLogSeq, hostGroups, migrations) : this;
   }
 
   private Inventory withVm(String name, UnaryOperator<VmRecord> f) {

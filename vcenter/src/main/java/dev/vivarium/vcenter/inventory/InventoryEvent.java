@@ -81,6 +81,19 @@ public sealed interface InventoryEvent extends InventorySerializable {
     public String describe() { return "VM " + vm + " requested " + desired.apiName(); }
   }
 
+  /**
+   * A power-on that cannot happen now, and why (no host with room, a host's refusal): the VM's
+   * last failure, shown as its alarm {@value #POWER_ON_ALARM} until it runs or is asked again.
+   */
+  record VmPowerOnFailed(String vm, String reason, Instant at, Initiator by)
+      implements InventoryEvent {
+    public String entity() { return vm; }
+    public String describe() { return "VM " + vm + " could not be powered on: " + reason; }
+  }
+
+  /** The alarm a failed power-on raises on its VM. */
+  String POWER_ON_ALARM = "powerOn";
+
   /** A host started the VM under a new datastore lease epoch. */
   record VmPoweredOn(String vm, String host, long epoch, Instant at, Initiator by)
       implements InventoryEvent {

@@ -28,7 +28,7 @@ public final class VmDecisions {
 
   public static Decision create(Inventory s, VmConfig config, Instant at, Initiator by) {
     if (config == null) return Decision.badRequest("VM configuration is missing");
-    Optional<String> bad = VmValidation.check(config);
+    Optional<String> bad = VmValidation.check(config).or(() -> VmValidation.checkFits(config, s.hosts().values()));
     if (bad.isPresent()) return Decision.badRequest(bad.get());
     if (s.vms().containsKey(config.name())) {
       return Decision.conflict("a VM named " + config.name() + " already exists");
@@ -41,13 +41,12 @@ public final class VmDecisions {
     if (config == null) return Decision.badRequest("VM configuration is missing");
     VmRecord vm = s.vms().get(config.name());
     if (vm == null) return Decision.notFound("no VM named " + config.name());
-    Optional<String> bad = VmValidation.check(config);
+    Optional<String> bad = VmValidation.check(config).or(() -> VmValidation.checkFits(config, s.hosts().values()));
     if (bad.isPresent()) return Decision.badRequest(bad.get());
     if (vm.config().equals(config)) return Decision.unchanged();
     if ((vm.desired() != PowerState.POWERED_OFF || vm.running())
         && vm.config().needsPowerOffToBecome(config)) {
-      return Decision.conflict("VM " + config.name() + " is " + vm.desired().apiName()
-          + "; power it off to change its memory, image or command line");
+      return Decision.conflict(powerStates(vm) + "; power it off to change its memory, image or command line");
     }
     return Decision.accept(new VmReconfigured(config, at, by));
   }
@@ -56,10 +55,33 @@ public final class VmDecisions {
     VmRecord vm = s.vms().get(name);
     if (vm == null) return Decision.notFound("no VM named " + name);
     if (vm.desired() != PowerState.POWERED_OFF || vm.running()) {
-      return Decision.conflict("VM " + name + " is " + vm.desired().apiName()
-          + (vm.running() ? " on " + vm.host() : "") + "; power it off before deleting it");
+      return Decision.conflict(powerStates(vm) + "; power it off before deleting it");
     }
     return Decision.accept(new VmDeleted(name, at, by));
+  }
+
+  /**
+   * What the user sees of a VM's power, both states named as such: "VM x1's desired power state
+   * is poweredOn (it is not running now)", so a refusal never contradicts the VM list.
+   */
+  static String powerStates(VmRecord vm) {
+    return "VM " + vm.config().name() + "'s desired power state is " + vm.desired().apiName()
+        + (vm.running() ? " (it runs on " + vm.host() + ")" : " (it is not running now)");
+  }
+
+  /**
+   * A power-on that failed, once per reason: the same reason again while it stands changes
+   * nothing, and a VM no longer meant to run has nothing to fail.
+   */
+  public static Decision powerOnFailed(Inventory s, String name, String reason, Instant at, Initiator by) {
+    VmRecord vm = s.vms().get(name);
+    if (vm == null) return Decision.notFound("no VM named " + name);
+    if (reason == null || reason.isBlank()) return Decision.badRequest("the failure's reason is missing");
+    Alarm standing = s.alarms().get(name + "/" + InventoryEvent.POWER_ON_ALARM);
+    if (!vm.desired().resident() || vm.running() || standing != null && standing.message().equals(reason)) {
+      return Decision.unchanged();
+    }
+    return Decision.accept(new InventoryEvent.VmPowerOnFailed(name, reason, at, by));
   }
 
   /** Records the power state the user wants; the hosts follow through reconciliation. */

@@ -31,6 +31,23 @@ public final class VmValidation {
     return Optional.empty();
   }
 
+  /** {@link #check(VmConfig)}, then that the image (or kernel and initrd) is in the catalog. */
+  public static Optional<String> check(VmConfig c, ImageCatalog catalog) {
+    Optional<String> bad = check(c);
+    return bad.isPresent() ? bad : catalog.check(c);
+  }
+
+  /**
+   * Memory no host of the inventory could ever give (its whole budget for VMs), with the figures;
+   * empty while no host is known, since a host may join later with more.
+   */
+  public static Optional<String> checkFits(VmConfig c, java.util.Collection<HostRecord> hosts) {
+    HostRecord largest = hosts.stream().max(java.util.Comparator.comparingInt(HostRecord::memoryMiB)).orElse(null);
+    if (largest == null || c.memoryMiB() <= largest.memoryMiB()) return Optional.empty();
+    return Optional.of("memoryMiB " + c.memoryMiB() + " is more than any host can give: the largest, "
+        + largest.name() + ", has " + largest.memoryMiB() + " MiB for VMs in all");
+  }
+
   public static Optional<String> check(VmConfig c) {
     Optional<String> name = checkName("VM", c.name());
     if (name.isPresent()) return name;

@@ -184,6 +184,14 @@ public sealed interface InventoryCommand extends InventorySerializable {
     }
   }
 
+  /** The reconciler could not power the VM on (no room, a host refused): why, for the user. */
+  record RecordPowerOnFailure(String vm, String reason, Initiator by, ActorRef<Reply> replyTo)
+      implements Change {
+    public Decision decide(Inventory s, Instant now) {
+      return VmDecisions.powerOnFailed(s, vm, reason, now, by);
+    }
+  }
+
   record RaiseAlarm(String alarm, String target, String message, Initiator by,
       ActorRef<Reply> replyTo) implements Change {
     public Decision decide(Inventory s, Instant now) {

@@ -3,6 +3,9 @@ package dev.vivarium.vcenter.reconcile;
 /** One step that brings the hosts closer to the inventory. */
 public sealed interface ReconcileAction {
 
+  /** The VM the step is about. */
+  String vm();
+
   /** Start {@code vm}, which should run and runs nowhere, on {@code host}. */
   record Place(String vm, String host, long lastEpoch) implements ReconcileAction {}
 

@@ -11,9 +11,7 @@ import dev.vivarium.vcenter.inventory.PowerState;
 import dev.vivarium.vcenter.inventory.VmRecord;
 import dev.vivarium.vcenter.protocol.Answers.InventorySnapshot;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
-import dev.vivarium.vcenter.protocol.InventoryCommand.ClearAlarm;
 import dev.vivarium.vcenter.protocol.InventoryCommand.GetInventory;
-import dev.vivarium.vcenter.protocol.InventoryCommand.RaiseAlarm;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Place;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.SetPaused;
 import dev.vivarium.vcenter.reconcile.ReconcileAction.Stop;
@@ -22,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -33,9 +32,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * Reconciles continuously: keeps the hosts' latest reports, and every period reads the inventory,
  * runs {@link Reconciler} and sends the resulting directives through the {@link HostChannel}. A
  * placement sent is remembered until the host reports the VM or the placement times out, so a
- * slow start is not placed twice. A VM that cannot be placed gets the alarm {@value #ALARM},
- * cleared when it is placed. Run one per cluster (as a singleton beside the inventory); hosts send
- * it {@link Report}s.
+ * slow start is not placed twice. A VM that cannot be placed, or that a host refuses to start,
+ * gets its power-on failure recorded with the reason (the inventory's {@code VmPowerOnFailed}, shown
+ * as the VM's alarm {@value #ALARM} until it runs), and is tried again after a growing delay
+ * ({@link PowerOnBackoff}) unless what it depends on changes first. Run one per cluster (as a
+ * singleton beside the inventory); hosts send it {@link Report}s and {@link Refused}s.
  *
  * <p>When a host comes up (and when the reconciler itself starts, on a new cluster or after its
  * node was lost) it places nothing new for {@code settle}: hosts that start together (a lab
@@ -44,12 +45,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class ReconcilerActor {
 
-  public static final String ALARM = "placement";
+  public static final String ALARM = dev.vivarium.vcenter.inventory.InventoryEvent.POWER_ON_ALARM;
 
   public sealed interface Msg {}
 
   /** A host's report of what runs on it; hosts send one every period (and on every change). */
   public record Report(HostReport report) implements Msg, InventorySerializable {}
+
+  /** A host would not start a VM placed on it (image missing, corrupt checkpoint, stale epoch, ...). */
+  public record Refused(String vm, String host, String reason) implements Msg, InventorySerializable {}
 
   private record Tick() implements Msg {}
 
@@ -67,6 +71,9 @@ public final class ReconcilerActor {
   private final Map<String, InFlight> inFlight = new HashMap<>();
   /** What each VM demanded at its host's latest report: a VM placed again is weighed by it. */
   private final Map<String, Double> lastDemand = new HashMap<>();
+  private final PowerOnBackoff backoff;
+  /** The inventory as the last reconciliation saw it: what a refusal's back-off is weighed against. */
+  private Inventory lastSeen;
   private final Duration settle;
   /** The hosts that were up at the last reconciliation: one more than these starts a settling. */
   private Set<String> upHosts = Set.of();
@@ -95,6 +102,7 @@ public final class ReconcilerActor {
     this.placementTimeout = placementTimeout;
     this.settle = settle;
     this.settledAfterNanos = System.nanoTime();
+    this.backoff = new PowerOnBackoff(period(placementTimeout), MAX_BACKOFF);
   }
 
   private Behavior<Msg> behavior() {
@@ -102,6 +110,11 @@ public final class ReconcilerActor {
         .onMessage(Report.class, r -> {
           reports.put(r.report().host(), r.report());
           r.report().loads().forEach((vm, load) -> lastDemand.put(vm, load.demandMips()));
+          return Behaviors.same();
+        })
+        .onMessage(Refused.class, r -> {
+          inFlight.remove(r.vm());
+          failed(r.vm(), r.host() + " refused it: " + r.reason());
           return Behaviors.same();
         })
         .onMessage(Tick.class, t -> {
@@ -124,6 +137,8 @@ public final class ReconcilerActor {
 
   private void reconcile(Inventory inv) {
     long now = System.nanoTime();
+    lastSeen = inv;
+    backoff.retain(inv.vms().keySet());
     boolean settling = settling(inv, now);
     inFlight.entrySet().removeIf(e -> now - e.getValue().deadlineNanos() > 0
         || reports.values().stream().anyMatch(r -> r.running().containsKey(e.getKey())));
@@ -135,14 +150,14 @@ public final class ReconcilerActor {
       if (settling && (a instanceof Place || a instanceof Unplaceable)) {
         continue; // decided once the hosts coming up now are all there
       }
+      if ((a instanceof Place || a instanceof Unplaceable) && backoff.waiting(a.vm(), situation(inv, a.vm()), now)) {
+        continue; // it failed in this same situation a moment ago: try again later, or when something changes
+      }
       if (a instanceof Place p) {
         VmRecord vm = inv.vms().get(p.vm());
         channel.send(new HostDirective.PowerOn(p.host(), p.vm(), vm.config(), p.lastEpoch(),
             vm.desired() == PowerState.PAUSED));
         inFlight.put(p.vm(), new InFlight(p.host(), now + placementTimeout.toNanos()));
-        if (inv.alarms().containsKey(p.vm() + "/" + ALARM)) {
-          inventory.tell(new ClearAlarm(ALARM, p.vm(), Initiator.drs(), ctx.getSystem().ignoreRef()));
-        }
       } else if (a instanceof Stop s) {
         ctx.getLog().info("stopping {} on {}: {}", s.vm(), s.host(), s.why());
         channel.send(new HostDirective.Stop(s.host(), s.vm(), s.epoch(), s.suspend()));
@@ -151,11 +166,41 @@ public final class ReconcilerActor {
         ctx.getLog().info("{} {} on {}: it runs {} but the inventory wants it {}", p.paused() ? "pausing" : "unpausing",
             p.vm(), p.host(), p.paused() ? "unpaused" : "paused", p.paused() ? "paused" : "poweredOn");
         channel.send(new HostDirective.SetPaused(p.host(), p.vm(), p.epoch(), p.paused()));
-      } else if (a instanceof Unplaceable u && !inv.alarms().containsKey(u.vm() + "/" + ALARM)) {
-        inventory.tell(new RaiseAlarm(ALARM, u.vm(), "cannot place: " + u.why(), Initiator.drs(),
-            ctx.getSystem().ignoreRef()));
+      } else if (a instanceof Unplaceable u) {
+        failed(u.vm(), "cannot place it: " + u.why());
       }
     }
+  }
+
+  /** Records why {@code vm} did not start (once per reason) and holds it back before the next try. */
+  private void failed(String vm, String reason) {
+    long delay = backoff.failed(vm, situation(lastSeen, vm), System.nanoTime());
+    ctx.getLog().info("{} not powered on ({}); next try in {} ms or when the cluster changes", vm, reason,
+        delay / 1_000_000);
+    inventory.tell(new InventoryCommand.RecordPowerOnFailure(vm, reason, Initiator.drs(),
+        ctx.getSystem().ignoreRef()));
+  }
+
+  /**
+   * What a VM's power-on depends on: its own record (configuration, desired state), which hosts
+   * are up and in what state, and which VMs run where (room freed or taken). A failed power-on is
+   * retried at once when this changes.
+   */
+  private Object situation(Inventory inv, String vm) {
+    if (inv == null) return List.of();
+    Map<String, Object> hostStates = new java.util.TreeMap<>();
+    inv.hosts().values().forEach(h -> hostStates.put(h.name(), h.state()));
+    Map<String, Object> running = new java.util.TreeMap<>();
+    reports.values().forEach(r -> running.put(r.host(), new java.util.TreeSet<>(r.running().keySet())));
+    return List.of(String.valueOf(inv.vms().get(vm)), hostStates, running);
+  }
+
+  /** The longest a failed power-on waits for its next try when nothing changes. */
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+  /** The first retry delay: a placement's own timeout (a few reconcile periods). */
+  private static Duration period(Duration placementTimeout) {
+    return placementTimeout;
   }
 
   /**

@@ -39,6 +39,34 @@ class DecisionsTest {
   }
 
   @Test
+  void memoryNoHostCanGiveIsRefusedWithTheLargestHost() {
+    Inventory s = withHosts(2);
+    Decision d = VmDecisions.create(s, vm("huge", 4096), T0, ALICE);
+    assertThat(((Decision.Reject) d).rejection().message())
+        .isEqualTo("memoryMiB 4096 is more than any host can give: the largest, host-1, has 1024 MiB for VMs in all");
+    Inventory created = accept(s, VmDecisions.create(s, vm("fits", 1024), T0, ALICE));
+    assertThat(rejected(VmDecisions.reconfigure(created, vm("fits", 2048), T0, ALICE))).isEqualTo(Reason.BAD_REQUEST);
+  }
+
+  @Test
+  void aPowerOnFailureStandsOncePerReasonUntilTheVmRunsOrIsAskedAgain() {
+    Inventory s = withVm(withHosts(1), vm("web", 64), PowerState.POWERED_ON);
+    Inventory failed = accept(s, VmDecisions.powerOnFailed(s, "web", "no room", T0, Initiator.drs()));
+    assertThat(failed.alarms().get("web/" + InventoryEvent.POWER_ON_ALARM).message()).isEqualTo("no room");
+    assertThat(VmDecisions.powerOnFailed(failed, "web", "no room", T0, Initiator.drs()))
+        .as("the same reason again").isEqualTo(Decision.unchanged());
+    assertThat(rejected(VmDecisions.powerOnFailed(failed, "nope", "no room", T0, Initiator.drs())))
+        .isEqualTo(Reason.NOT_FOUND);
+    assertThat(rejected(VmDecisions.delete(failed, "web", T0, ALICE))).isEqualTo(Reason.CONFLICT);
+    assertThat(((Decision.Reject) VmDecisions.delete(failed, "web", T0, ALICE)).rejection().message())
+        .isEqualTo("VM web's desired power state is poweredOn (it is not running now); power it off before deleting it");
+    Inventory off = accept(failed, VmDecisions.requestPower(failed, "web", PowerState.POWERED_OFF, T0, ALICE));
+    assertThat(off.alarms()).as("a new request is a new chance").isEmpty();
+    assertThat(VmDecisions.powerOnFailed(off, "web", "no room", T0, Initiator.drs()))
+        .as("a VM not meant to run has nothing to fail").isEqualTo(Decision.unchanged());
+  }
+
+  @Test
   void powerTransitionsFollowVirtualCenter() {
     Inventory s = withVm(Inventory.empty(), vm("web", 64), PowerState.POWERED_OFF);
     assertThat(rejected(VmDecisions.requestPower(s, "nope", PowerState.POWERED_ON, T0, ALICE))).isEqualTo(Reason.NOT_FOUND);

@@ -121,7 +121,7 @@ class ReconcilerActorTest {
   }
 
   @Test
-  void placesStopsAndRaisesAndClearsThePlacementAlarm() {
+  void placesStopsAndRecordsAndClearsAPowerOnFailure() {
     InventorySettings settings = InventorySettings.from(ConfigFactory.load());
     ActorRef<InventoryCommand> inv = kit.spawn(InventoryEntity.create(settings, Clock.systemUTC()));
     SimulatedHosts hosts = new SimulatedHosts(inv, kit.system().ignoreRef(), "h1", "h2");
@@ -137,7 +137,8 @@ class ReconcilerActorTest {
       change(inv, r -> new CreateVm(vm(n, 256), ALICE, r));
       change(inv, r -> new RequestPowerState(n, PowerState.POWERED_ON, ALICE, r));
     }
-    change(inv, r -> new CreateVm(vm("big", 2048), ALICE, r));
+    // 900 MiB fits an empty host (1024) but neither host once a, b and c run (512 and 256 used).
+    change(inv, r -> new CreateVm(vm("big", 900), ALICE, r));
     change(inv, r -> new RequestPowerState("big", PowerState.POWERED_ON, ALICE, r));
 
     await().atMost(WAIT).until(() -> {
@@ -162,7 +163,9 @@ class ReconcilerActorTest {
     Inventory done = read(inv);
     assertThat(done.alarms()).isEmpty();
     assertThat(done.recentLog()).extracting(l -> l.kind())
-        .contains("AlarmRaised", "AlarmCleared", "VmPoweredOn", "VmPoweredOff");
+        .contains("VmPowerOnFailed", "VmPoweredOn", "VmPoweredOff");
+    assertThat(placed.alarms().get("big/" + ReconcilerActor.ALARM).message())
+        .as("the reason names what is missing").contains("cannot place it", "900 MiB", "the most free");
   }
 
   private void joinAndConnect(ActorRef<InventoryCommand> inv, String h) {

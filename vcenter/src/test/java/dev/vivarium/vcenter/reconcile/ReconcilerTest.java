@@ -160,16 +160,18 @@ class ReconcilerTest {
   @Test
   void saysWhyAVmCannotBePlacedAndSkipsPlacementsInFlight() {
     Inventory s = withHosts(1);
-    s = withVm(s, vm("huge", 2048), PowerState.POWERED_ON);
+    // Each fits the host's 1024 MiB alone (more is refused at creation), not beside "half".
+    s = withVm(s, vm("huge", 1000), PowerState.POWERED_ON);
     s = withVm(s, vm("half", 600), PowerState.POWERED_ON);
     s = withVm(s, vm("other", 600), PowerState.POWERED_ON);
     List<ReconcileAction> actions = Reconciler.reconcile(s,
         reports(new HostReport("host-1", Map.of())), Map.of("half", "host-1"));
     assertThat(actions).hasSize(2);
     assertThat(actions.get(0)).isInstanceOf(Unplaceable.class);
-    assertThat(((Unplaceable) actions.get(0)).why()).contains("2048 MiB");
+    assertThat(((Unplaceable) actions.get(0)).why()).contains("1000 MiB");
     assertThat(actions.get(1)).isEqualTo(new Unplaceable("other",
-        "no connected host has 600 MiB of memory and 0 MIPS of reservation free"));
+        "no connected host has 600 MiB of memory and 0 MIPS of reservation free; "
+            + "the most free: 424 MiB on host-1, 1000 MIPS unreserved on host-1"));
   }
 
   @Test

@@ -206,8 +206,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
             return this;
         }
         if (vms.containsKey(request.vm()) || starting.containsKey(request.vm()) || migrations.arriving(request.vm())) {
-            request.replyTo().tell(new HostReply.Refused(request.vm(), "VM " + request.vm() + " is already "
-                    + (vms.containsKey(request.vm()) ? "running" : "starting") + " on host " + session.host()));
+            request.replyTo().tell(HostReply.Refused.alreadyThere(request.vm(), session.host(), vms.containsKey(request.vm())));
             return this;
         }
         starting.put(request.vm(), request);

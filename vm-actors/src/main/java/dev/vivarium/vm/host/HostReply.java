@@ -13,6 +13,16 @@ public sealed interface HostReply extends WireMessage {
     }
 
     record Refused(String vm, String reason) implements HostReply {
+
+        /** The refusal of a power-on for a VM this host already runs or is starting: no failure, it is there. */
+        public static Refused alreadyThere(String vm, String host, boolean running) {
+            return new Refused(vm, "VM " + vm + " is already " + (running ? "running" : "starting") + " on host " + host);
+        }
+
+        /** Whether this refusal only says the VM is already there ({@link #alreadyThere}). */
+        public boolean alreadyThere() {
+            return reason.startsWith("VM " + vm + " is already ");
+        }
     }
 
     record VmFound(String vm, ActorRef<VmCommand> ref) implements HostReply {
