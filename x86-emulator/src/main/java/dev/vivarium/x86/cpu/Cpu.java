@@ -61,8 +61,10 @@ public final class Cpu extends CpuTasks implements Snapshottable {
     private boolean blocksUsable = BLOCKS_BY_DEFAULT;
     /** Set when the running block must stop after its current op (its code was written, or the slice must end). */
     public boolean blockEnded;
-    /** Set by a compiled block before a fault leaves it: the index of the op that raised it. */
+    /** Set by a compiled region before a fault leaves it: the index of the op that raised it. */
     public int faultOp;
+    /** Set with {@link #faultOp}: the instructions the region counted, through the end of the faulting op's block. */
+    public int faultDone;
     /**
      * Instructions a CPU runs without halting before it decodes blocks. An idle guest wakes for
      * a timer tick of a few dozen instructions and halts again: decoding its code would cost

@@ -25,17 +25,19 @@ final class AluOps {
     /** reg = reg op operand (or only the flags, unless {@code write}); {@code operand} pushes the second operand. */
     private static void emitRegAlu(BlockEmitter e, int op, int dst, boolean write, Consumer<BlockEmitter> operand) {
         if (write) e.regSlot(dst);
-        e.cpu().constant(op).reg(dst);
+        e.reg(dst);
         operand.accept(e);
-        e.constant(31).alu().op(write ? IASTORE : POP);
+        e.alu(op, 31);
+        if (write) e.storeReg();
+        else e.op(POP);
     }
 
     /** The same with 8-bit registers. */
     private static void emitReg8Alu(BlockEmitter e, int op, int dst, boolean write, Consumer<BlockEmitter> operand) {
-        if (write) e.cpu().constant(dst);
-        e.cpu().constant(op).reg8(dst);
+        if (write) e.reg8Slot(dst);
+        e.reg8(dst);
         operand.accept(e);
-        e.constant(7).alu();
+        e.alu(op, 7);
         if (write) e.setReg8();
         else e.op(POP);
     }
@@ -44,9 +46,9 @@ final class AluOps {
     private static void emitMemAlu(BlockEmitter e, Op.Mem m, int op, int size, boolean write, Consumer<BlockEmitter> operand) {
         e.ea(m).store(TMP);
         if (write) e.addressTmp(m.seg);
-        e.cpu().constant(op).addressTmp(m.seg).read(size);
+        e.addressTmp(m.seg).read(size);
         operand.accept(e);
-        e.constant(size == 1 ? 7 : 31).alu();
+        e.alu(op, size == 1 ? 7 : 31);
         if (write) e.write(size);
         else e.op(POP);
     }
@@ -323,7 +325,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.regSlot(r).cpu().reg(r).constant(31).call(dec ? "dec" : "inc", "(II)I").storeReg();
+            e.regSlot(r).cpu().reg(r).constant(31).incDec(dec, 31).storeReg();
             return true;
         }
     }
@@ -346,7 +348,7 @@ final class AluOps {
         @Override
         boolean emit(BlockEmitter e) {
             e.ea(this).store(TMP);
-            e.addressTmp(seg).cpu().addressTmp(seg).read(4).constant(31).call(dec ? "dec" : "inc", "(II)I").write(4);
+            e.addressTmp(seg).cpu().addressTmp(seg).read(4).constant(31).incDec(dec, 31).write(4);
             return true;
         }
     }
@@ -368,7 +370,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().constant(r).cpu().reg8(r).constant(7).call(dec ? "dec" : "inc", "(II)I").setReg8();
+            e.reg8Slot(r).cpu().reg8(r).constant(7).incDec(dec, 7).setReg8();
             return true;
         }
     }
@@ -391,7 +393,7 @@ final class AluOps {
         @Override
         boolean emit(BlockEmitter e) {
             e.ea(this).store(TMP);
-            e.addressTmp(seg).cpu().addressTmp(seg).read(1).constant(7).call(dec ? "dec" : "inc", "(II)I").write(1);
+            e.addressTmp(seg).cpu().addressTmp(seg).read(1).constant(7).incDec(dec, 7).write(1);
             return true;
         }
     }
@@ -485,10 +487,10 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().constant(kind).constant(top);
+            e.spill().cpu().constant(kind).constant(top); // the helper works on c.reg's EAX and EDX
             if (top == 7) e.reg8(r);
             else e.reg(r);
-            e.call(kind < 6 ? "mulBy" : "divBy", "(III)V");
+            e.call(kind < 6 ? "mulBy" : "divBy", "(III)V").reload();
             return true;
         }
     }
@@ -513,7 +515,7 @@ final class AluOps {
         @Override
         boolean emit(BlockEmitter e) {
             e.address(this).read(top == 7 ? 1 : 4).store(TMP);
-            e.cpu().constant(kind).constant(top).load(TMP).call(kind < 6 ? "mulBy" : "divBy", "(III)V");
+            e.spill().cpu().constant(kind).constant(top).load(TMP).call(kind < 6 ? "mulBy" : "divBy", "(III)V").reload();
             return true;
         }
     }
@@ -672,7 +674,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().constant(r).cpu().constant(op).reg8(r);
+            e.reg8Slot(r).cpu().constant(op).reg8(r);
             emitCount(e, count);
             e.constant(7).call("shift", "(IIII)I").setReg8();
             return true;
@@ -747,7 +749,7 @@ final class AluOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().constant(r).condition(cc).setReg8();
+            e.reg8Slot(r).condition(cc).setReg8();
             return true;
         }
     }

@@ -24,10 +24,10 @@ final class Block {
     /** EIP of the block's last byte: the block runs only while that is within CS's limit. */
     final int lastByte;
     final boolean endsWithTransfer;
-    /** Times the block was entered while not compiled; at the CPU's threshold it is compiled. */
+    /** Times the dispatcher entered the block while it headed no region; at the engine's threshold it is compiled. */
     int runs;
-    /** Its bytecode once compiled ({@link BlockCompiler}); it goes when the block is dropped. */
-    CompiledBlock compiled;
+    /** The region it heads once compiled ({@link BlockCompiler}); it goes when the block or the region's code is dropped. */
+    Region region;
     /** Set when compiling was tried and an op had no bytecode form, so it is not tried again. */
     boolean uncompilable;
     /** The block's bytes within its page: [first, end); an empty block has its first byte, the instruction it leaves to the interpreter. */

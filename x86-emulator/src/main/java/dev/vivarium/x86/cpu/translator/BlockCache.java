@@ -51,13 +51,18 @@ final class BlockCache implements CodeWatcher {
      * one the interpreter runs.
      */
     Block find(int eip, int linear, int csLimit) {
-        Block[] t = table;
-        if (t == null) {
-            t = table = new Block[1 << TABLE_BITS];
-        }
         int physical = cpu.codeAddress(eip, linear);
         if (physical == -1) {
             return null;
+        }
+        return find(eip, linear, physical, csLimit);
+    }
+
+    /** The block at {@code eip}, linear {@code linear}, whose code is at {@code physical}; decoded if need be. */
+    Block find(int eip, int linear, int physical, int csLimit) {
+        Block[] t = table;
+        if (t == null) {
+            t = table = new Block[1 << TABLE_BITS];
         }
         int slot = slot(linear);
         Block b = t[slot];
@@ -151,6 +156,11 @@ final class BlockCache implements CodeWatcher {
         Block[] t = table;
         for (Block b = code.first; b != null; ) {
             Block next = b.nextOnPage;
+            if (b.region != null && b.region.overlaps(offset, to)) {
+                b.region = null; // a block of its region changed: compiled again once hot again
+                b.runs = 0;
+                dropped = true;
+            }
             if (b.overlaps(offset, to)) {
                 code.remove(b);
                 int slot = slot(b.linear);

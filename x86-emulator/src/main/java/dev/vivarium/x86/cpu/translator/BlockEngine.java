@@ -7,8 +7,9 @@ import dev.vivarium.x86.cpu.CpuFault;
 /**
  * The translating core's face towards the interpreter ({@link Cpu}): it runs the decoded blocks
  * starting at EIP, one after the other, for as long as each fits in the instructions left in the
- * slice, compiling a block to bytecode once it is hot. The CPU calls it only where nothing must
- * be looked at between two instructions (no single-step trap, no interrupt shadow, 32-bit code).
+ * slice, and compiles a block that has become hot, with the warm blocks it reaches, into a
+ * {@link Region} of bytecode. The CPU calls it only where nothing must be looked at between two
+ * instructions (no single-step trap, no interrupt shadow, 32-bit code).
  */
 public final class BlockEngine {
 
@@ -26,7 +27,9 @@ public final class BlockEngine {
     private final BlockCache cache;
     private final BlockCompiler compiler = new BlockCompiler();
     private int compileAfter = COMPILE_AFTER;
-    /** Instructions run as ops of blocks, in all. */
+    /** Runs through the dispatcher a block needs to be taken into a region (1: it ran at all; 0: every block reached). */
+    private int warmAfter = 1;
+    /** Instructions run as ops of blocks or in regions, in all. */
     private long instructions;
     /** Instructions a {@link #run} that ended in a fault retired, the faulting one included. */
     private long retiredBeforeFault;
@@ -50,7 +53,7 @@ public final class BlockEngine {
         try {
             Block block = find();
             while (fits(block, budget - done)) {
-                done += runBlock(block);
+                done += runBlock(block, budget - done);
                 if (cpu.blockEnded) {
                     break;
                 }
@@ -68,7 +71,7 @@ public final class BlockEngine {
         return retiredBeforeFault;
     }
 
-    /** Of the CPU's instructions, those run as ops of decoded blocks. */
+    /** Of the CPU's instructions, those run as ops of decoded blocks or in compiled regions. */
     public long instructions() {
         return instructions;
     }
@@ -81,6 +84,11 @@ public final class BlockEngine {
     /** Tests: compile a block to bytecode after it ran this many times instead of {@link #COMPILE_AFTER} (0: at once). */
     void setCompileAfter(int runs) {
         compileAfter = runs;
+    }
+
+    /** Tests: take every block a region's head reaches into the region, run before or not, so regions are as big as they get. */
+    void setRegionsTakeColdBlocks(boolean cold) {
+        warmAfter = cold ? 0 : 1;
     }
 
     /** The engine's block compiler, for its counts. */
@@ -97,36 +105,53 @@ public final class BlockEngine {
     }
 
     /**
-     * Runs a decoded block and returns the instructions it retired: each op counts as one, a
-     * fault puts EIP back on the faulting instruction (and propagates, to be delivered as the
-     * interpreter delivers it), and a block whose code was written while it ran stops after the
-     * writing instruction ({@link Cpu#blockEnded}).
+     * Runs the region a block heads, or the block's ops: returns the instructions retired,
+     * with EIP on the next one. A fault puts EIP back on the faulting instruction (and
+     * propagates, to be delivered as the interpreter delivers it); a write to decoded code ends
+     * the run after the writing instruction ({@link Cpu#blockEnded}).
      */
-    private int runBlock(Block b) {
-        CompiledBlock compiled = b.compiled;
-        if (compiled == null && b.runs++ >= compileAfter && !b.uncompilable) {
-            compiled = b.compiled = compiler.compile(b);
-            b.uncompilable = compiled == null;
+    private int runBlock(Block b, long budget) {
+        Region region = b.region;
+        if (region == null && b.runs++ >= compileAfter && !b.uncompilable) {
+            region = b.region = compiler.compile(b, eip -> warmBlock(b, eip));
+            b.uncompilable = region == null;
         }
-        int n = b.ops.length;
         Cpu c = cpu;
         c.blockEnded = false;
         c.enterFetchWindow(b.eip, b.linear, b.physicalAddress, b.page);
+        if (region != null) {
+            int ran;
+            try {
+                ran = region.compiled.run(c, (int) Math.min(budget, Integer.MAX_VALUE));
+            } catch (CpuFault f) {
+                int k = c.faultOp;
+                int retired = c.faultDone - region.opRemaining[k];
+                instructions += retired;
+                retiredBeforeFault = retired + 1; // the fault counts as the interpreter's
+                c.eip = region.opEip[k];
+                throw f;
+            }
+            if (ran >= 0) {
+                instructions += ran;
+                return ran;
+            }
+            // The region cannot run here (a 16-bit stack, say): the block's ops can.
+        }
+        return runOps(b);
+    }
+
+    /** Runs a block op by op. */
+    private int runOps(Block b) {
+        Cpu c = cpu;
+        int n = b.ops.length;
         int i = 0;
         try {
-            if (compiled != null) {
-                i = compiled.run(c);
-            } else {
-                Op[] ops = b.ops;
-                do {
-                    ops[i].exec(c);
-                    i++;
-                } while (i < n && !c.blockEnded);
-            }
+            Op[] ops = b.ops;
+            do {
+                ops[i].exec(c);
+                i++;
+            } while (i < n && !c.blockEnded);
         } catch (CpuFault f) {
-            if (compiled != null) {
-                i = c.faultOp;
-            }
             instructions += i; // the ops before the faulting one ran; the fault counts as the interpreter's
             retiredBeforeFault = i + 1;
             c.eip = b.starts[i];
@@ -137,5 +162,20 @@ public final class BlockEngine {
             c.eip = b.starts[i];
         }
         return i;
+    }
+
+    /**
+     * A block for the region {@code head} heads: the one at {@code eip} if it is on the head's
+     * page, within CS's limit, not empty and has run (a block never entered is cold: the region
+     * leaves it to the dispatcher).
+     */
+    private Block warmBlock(Block head, int eip) {
+        int linear = head.linear + (eip - head.eip);
+        if (((linear ^ head.linear) & ~0xFFF) != 0) {
+            return null;
+        }
+        int physical = (head.physicalAddress & ~0xFFF) | (linear & 0xFFF);
+        Block b = cache.find(eip, linear, physical, cpu.segmentLimit(Cpu.CS));
+        return b != null && b.length() > 0 && b.runs >= warmAfter && b.pageNumber == head.pageNumber ? b : null;
     }
 }

@@ -4,8 +4,9 @@ import dev.vivarium.x86.cpu.Cpu;
 import dev.vivarium.x86.cpu.translator.ClassFileWriter.Label;
 
 import static dev.vivarium.x86.cpu.translator.BlockEmitter.TMP;
-import static dev.vivarium.x86.cpu.translator.Opcodes.GOTO;
+import static dev.vivarium.x86.cpu.translator.Opcodes.IADD;
 import static dev.vivarium.x86.cpu.translator.Opcodes.IFEQ;
+import static dev.vivarium.x86.cpu.translator.Opcodes.POP;
 
 /**
  * Decoded near control transfers with 32-bit operands: Jcc, JMP, CALL and RET, direct and
@@ -45,13 +46,16 @@ final class BranchOps {
         }
 
         @Override
+        int[] successors() {
+            return new int[]{target, next};
+        }
+
+        @Override
         boolean emit(BlockEmitter e) {
             Label notTaken = e.label();
-            Label done = e.label();
             e.condition(cc).jump(IFEQ, notTaken);
-            e.cpu();
-            checked(e.cpu().constant(target)).putEip().jump(GOTO, done);
-            e.place(notTaken).cpu().constant(next).putEip().place(done);
+            checked(e.cpu().constant(target)).op(POP).jump(target);
+            e.place(notTaken).jump(next);
             return true;
         }
     }
@@ -69,9 +73,13 @@ final class BranchOps {
         }
 
         @Override
+        int[] successors() {
+            return new int[]{target};
+        }
+
+        @Override
         boolean emit(BlockEmitter e) {
-            e.cpu();
-            checked(e.cpu().constant(target)).putEip();
+            checked(e.cpu().constant(target)).op(POP).jump(target);
             return true;
         }
     }
@@ -92,10 +100,15 @@ final class BranchOps {
         }
 
         @Override
+        int[] successors() {
+            return new int[]{target, next};
+        }
+
+        @Override
         boolean emit(BlockEmitter e) {
-            checked(e.cpu().constant(target)).store(TMP);
-            e.cpu().constant(next).call("push32", "(I)V");
-            e.cpu().load(TMP).putEip();
+            checked(e.cpu().constant(target)).op(POP);
+            e.constant(next).push32();
+            e.jump(target);
             return true;
         }
     }
@@ -120,12 +133,10 @@ final class BranchOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            checked(e.cpu().cpu().constant(Cpu.SS).cpu().call("sp", "()I").read(4)).store(TMP);
-            e.cpu().cpu().constant(4).call("stackOffset", "(I)I").call("setSp", "(I)V");
-            if (release != 0) {
-                e.cpu().cpu().constant(release).call("stackOffset", "(I)I").call("setSp", "(I)V");
-            }
-            e.cpu().load(TMP).putEip();
+            e.cpu(); // for checked
+            checked(e.cpu().constant(Cpu.SS).reg(Cpu.ESP).read(4)).store(TMP);
+            e.regSlot(Cpu.ESP).reg(Cpu.ESP).constant(4 + release).op(IADD).storeReg(); // a 32-bit stack: no wrap to 16 bits
+            e.load(TMP).jumpIndirect();
             return true;
         }
     }
@@ -151,8 +162,8 @@ final class BranchOps {
         @Override
         boolean emit(BlockEmitter e) {
             checked(e.cpu().reg(r)).store(TMP);
-            if (call) e.cpu().constant(next).call("push32", "(I)V");
-            e.cpu().load(TMP).putEip();
+            if (call) e.constant(next).push32();
+            e.load(TMP).jumpIndirect();
             return true;
         }
     }
@@ -183,8 +194,8 @@ final class BranchOps {
         @Override
         boolean emit(BlockEmitter e) {
             checked(e.cpu().address(this).read(4)).store(TMP);
-            if (call) e.cpu().constant(next).call("push32", "(I)V");
-            e.cpu().load(TMP).putEip();
+            if (call) e.constant(next).push32();
+            e.load(TMP).jumpIndirect();
             return true;
         }
     }

@@ -11,7 +11,9 @@ import java.util.Map;
 
 import static dev.vivarium.x86.cpu.translator.Opcodes.BIPUSH;
 import static dev.vivarium.x86.cpu.translator.Opcodes.ICONST_0;
+import static dev.vivarium.x86.cpu.translator.Opcodes.IINC;
 import static dev.vivarium.x86.cpu.translator.Opcodes.LDC_W;
+import static dev.vivarium.x86.cpu.translator.Opcodes.LOOKUPSWITCH;
 import static dev.vivarium.x86.cpu.translator.Opcodes.SIPUSH;
 
 /**
@@ -142,6 +144,8 @@ final class ClassFileWriter {
         int position = -1;
         /** Positions of the jump opcodes that refer to it before it is placed. */
         final List<Integer> uses = new ArrayList<>();
+        /** Four-byte offsets of a switch to it: where each is written, and the switch opcode it counts from. */
+        final List<int[]> wideUses = new ArrayList<>();
     }
 
     /** The bytecode of one method, with its exception table. */
@@ -204,12 +208,46 @@ final class ClassFileWriter {
         }
 
         void jump(int opcode, Label target) {
-            if (target.uses.isEmpty()) {
+            if (target.uses.isEmpty() && target.wideUses.isEmpty()) {
                 labels.add(target);
             }
             target.uses.add(position());
             op(opcode);
             u2(0); // patched in write() once every label is placed
+        }
+
+        void iinc(int slot, int delta) {
+            op(IINC);
+            code.write(slot);
+            code.write(delta);
+        }
+
+        /** LOOKUPSWITCH on the int on the stack: {@code keys} (ascending, distinct) go to their targets, others to {@code otherwise}. */
+        void lookupSwitch(int[] keys, Label[] targets, Label otherwise) {
+            int at = position();
+            op(LOOKUPSWITCH);
+            while (position() % 4 != 0) {
+                code.write(0);
+            }
+            wide(otherwise, at);
+            u4(keys.length);
+            for (int i = 0; i < keys.length; i++) {
+                u4(keys[i]);
+                wide(targets[i], at);
+            }
+        }
+
+        private void wide(Label target, int switchAt) {
+            if (target.uses.isEmpty() && target.wideUses.isEmpty()) {
+                labels.add(target);
+            }
+            target.wideUses.add(new int[]{position(), switchAt});
+            u4(0);
+        }
+
+        private void u4(int v) {
+            u2(v >>> 16);
+            u2(v);
         }
 
         void place(Label label) {
@@ -230,8 +268,17 @@ final class ClassFileWriter {
                 }
                 for (int at : label.uses) {
                     int offset = label.position - at;
+                    if (offset != (short) offset) {
+                        throw new IllegalStateException("a jump beyond 32 KiB");
+                    }
                     b[at + 1] = (byte) (offset >> 8);
                     b[at + 2] = (byte) offset;
+                }
+                for (int[] use : label.wideUses) {
+                    int offset = label.position - use[1];
+                    for (int k = 0; k < 4; k++) {
+                        b[use[0] + k] = (byte) (offset >> (24 - 8 * k));
+                    }
                 }
             }
             return b;

@@ -133,7 +133,7 @@ final class MoveOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().constant(dst).reg8(src).setReg8();
+            e.reg8Slot(dst).reg8(src).setReg8();
             return true;
         }
     }
@@ -153,7 +153,7 @@ final class MoveOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().constant(dst).address(this).read(1).setReg8();
+            e.reg8Slot(dst).address(this).read(1).setReg8();
             return true;
         }
     }
@@ -193,7 +193,7 @@ final class MoveOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().constant(dst).constant(imm).setReg8();
+            e.reg8Slot(dst).constant(imm).setReg8();
             return true;
         }
     }
@@ -555,7 +555,7 @@ final class MoveOps {
         @Override
         boolean emit(BlockEmitter e) {
             if (size == 1) {
-                e.cpu().constant(Cpu.EAX).cpu().constant(srcSeg).reg(Cpu.ESI).read(1).setReg8();
+                e.reg8Slot(Cpu.EAX).cpu().constant(srcSeg).reg(Cpu.ESI).read(1).setReg8();
             } else {
                 e.regSlot(Cpu.EAX).cpu().constant(srcSeg).reg(Cpu.ESI).read(4).storeReg();
             }

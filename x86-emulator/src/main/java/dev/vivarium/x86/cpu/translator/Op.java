@@ -30,6 +30,11 @@ abstract class Op {
         return false;
     }
 
+    /** For a transfer: the EIPs it may go to that are known at decode time (taken and not, a call's target and return site). */
+    int[] successors() {
+        return new int[0];
+    }
+
     /**
      * A 32-bit effective address, decoded from ModRM and SIB: disp + base + index << scale.
      * Missing parts are masked to zero rather than branched on, so computing it is straight-line.

@@ -28,7 +28,7 @@ final class StackOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().reg(r).call("push32", "(I)V");
+            e.reg(r).push32();
             return true;
         }
     }
@@ -49,7 +49,7 @@ final class StackOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.regSlot(r).cpu().call("pop32", "()I").storeReg();
+            e.regSlot(r).pop32().storeReg();
             return true;
         }
     }
@@ -68,7 +68,7 @@ final class StackOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().constant(imm).call("push32", "(I)V");
+            e.constant(imm).push32();
             return true;
         }
     }
@@ -85,7 +85,7 @@ final class StackOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            e.cpu().address(this).read(4).call("push32", "(I)V");
+            e.address(this).read(4).push32();
             return true;
         }
     }
@@ -102,12 +102,10 @@ final class StackOps {
 
         @Override
         boolean emit(BlockEmitter e) {
-            Label stack32 = e.label();
-            e.reg(Cpu.EBP).store(TMP).cpu().call("stack32", "()Z").jump(IFNE, stack32);
-            e.load(TMP).constant(0xFFFF).op(IAND).store(TMP).place(stack32);
+            // A region runs on a 32-bit stack only, so EBP is the whole offset.
+            e.reg(Cpu.EBP).store(TMP);
             e.addressTmp(Cpu.SS).read(4).store(TMP2);
-            e.cpu().load(TMP).call("setSp", "(I)V");
-            e.cpu().cpu().constant(4).call("stackOffset", "(I)I").call("setSp", "(I)V");
+            e.regSlot(Cpu.ESP).load(TMP).constant(4).op(IADD).storeReg();
             e.regSlot(Cpu.EBP).load(TMP2).storeReg();
             return true;
         }

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.reflect.Modifier;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -87,7 +88,7 @@ class BlockCompilerTest {
                 continue;
             }
             blocks++;
-            assertThat(BlockCompiler.generate(b)).as("bytecode of the block at %x", at).isNotNull();
+            assertThat(BlockCompiler.generate(List.of(b))).as("bytecode of the block at %x", at).isNotNull();
             for (Op op : b.ops) {
                 Class<?> c = op.getClass();
                 seen.add(c.getEnclosingClass().getSimpleName() + "." + c.getSimpleName());
@@ -118,12 +119,15 @@ class BlockCompilerTest {
         Cpu c = twins.blocks();
         Block b = new BlockDecoder().decode(twins.memory[0].codePage(CODE), 0, CODE, CODE, CODE, -1, -1);
         assertThat(b.length()).isEqualTo(5);
-        CompiledBlock compiled = new BlockCompiler().compile(b);
-        assertThat(compiled).isNotNull();
-        assertThat(new BlockCompiler().compile(b)).as("the same bytes: the class is shared").isSameAs(compiled);
-        CpuFault f = catchThrowableOfType(() -> compiled.run(c), CpuFault.class);
+        Region region = new BlockCompiler().compile(b, eip -> null);
+        assertThat(region).isNotNull();
+        assertThat(new BlockCompiler().compile(b, eip -> null).compiled).as("the same bytes: the class is shared")
+                .isSameAs(region.compiled);
+        CpuFault f = catchThrowableOfType(() -> region.compiled.run(c, 100), CpuFault.class);
         assertThat(f.vector).isEqualTo(STACK_FAULT);
         assertThat(c.faultOp).isEqualTo(2);
+        assertThat(c.faultDone - region.opRemaining[2]).as("instructions before the faulting one").isEqualTo(2);
+        assertThat(region.opEip[2]).isEqualTo(CODE + 6);
         assertThat(c.reg(Cpu.EBX)).isEqualTo(1);
         assertThat(c.reg(Cpu.ECX)).isEqualTo(7);
         assertThat(c.reg(Cpu.EAX)).isEqualTo(0x1234);
@@ -166,10 +170,11 @@ class BlockCompilerTest {
         BlockCache cache = new BlockCache(c, twins.memory[0]);
         Block b = cache.find(loop, loop, -1);
         assertThat(b.length()).isEqualTo(7);
-        CompiledBlock compiled = new BlockCompiler().compile(b);
+        Region region = new BlockCompiler().compile(b, eip -> null);
         c.setReg(Cpu.EBX, 0x55);
         c.blockEnded = false;
-        assertThat(compiled.run(c)).as("ops completed").isEqualTo(1);
+        assertThat(region.compiled.run(c, 100)).as("instructions retired").isEqualTo(1);
+        assertThat(c.eip()).as("the next instruction").isEqualTo(loop + 6);
         assertThat(c.blockEnded).isTrue();
         assertThat(twins.memory[0].readByte(patched + 1)).isEqualTo(0x55);
         assertThat(cache.find(loop, loop, -1)).as("decoded again").isNotSameAs(b);
@@ -180,7 +185,65 @@ class BlockCompilerTest {
         int expected = 50 * 0x11223300 + 49 * 50 / 2;
         assertThat(fresh.interpreter().reg(Cpu.ESI)).isEqualTo(expected);
         assertThat(fresh.blocks().reg(Cpu.ESI)).isEqualTo(expected);
-        assertThat(fresh.blocks().blockEngine().compiler().compiledBlocks()).as("both halves compiled anew each time").isGreaterThanOrEqualTo(100);
+        assertThat(fresh.blocks().blockEngine().compiler().compiledBlocks()).as("the region compiled anew after each of the 50 writes")
+                .isGreaterThanOrEqualTo(50);
+    }
+
+    /**
+     * Conditions right after the operation that set the flags, which compiled code computes from
+     * that operation's operands instead of evaluating EFLAGS: every condition code, as SETcc and
+     * as Jcc, after ADD, SUB, CMP, AND, OR, XOR, TEST, INC, DEC and ADC (evaluated the long way)
+     * at 32 and 8 bits, over pairs of edge values (equal ones, zero, the signs' boundaries), must
+     * give what the interpreter gives. Random programs hardly ever compare equal values, where
+     * "less" and "less or equal" part.
+     */
+    @Test
+    void conditionsAfterEveryFlagSettingOperationAreTheInterpretersOnEdgeValues() {
+        int[] values = {0, 1, 0x7F, 0x80, 0xFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x12345680, 0x12345600};
+        int table = CODE + 0x6000;
+        Asm t = new Asm(table);
+        for (int x : values) {
+            for (int y : values) {
+                t.b().d(x).d(y);
+            }
+        }
+        int[][] ops = {
+                {0x01, 0xD9}, {0x29, 0xD9}, {0x39, 0xD9}, {0x21, 0xD9}, {0x09, 0xD9}, {0x31, 0xD9}, {0x85, 0xD9},
+                {0x41}, {0x49}, {0x11, 0xD9},                  // add sub cmp and or xor test ecx, ebx; inc, dec ecx; adc
+                {0x00, 0xD9}, {0x28, 0xD9}, {0x38, 0xD9}, {0x20, 0xD9}, {0x08, 0xD9}, {0x30, 0xD9}, {0x84, 0xD9},
+                {0xFE, 0xC1}, {0xFE, 0xC9}};                   // the same on cl, bl
+        Asm a = new Asm(CODE);
+        a.b(0xBF).d(table);                              // mov edi, table
+        a.b(0x31, 0xF6);                                 // xor esi, esi
+        int top = a.here();
+        a.b(0x8B, 0x07);                                 // mov eax, [edi]
+        a.b(0x8B, 0x5F, 0x04);                           // mov ebx, [edi+4]
+        for (int[] op : ops) {
+            for (int cc = 0; cc < 16; cc++) {
+                a.b(0x89, 0xC1);                         // mov ecx, eax
+                a.b(op);                                 // the operation
+                a.b(0x0F, 0x90 + cc, 0xC2);              // setcc dl
+                a.b(0x0F, 0xB6, 0xD2);                   // movzx edx, dl
+                a.b(0x6B, 0xF6, 0x03);                   // imul esi, esi, 3
+                a.b(0x01, 0xD6);                         // add esi, edx
+                a.b(0x89, 0xC1);                         // mov ecx, eax
+                a.b(op);                                 // the operation again
+                a.b(0x70 + cc, 0x01);                    // jcc over
+                a.b(0x45);                               // inc ebp
+            }
+        }
+        a.b(0x83, 0xC7, 0x08);                           // add edi, 8
+        a.b(0x81, 0xFF).d(table + 8 * values.length * values.length); // cmp edi, end
+        a.b(0x0F, 0x85).d(top - (a.here() + 4));         // jne top
+        a.jump8(0xEB, a.here());                         // jmp $
+        assertThat(a.here()).isLessThan(table);
+        TwinCpus twins = flatData(a);
+        twins.load(table, t.bytes());
+        twins.lockstep("conditions on edge values", 24, 2_000_000, 3000);
+
+        assertThat(twins.interpreter().eip()).as("ran to the end").isEqualTo(a.here() - 2);
+        assertThat(twins.blocks().reg(Cpu.EBP)).isEqualTo(twins.interpreter().reg(Cpu.EBP)).isPositive();
+        assertThat(twins.blocks().blockInstructions()).isGreaterThan(twins.blocks().instructions() / 2);
     }
 
     /** Twins at ring 0 without paging, with a flat DS so the code can be written. */

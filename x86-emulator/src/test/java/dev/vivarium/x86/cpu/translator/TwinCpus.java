@@ -34,7 +34,8 @@ final class TwinCpus {
             cpus[i] = new Cpu(memory[i], PORTS, lines[i]);
             cpus[i].setBlocksEnabled(i == BLOCKS);
             cpus[i].setBlocksAfter(0); // blocks from the first instruction, not only once a guest computes
-            cpus[i].blockEngine().setCompileAfter(0); // and every block compiled to bytecode before its first run
+            cpus[i].blockEngine().setCompileAfter(0); // and every block compiled to bytecode before its first run,
+            cpus[i].blockEngine().setRegionsTakeColdBlocks(true); // into a region with every block it reaches
         }
     }
 
