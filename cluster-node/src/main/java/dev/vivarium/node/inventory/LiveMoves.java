@@ -55,7 +55,7 @@ public final class LiveMoves implements MoveChannel {
                     ActorRef<HostCommand> target = agents.get(to);
                     if (source == null || target == null) {
                         MigrationOutcome none = new MigrationOutcome(vm, from, to, MigrationOutcome.Result.REFUSED,
-                                "no host agent named " + (source == null ? from : to) + " answers", from, MigrationFigures.NONE);
+                                "no host agent named " + (source == null ? from : to) + " answers", from, 0, MigrationFigures.NONE);
                         return CompletableFuture.completedFuture(none);
                     }
                     return AskPattern.<HostCommand, MigrationOutcome>ask(source,
@@ -63,7 +63,7 @@ public final class LiveMoves implements MoveChannel {
                 }).exceptionallyCompose(e -> {
                     // Begun in the inventory but not answered: say so there, as the VM stays where it was.
                     MigrationOutcome lost = new MigrationOutcome(vm, from, to, MigrationOutcome.Result.FAILED,
-                            "the source host did not answer: " + e.getMessage(), from, MigrationFigures.NONE);
+                            "the source host did not answer: " + e.getMessage(), from, 0, MigrationFigures.NONE);
                     return CompletableFuture.completedFuture(lost);
                 }))
                 .thenCompose(o -> record(o).handle((recorded, notRecorded) -> {
