@@ -81,7 +81,10 @@ public final class LabUp {
             linkDatastore(name);
             Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(),
                     dir.nodeDatastore(name)) + "vivarium.lab.dir = " + Json.write(dir.path().toString()) + "\n"
-                    + (namespaced ? "vivarium.node.host = \"" + address(true, i) + "\"\nvivarium.api.host = \"" + address(true, i) + "\"\n" : "")
+                    + (namespaced ? "vivarium.node.host = \"" + address(true, i) + "\"\nvivarium.api.host = \"" + address(true, i) + "\"\n"
+                            // Browsers reach a namespaced node through the gateway's relay on 127.0.0.1, as the manifest says:
+                            // the page fails over to the address each node announces.
+                            + "vivarium.web.public-url = \"http://" + LOOPBACK + ":" + ports[2 * i + 1] + "\"\n" : "")
                     + minimumMembers(nodes) + componentSettings + settings.apply(name)
                     + "include file(" + Json.write(dir.nodeLocalConfig(name).toString()) + ")\n"); // optional: the node's own
             Process p = NodeProcesses.start(dir, name, dir.nodeConfig(name));
