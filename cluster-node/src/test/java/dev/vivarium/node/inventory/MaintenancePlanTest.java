@@ -63,7 +63,8 @@ class MaintenancePlanTest {
         // 16 MiB one too, then the 48 MiB one does not.
         assertThat(names(plan.moving())).containsExactly("just-started", "paused");
         assertThat(names(plan.homeless())).containsExactly("recorded");
-        assertThat(plan.why()).containsEntry("recorded", "no connected host has 48 MiB of memory and 0 MIPS of reservation free");
+        assertThat(plan.why()).containsEntry("recorded", "no connected host has 48 MiB of memory and 0 MIPS of reservation free; "
+                + "the most free: 10 MiB on host-2, 1000 MIPS unreserved on host-2");
     }
 
     @Test
