@@ -80,7 +80,7 @@ public final class LabUp {
             String name = "host-" + (i + 1);
             linkDatastore(name);
             Files.writeString(dir.nodeConfig(name), nodeConfig(profile, name, ports[2 * i], ports[2 * i + 1], seeds, dir.tokenFile(),
-                    dir.nodeDatastore(name)) + "vivarium.lab.dir = " + Json.write(dir.path().toString()) + "\n"
+                    dir.nodeDatastore(name), dir.path()) + "vivarium.lab.dir = " + Json.write(dir.path().toString()) + "\n"
                     + (namespaced ? "vivarium.node.host = \"" + address(true, i) + "\"\nvivarium.api.host = \"" + address(true, i) + "\"\n"
                             // Browsers reach a namespaced node through the gateway's relay on 127.0.0.1, as the manifest says:
                             // the page fails over to the address each node announces.
@@ -130,8 +130,9 @@ public final class LabUp {
         Files.createSymbolicLink(link, dir.datastore());
     }
 
+    /** @param lab the lab's folder: the session cookie is named after it, the same on every node */
     private static String nodeConfig(Path profile, String name, int artery, int api, List<String> seeds, Path token,
-                                     Path datastore) {
+                                     Path datastore, Path lab) {
         return "# Written by `vivarium lab up`; the lab's settings are in the profile included here.\n"
                 + "include required(file(" + Json.write(profile.toString()) + "))\n"
                 + "vivarium.node.name = " + Json.write(name) + "\n"
@@ -140,7 +141,7 @@ public final class LabUp {
                 + "vivarium.api.port = " + api + "\n"
                 + "vivarium.api.token-file = " + Json.write(token.toString()) + "\n"
                 + "vivarium.datastore.path = " + Json.write(datastore.toString()) + "\n"
-                + "vivarium.web.session-cookie = " + Json.write(LoginLinks.cookieName(datastore.getParent())) + "\n"
+                + "vivarium.web.session-cookie = " + Json.write(LoginLinks.cookieName(lab)) + "\n"
                 + "vivarium.vm.image-directory = " + Json.write(LabDir.repositoryRoot().resolve("guests/images").toString()) + "\n";
     }
 
