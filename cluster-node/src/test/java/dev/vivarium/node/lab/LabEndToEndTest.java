@@ -144,8 +144,10 @@ class LabEndToEndTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> hosts().equals(
                 Map.of("host-1", "connected", "host-2", "connected", "host-3", "notResponding")));
         System.out.printf("host-3 killed: not responding in the inventory after %.1f s%n", (System.nanoTime() - crashed) / 1e9);
+        // HA's datastore lease marks the host lost (notResponding) before the Split Brain Resolver
+        // downs and removes the member (~10 s in the lab): until then it is listed as Unreachable.
+        await().atMost(Duration.ofSeconds(60)).until(() -> host("host-3").get("memberStatus").isNull());
         JsonNode lost = host("host-3");
-        assertThat(lost.get("memberStatus").isNull()).as(lost.toString()).isTrue();
         assertThat(lost.get("capacityMips").isNull()).as(lost.toString()).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> followed.stream().anyMatch(l -> l.contains("\"HostDowned\",\"subject\":\"host-3\"")));
         assertThat(followed).anyMatch(l -> l.contains("\"HostUnreachable\",\"subject\":\"host-3\""));
