@@ -102,10 +102,16 @@ public final class WiredCluster implements AutoCloseable {
     }
 
     public static HttpResponse<String> send(HostNode n, String method, String path, String body, String token) throws Exception {
+        return send(n, method, path, body, token, "application/json"); // the API reads JSON bodies only
+    }
+
+    /** {@link #send(HostNode, String, String, String, String)} with the body's content type ({@code null}: none). */
+    public static HttpResponse<String> send(HostNode n, String method, String path, String body, String token,
+                                            String contentType) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(n.apiUrl() + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json"); // the API reads JSON bodies only
+        if (body != null && contentType != null) {
+            b.header("Content-Type", contentType);
         }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

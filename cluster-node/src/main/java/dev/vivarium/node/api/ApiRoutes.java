@@ -1,6 +1,5 @@
 package dev.vivarium.node.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.vivarium.node.cluster.HostView;
 import dev.vivarium.node.events.EventLog;
@@ -114,18 +113,7 @@ public final class ApiRoutes {
     private static final Set<String> RECONFIGURABLE = Set.of("memoryMiB", "commandLine", "shares", "restartPriority");
 
     private static Map<String, Object> changes(String body) {
-        if (body.isBlank()) {
-            throw ApiException.badRequest("the request needs a JSON body");
-        }
-        Map<String, Object> changes;
-        try {
-            changes = Json.MAPPER.readValue(body, new TypeReference<Map<String, Object>>() { });
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("invalid JSON body: " + e.getOriginalMessage());
-        }
-        if (changes == null) {
-            throw ApiException.badRequest("the request needs a JSON object of changes, not null");
-        }
+        Map<String, Object> changes = Json.readBody(body, new TypeReference<Map<String, Object>>() { });
         for (String key : changes.keySet()) {
             if (!RECONFIGURABLE.contains(key)) {
                 throw ApiException.badRequest(key + ": cannot be changed; reconfigurable: " + new TreeSet<>(RECONFIGURABLE));

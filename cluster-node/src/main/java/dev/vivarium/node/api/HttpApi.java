@@ -17,6 +17,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
             route[0] = match.template();
             boolean eventStream = request.getHeader("Accept").map(h -> h.value().contains("text/event-stream")).orElse(false);
             requireJson(request);
-            answer = readBody(request)
+            answer = readBody(request, bodyTimeout, materializer)
                     .thenCompose(body -> match.endpoint().handle(new ApiRequest(method, path, match.params(),
                             request.getUri().query().toMap(), eventStream, body)));
         } catch (RuntimeException e) {
@@ -84,15 +85,15 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
      * server's own limit ({@code pekko.http.server.parsing.max-content-length}, set in
      * vivarium-node-pekko.conf) bounds what is drained.
      */
-    private CompletionStage<String> readBody(HttpRequest request) {
-        return request.entity().getDataBytes().completionTimeout(bodyTimeout)
+    public static CompletionStage<String> readBody(HttpRequest request, Duration timeout, Materializer materializer) {
+        return request.entity().getDataBytes().completionTimeout(timeout)
                 .runFold(new BodyBuffer(), BodyBuffer::add, materializer)
                 .thenApply(BodyBuffer::text);
     }
 
     /** What has come of a body: its bytes up to the limit, and how many there were. */
     private static final class BodyBuffer {
-        private final org.apache.pekko.util.ByteStringBuilder kept = new org.apache.pekko.util.ByteStringBuilder();
+        private final ByteStringBuilder kept = new ByteStringBuilder();
         private long total;
 
         BodyBuffer add(ByteString chunk) {
@@ -157,7 +158,7 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
             message = api.getMessage();
         } else if (cause instanceof EntityStreamSizeException
                 || cause instanceof EntityStreamException e && String.valueOf(e.getMessage()).contains("too large")) {
-            // Our limit (toStrict) or the HTTP server's own parsing limit, whichever the body passed first.
+            // The HTTP server's own parsing limit (pekko.http.server.parsing.max-content-length) failed the body's stream.
             status = 413;
             message = tooLarge().getMessage();
         } else if (cause instanceof EntityStreamException e) {

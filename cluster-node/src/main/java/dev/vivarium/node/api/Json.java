@@ -1,6 +1,8 @@
 package dev.vivarium.node.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,6 +28,15 @@ public final class Json {
 
     /** Reads a request body; a body that is not the expected JSON is the caller's error (400). */
     public static <T> T readBody(String body, Class<T> type) {
+        return readBody(body, MAPPER.constructType(type));
+    }
+
+    /** {@link #readBody(String, Class)} for a generic type such as {@code Map<String, Object>}. */
+    public static <T> T readBody(String body, TypeReference<T> type) {
+        return readBody(body, MAPPER.constructType(type));
+    }
+
+    private static <T> T readBody(String body, JavaType type) {
         if (body.isBlank()) {
             throw ApiException.badRequest("the request needs a JSON body");
         }

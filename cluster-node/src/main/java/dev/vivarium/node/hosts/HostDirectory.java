@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -174,7 +175,7 @@ public final class HostDirectory {
             awaitingActor.remove(notHere.vm());
         } else if (reply instanceof HostReply.Refused refused && !refused.alreadyThere()) {
             // The reconciler records why (the VM's last failure, its power-on task) and backs off.
-            String host = poweringOnAt.getOrDefault(refused.vm(), "a host");
+            String host = Objects.requireNonNullElse(poweringOnAt.remove(refused.vm()), "a host");
             ctx.getLog().info("{} refused to power on {}: {}", host, refused.vm(), refused.reason());
             parts.reconciler().tell(new ReconcilerActor.Refused(refused.vm(), host, refused.reason()));
         }

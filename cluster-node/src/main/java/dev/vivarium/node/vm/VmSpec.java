@@ -1,6 +1,7 @@
 package dev.vivarium.node.vm;
 
 import dev.vivarium.node.api.ApiException;
+import dev.vivarium.vcenter.inventory.VmValidation;
 import java.util.regex.Pattern;
 
 /**
@@ -48,8 +49,8 @@ public record VmSpec(String name, String image, Long memoryMiB, String commandLi
         if (image == null || image.isBlank()) {
             throw ApiException.badRequest("image: required");
         }
-        if (memoryMiB == null || memoryMiB < 1 || memoryMiB > 4096) {
-            throw ApiException.badRequest("memoryMiB: " + memoryMiB + " is not in 1..4096");
+        if (memoryMiB == null || memoryMiB < 1 || memoryMiB > VmValidation.MAX_MEMORY_MIB) {
+            throw ApiException.badRequest("memoryMiB: " + memoryMiB + " is not in 1.." + VmValidation.MAX_MEMORY_MIB);
         }
         if (!kernel.isEmpty() && memoryMiB < LINUX_MIN_MEMORY_MIB) {
             throw ApiException.badRequest("memoryMiB: " + memoryMiB + " is too little for a Linux kernel (at least "

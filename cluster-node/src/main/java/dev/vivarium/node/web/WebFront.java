@@ -3,6 +3,7 @@ package dev.vivarium.node.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vivarium.node.api.ApiException;
 import dev.vivarium.node.api.BearerToken;
+import dev.vivarium.node.api.HttpApi;
 import dev.vivarium.node.api.Json;
 import java.io.IOException;
 import java.time.Duration;
@@ -85,9 +86,10 @@ public final class WebFront implements Function<HttpRequest, CompletionStage<Htt
     }
 
     private CompletionStage<HttpResponse> session(HttpRequest request, String method) {
-        return request.entity().toStrict(parts.bodyTimeout().toMillis(), parts.materializer())
-                .thenApply(strict -> switch (method) {
-                    case "POST" -> signIn(strict.getData().utf8String());
+        // Read as the API reads bodies: at most HttpApi.MAX_BODY_BYTES, 413 above.
+        return HttpApi.readBody(request, parts.bodyTimeout(), parts.materializer())
+                .thenApply(body -> switch (method) {
+                    case "POST" -> signIn(body);
                     case "GET" -> {
                         Sessions.Session s = current(request);
                         yield json(200, info(s), List.of());

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vivarium.node.Cli;
 import dev.vivarium.node.TestNodes;
 import dev.vivarium.node.WiredCluster;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +33,6 @@ class ClientErrorsTest {
     static WiredCluster cluster;
     static Path lab;
     static Cli cli;
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Hosts' memory for VMs: one 48 MiB VM fills most of a host. */
     static final int HOST_MIB = 64;
 
@@ -61,13 +57,7 @@ class ClientErrorsTest {
     }
 
     static HttpResponse<String> send(String method, String path, String body, String contentType) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cluster.node(0).apiUrl() + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + TestNodes.TOKEN)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null && contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return WiredCluster.send(cluster.node(0), method, path, body, TestNodes.TOKEN, contentType);
     }
 
     /** Bodies no route takes: each must be refused with 400, 413 or 415 and a message. */

@@ -1,5 +1,7 @@
 package dev.vivarium.vcenter.inventory;
 
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -41,8 +43,8 @@ public final class VmValidation {
    * Memory no host of the inventory could ever give (its whole budget for VMs), with the figures;
    * empty while no host is known, since a host may join later with more.
    */
-  public static Optional<String> checkFits(VmConfig c, java.util.Collection<HostRecord> hosts) {
-    HostRecord largest = hosts.stream().max(java.util.Comparator.comparingInt(HostRecord::memoryMiB)).orElse(null);
+  public static Optional<String> checkFits(VmConfig c, Collection<HostRecord> hosts) {
+    HostRecord largest = hosts.stream().max(Comparator.comparingInt(HostRecord::memoryMiB)).orElse(null);
     if (largest == null || c.memoryMiB() <= largest.memoryMiB()) return Optional.empty();
     return Optional.of("memoryMiB " + c.memoryMiB() + " is more than any host can give: the largest, "
         + largest.name() + ", has " + largest.memoryMiB() + " MiB for VMs in all");

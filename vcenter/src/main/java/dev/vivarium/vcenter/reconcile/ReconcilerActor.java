@@ -24,6 +24,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -132,7 +134,8 @@ public final class ReconcilerActor {
     this.placementTimeout = placementTimeout;
     this.settle = settle;
     this.settledAfterNanos = System.nanoTime();
-    this.backoff = new PowerOnBackoff(period(placementTimeout), MAX_BACKOFF);
+    // The first retry waits a placement's own timeout (a few reconcile periods).
+    this.backoff = new PowerOnBackoff(placementTimeout, MAX_BACKOFF);
   }
 
   private Behavior<Msg> behavior() {
@@ -191,11 +194,12 @@ public final class ReconcilerActor {
     migrating(inv, Instant.now()).forEach(pending::putIfAbsent);
     hints.values().removeIf(h -> now - h.deadlineNanos() > 0);
     Map<String, String> nowHeld = new HashMap<>();
+    Object cluster = clusterSituation(inv);
     for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending, lastDemand)) {
       if (settling && (a instanceof Place || a instanceof Unplaceable)) {
         continue; // decided once the hosts coming up now are all there
       }
-      if ((a instanceof Place || a instanceof Unplaceable) && backoff.waiting(a.vm(), situation(inv, a.vm()), now)) {
+      if ((a instanceof Place || a instanceof Unplaceable) && backoff.waiting(a.vm(), new Situation(inv.vms().get(a.vm()), cluster), now)) {
         continue; // it failed in this same situation a moment ago: try again later, or when something changes
       }
       if (a instanceof Place p) {
@@ -227,7 +231,9 @@ public final class ReconcilerActor {
 
   /** Records why {@code vm} did not start (once per reason) and holds it back before the next try. */
   private void failed(String vm, String reason) {
-    long delay = backoff.failed(vm, situation(lastSeen, vm), System.nanoTime());
+    Situation situation = lastSeen == null ? new Situation(null, List.of())
+        : new Situation(lastSeen.vms().get(vm), clusterSituation(lastSeen));
+    long delay = backoff.failed(vm, situation, System.nanoTime());
     ctx.getLog().info("{} not powered on ({}); next try in {} ms or when the cluster changes", vm, reason,
         delay / 1_000_000);
     inventory.tell(new InventoryCommand.RecordPowerOnFailure(vm, reason, Initiator.drs(),
@@ -235,26 +241,23 @@ public final class ReconcilerActor {
   }
 
   /**
-   * What a VM's power-on depends on: its own record (configuration, desired state), which hosts
-   * are up and in what state, and which VMs run where (room freed or taken). A failed power-on is
-   * retried at once when this changes.
+   * What a VM's power-on depends on: its own record (configuration, desired state) and the
+   * cluster's part ({@link #clusterSituation}). A failed power-on is retried at once when this
+   * changes.
    */
-  private Object situation(Inventory inv, String vm) {
-    if (inv == null) return List.of();
-    Map<String, Object> hostStates = new java.util.TreeMap<>();
+  private record Situation(VmRecord vm, Object cluster) {}
+
+  /** Which hosts are up and in what state, and which VMs run where (room freed or taken). */
+  private Object clusterSituation(Inventory inv) {
+    Map<String, HostState> hostStates = new TreeMap<>();
     inv.hosts().values().forEach(h -> hostStates.put(h.name(), h.state()));
-    Map<String, Object> running = new java.util.TreeMap<>();
-    reports.values().forEach(r -> running.put(r.host(), new java.util.TreeSet<>(r.running().keySet())));
-    return List.of(String.valueOf(inv.vms().get(vm)), hostStates, running);
+    Map<String, Set<String>> running = new TreeMap<>();
+    reports.values().forEach(r -> running.put(r.host(), new TreeSet<>(r.running().keySet())));
+    return List.of(hostStates, running);
   }
 
   /** The longest a failed power-on waits for its next try when nothing changes. */
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-
-  /** The first retry delay: a placement's own timeout (a few reconcile periods). */
-  private static Duration period(Duration placementTimeout) {
-    return placementTimeout;
-  }
 
   /**
    * VMs a live migration holds, with the host they count on: one under way is the migration's
