@@ -5,11 +5,12 @@ import dev.vivarium.node.api.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One live migration by QEMU on loopback, for the side-by-side table: a source
@@ -42,9 +44,16 @@ final class QemuMigration {
     }
 
     Result migrate(Path image, String cmdline, int memoryMiB, double downtimeLimitMs) throws IOException, InterruptedException {
-        int migrationPort = freePort();
-        try (Vm source = new Vm(image, cmdline, memoryMiB, null); Vm target = new Vm(image, cmdline, memoryMiB,
-                "tcp:127.0.0.1:" + migrationPort)) {
+        Path dir = Files.createTempDirectory("vivarium-qemu");
+        try (Vm source = new Vm(dir, "source", image, cmdline, memoryMiB, false);
+             Vm target = new Vm(dir, "target", image, cmdline, memoryMiB, true)) {
+            // The target listens on a port the kernel picks (port 0), read back from QEMU: a port
+            // chosen here and handed over could be taken by someone else in between.
+            target.qmp.execute("migrate-incoming", Map.of("uri", "tcp:127.0.0.1:0"));
+            int migrationPort = target.qmp.execute("query-migrate", Map.of()).path("socket-address").path(0).path("port").asInt();
+            if (migrationPort <= 0) {
+                throw new IOException("QEMU's target did not say which port it listens on for the migration");
+            }
             source.awaitOutput(5, 60);
             Thread.sleep(500); // the guest past its boot and into its loop, as ours is when it moves
             source.qmp.execute("migrate-set-capabilities", Map.of("capabilities",
@@ -80,6 +89,19 @@ final class QemuMigration {
             return new Result(true, stopped > 0 && resumed > 0 ? (resumed - stopped) * 1000 : -1, info.path("downtime").asDouble(),
                     info.path("total-time").asDouble(), ram.path("dirty-sync-count").asLong(), ram.path("transferred").asLong(),
                     ram.path("duplicate").asLong(), gap / 1e6, "completed");
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temporary folder left behind holds nothing anyone needs
         }
     }
 
@@ -101,31 +123,52 @@ final class QemuMigration {
         return out.lines().findFirst().orElse("unknown").strip();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /** One QEMU process: its serial lines with their arrival times, and its QMP connection. */
     private final class Vm implements AutoCloseable {
         final Process process;
         final Qmp qmp;
         private final List<Long> lineTimes = new ArrayList<>();
 
-        Vm(Path image, String cmdline, int memoryMiB, String incoming) throws IOException, InterruptedException {
-            int qmpPort = freePort();
+        private final Path errors;
+
+        /**
+         * Starts QEMU with its QMP on a Unix socket in {@code dir} (no port to race for) and its
+         * standard error in a file there, so a QEMU that gives up can say why.
+         */
+        Vm(Path dir, String name, Path image, String cmdline, int memoryMiB, boolean incoming) throws IOException, InterruptedException {
+            Path socket = dir.resolve(name + ".qmp");
+            errors = dir.resolve(name + ".stderr");
             List<String> command = new ArrayList<>(List.of(qemu.toString(), "-kernel", image.toString(), "-append", cmdline,
                     "-m", Integer.toString(memoryMiB), "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot",
-                    "-qmp", "tcp:127.0.0.1:" + qmpPort + ",server=on,wait=off"));
-            if (incoming != null) {
-                command.addAll(List.of("-incoming", incoming));
+                    "-qmp", "unix:" + socket + ",server=on,wait=off"));
+            if (incoming) {
+                command.addAll(List.of("-incoming", "defer"));
             }
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
             Thread reader = new Thread(this::readSerial, "qemu-serial");
             reader.setDaemon(true);
             reader.start();
-            qmp = Qmp.connect(qmpPort);
+            try {
+                qmp = Qmp.connect(socket, process, this::describeExit);
+            } catch (IOException | RuntimeException e) {
+                process.destroyForcibly();
+                throw e;
+            }
+        }
+
+        /** Why QEMU is gone, or that it still runs: its exit code and the end of what it printed to standard error. */
+        private String describeExit() {
+            String said;
+            try {
+                said = Files.readString(errors, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                said = "";
+            }
+            if (said.length() > 2000) {
+                said = said.substring(said.length() - 2000);
+            }
+            String state = process.isAlive() ? "QEMU still runs" : "QEMU exited with " + process.exitValue();
+            return said.isEmpty() ? state : state + ", saying: " + said;
         }
 
         private void readSerial() {
@@ -172,30 +215,38 @@ final class QemuMigration {
 
     /** A QMP connection: commands answered in order, events collected as they come. */
     private static final class Qmp implements AutoCloseable {
-        private final Socket socket;
-        private final OutputStream out;
+        private final SocketChannel channel;
+        private final Supplier<String> whyGone;
         private final BlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
         private final List<JsonNode> events = new ArrayList<>();
 
-        private Qmp(Socket socket) throws IOException, InterruptedException {
-            this.socket = socket;
-            this.out = socket.getOutputStream();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            in.readLine(); // the greeting
+        private Qmp(SocketChannel channel, Supplier<String> whyGone) throws IOException, InterruptedException {
+            this.channel = channel;
+            this.whyGone = whyGone;
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+            if (in.readLine() == null) {
+                throw new IOException("QEMU closed its QMP connection before greeting (" + whyGone.get() + ")");
+            }
             Thread reader = new Thread(() -> read(in), "qmp");
             reader.setDaemon(true);
             reader.start();
             execute("qmp_capabilities", Map.of());
         }
 
-        static Qmp connect(int port) throws IOException, InterruptedException {
+        /** Connects once QEMU has made its socket; gives up at once when QEMU has exited, saying why. */
+        static Qmp connect(Path socket, Process process, Supplier<String> whyGone) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (true) {
+                SocketChannel channel = null;
                 try {
-                    return new Qmp(new Socket(InetAddress.getLoopbackAddress(), port));
+                    channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+                    return new Qmp(channel, whyGone);
                 } catch (IOException e) {
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new IOException("QEMU's QMP on port " + port + " does not answer: " + e.getMessage());
+                    if (channel != null) {
+                        channel.close();
+                    }
+                    if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+                        throw new IOException("QEMU's QMP at " + socket + " does not answer: " + e.getMessage() + " (" + whyGone.get() + ")");
                     }
                     Thread.sleep(20);
                 }
@@ -222,11 +273,15 @@ final class QemuMigration {
 
         synchronized JsonNode execute(String command, Map<String, Object> arguments) throws IOException, InterruptedException {
             String request = Json.write(arguments.isEmpty() ? Map.of("execute", command) : Map.of("execute", command, "arguments", arguments));
-            out.write((request + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            // Written on the channel itself, not through Channels.newOutputStream: on this JDK that
+            // stream takes the lock the reading thread holds while it waits for QEMU.
+            ByteBuffer bytes = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
             JsonNode answer = answers.poll(30, TimeUnit.SECONDS);
             if (answer == null) {
-                throw new IOException("QMP " + command + ": no answer");
+                throw new IOException("QMP " + command + ": no answer in 30 s (" + whyGone.get() + ")");
             }
             if (answer.has("error")) {
                 throw new IOException("QMP " + command + ": " + answer.path("error").path("desc").asText());
@@ -253,7 +308,7 @@ final class QemuMigration {
         @Override
         public void close() {
             try {
-                socket.close();
+                channel.close();
             } catch (IOException ignored) {
                 // closing
             }
