@@ -84,6 +84,18 @@ public final class Lab implements AutoCloseable {
 
     /** Subscribes to the VM's console; the console's own asks are ordered after the output before them. */
     public Console console(ActorRef<VmCommand> vm) {
+        return console(vm, ConsoleOutput.NO_RUN, -1);
+    }
+
+    /**
+     * Subscribes to the VM's console from where {@code earlier} stopped reading (its run and
+     * offset), as a console stream does that follows the VM to where it runs now.
+     */
+    public Console follow(ActorRef<VmCommand> vm, Console earlier) {
+        return console(vm, earlier.run(), earlier.next());
+    }
+
+    private Console console(ActorRef<VmCommand> vm, long run, long from) {
         Console console = new Console();
         ActorRef<Object> sink = kit.spawn(Behaviors.receiveMessage(message -> {
             if (message instanceof ConsoleOutput out) {
@@ -94,7 +106,7 @@ public final class Lab implements AutoCloseable {
             return Behaviors.same();
         }));
         console.attach(vm, sink);
-        vm.tell(new VmCommand.SubscribeConsole(sink.narrow()));
+        vm.tell(new VmCommand.SubscribeConsole(sink.narrow(), run, from));
         return console;
     }
 
@@ -127,6 +139,8 @@ public final class Lab implements AutoCloseable {
     public static final class Console {
         private static final Pattern LINE = Pattern.compile("counter (\\d+)\n");
         private final StringBuilder text = new StringBuilder();
+        private long run = ConsoleOutput.NO_RUN;
+        private long next = -1;
         private ActorRef<VmCommand> vm;
         private ActorRef<Object> sink;
         private CompletableFuture<VmReply> pending;
@@ -155,6 +169,18 @@ public final class Lab implements AutoCloseable {
 
         public synchronized void add(ConsoleOutput out) {
             text.append(out.text());
+            run = out.run();
+            next = out.offset() + out.text().length();
+        }
+
+        /** The console run of the last output read ({@link ConsoleOutput#NO_RUN} before any). */
+        public synchronized long run() {
+            return run;
+        }
+
+        /** The offset, in {@link #run()}, of the byte after the last one read. */
+        public synchronized long next() {
+            return next;
         }
 
         public synchronized String text() {

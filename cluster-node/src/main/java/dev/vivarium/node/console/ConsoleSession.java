@@ -46,7 +46,9 @@ final class ConsoleSession {
     private final Duration reattach;
     private VmLocator.Located current;
     private long giveUpAt;
-    /** The console offset of the next byte this stream passes on (-1: from whatever the VM keeps). */
+    /** The console's run {@link #next} counts in: {@link ConsoleOutput#NO_RUN} until the VM sent any. */
+    private long run = ConsoleOutput.NO_RUN;
+    /** The console offset of the next byte this stream passes on, in {@link #run}. */
     private long next = -1;
 
     static Behavior<Object> create(String vm, VmLocator.Located first, VmLocator locator, BoundedSourceQueue<ConsoleEvent> queue,
@@ -147,20 +149,23 @@ final class ConsoleSession {
         }
         ctx.watchWith(where.vm(), new VmGone(where));
         // From where it stopped: the VM's history moved with it, so what it printed meanwhile comes, and nothing twice.
-        where.vm().tell(new VmCommand.SubscribeConsole(ctx.getSelf().narrow(), next));
+        where.vm().tell(new VmCommand.SubscribeConsole(ctx.getSelf().narrow(), run, next));
         return true;
     }
 
     /**
      * The part of {@code out} this stream has not passed on yet. Offsets count the bytes the VM's
-     * console wrote since it booted, wherever it ran, so a VM that moved sends no line twice.
+     * console wrote in one run (from a boot or restore on, wherever it ran since), so a VM that
+     * moved sends no line twice; all a new run writes is new, even where its offsets are ones this
+     * stream has passed in the run before.
      */
     private String unseen(ConsoleOutput out) {
-        if (out.offset() < 0) {
-            next = -1; // a VM restored from a checkpoint counts anew: everything it prints from now on is new
+        if (out.run() != run) {
+            run = out.run();
+            next = out.offset() + out.text().length();
             return out.text();
         }
-        long skip = next < 0 ? 0 : next - out.offset();
+        long skip = next - out.offset();
         next = Math.max(next, out.offset() + out.text().length());
         return skip <= 0 ? out.text() : skip >= out.text().length() ? "" : out.text().substring((int) skip);
     }

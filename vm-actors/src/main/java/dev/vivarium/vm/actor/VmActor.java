@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -84,7 +85,12 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
     private final StringBuilder console = new StringBuilder();
     /** The console's most recent output, which a new subscriber gets first (a serial log, as on real hosts). */
     private final StringBuilder history = new StringBuilder();
-    /** Where {@link #history} starts in everything the console wrote since boot (it moves with the VM). */
+    /**
+     * The run the console counts in: new when the VM boots or is restored here, since the guest
+     * then writes from another point than where the last count stopped; it moves with the VM.
+     */
+    private long consoleRun = newConsoleRun();
+    /** Where {@link #history} starts in everything the console wrote in {@link #consoleRun} (it moves with the VM). */
     private long historyStart;
     private final Set<ActorRef<ConsoleOutput>> subscribers = new LinkedHashSet<>();
     private long consoleInputBytes;
@@ -220,14 +226,11 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 })
                 .onMessage(VmCommand.SubscribeConsole.class, s -> {
                     if (!subscribers.contains(s.subscriber())) {
-                        // What it missed (from boot, or from where it stopped following on another host).
-                        int skip = (int) Math.min(history.length(), Math.max(0, s.from() - historyStart));
-                        if (s.from() > historyStart + history.length()) {
-                            // Ahead of this VM's count: it counts anew since it was restored from a checkpoint, so the
-                            // subscriber's offsets are of another run. Offset -1 says so: it takes everything from here.
-                            s.subscriber().tell(new ConsoleOutput(name, history.toString(), -1));
-                        } else if (history.length() > skip) {
-                            s.subscriber().tell(new ConsoleOutput(name, history.substring(skip), historyStart + skip));
+                        // What it missed: from where it stopped following on another host, in this run;
+                        // all this VM keeps when it followed another run (the VM was restored since) or none.
+                        int skip = s.run() != consoleRun ? 0 : (int) Math.min(history.length(), Math.max(0, s.from() - historyStart));
+                        if (history.length() > skip) {
+                            s.subscriber().tell(new ConsoleOutput(name, history.substring(skip), consoleRun, historyStart + skip));
                         }
                         // A subscriber on a node that dies never unsubscribes: forget it when it stops.
                         getContext().watchWith(s.subscriber(), new VmCommand.UnsubscribeConsole(s.subscriber()));
@@ -507,9 +510,18 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         }
     }
 
+    /** A run no other start of this VM has: random, since restarts on different hosts share no counter. */
+    private static long newConsoleRun() {
+        long run;
+        do {
+            run = ThreadLocalRandom.current().nextLong();
+        } while (run == ConsoleOutput.NO_RUN);
+        return run;
+    }
+
     private void flushConsole() {
         if (console.length() > 0) {
-            ConsoleOutput out = new ConsoleOutput(name, console.toString(), historyStart + history.length());
+            ConsoleOutput out = new ConsoleOutput(name, console.toString(), consoleRun, historyStart + history.length());
             history.append(console);
             int excess = history.length() - setup.settings().consoleHistoryBytes();
             if (excess > 0) {
@@ -870,6 +882,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
         install(machine); // the receiving thread handed the machine over with this message
         history.setLength(0);
         history.append(a.consoleHistory());
+        consoleRun = a.consoleRun();
         historyStart = Math.max(0, a.consoleOffset());
         credit = a.credit(); // its first grant now, not at the next scheduler tick
         state = a.paused() ? VmState.PAUSED : VmState.RUNNING;
@@ -1081,7 +1094,7 @@ public final class VmActor extends AbstractBehavior<VmCommand> {
                 layers = left;
             }
             return new OutgoingMigration.SwitchState(core, history.toString().getBytes(StandardCharsets.ISO_8859_1),
-                    historyStart, before == VmState.PAUSED, layers, pause);
+                    consoleRun, historyStart, before == VmState.PAUSED, layers, pause);
         }
 
         @Override

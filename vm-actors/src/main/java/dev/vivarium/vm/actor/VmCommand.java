@@ -85,12 +85,14 @@ public sealed interface VmCommand permits VmCommand.Management, VmCommand.Intern
 
     /**
      * The subscriber first gets the VM's recent output ({@code console-history}) from byte
-     * {@code from} of its console on (-1: all it keeps), then everything new. A subscriber that
-     * follows the VM to another host asks from where it stopped, so nothing repeats.
+     * {@code from} of its console's run {@code run} on, then everything new. A subscriber that
+     * follows the VM to another host asks from where it stopped, so nothing repeats; one that
+     * comes from another run (the VM was restored since, or it never followed it: run 0) gets all
+     * the VM keeps.
      */
-    record SubscribeConsole(ActorRef<ConsoleOutput> subscriber, long from) implements Management {
+    record SubscribeConsole(ActorRef<ConsoleOutput> subscriber, long run, long from) implements Management {
         public SubscribeConsole(ActorRef<ConsoleOutput> subscriber) {
-            this(subscriber, -1);
+            this(subscriber, ConsoleOutput.NO_RUN, -1);
         }
     }
 
@@ -156,7 +158,7 @@ public sealed interface VmCommand permits VmCommand.Management, VmCommand.Intern
      * A VM arriving here: the lease passed at {@code epoch}, run the guest now (paused if it was).
      * {@code firstInstruction} completes with the {@link System#nanoTime()} just before its first instruction.
      */
-    record Arrive(long epoch, String consoleHistory, long consoleOffset, boolean paused, long credit,
+    record Arrive(long epoch, String consoleHistory, long consoleRun, long consoleOffset, boolean paused, long credit,
                   java.util.concurrent.CompletableFuture<Long> firstInstruction) implements Internal {
     }
 

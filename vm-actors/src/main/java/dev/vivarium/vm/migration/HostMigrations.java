@@ -402,9 +402,9 @@ public final class HostMigrations {
         ActorRef<HostCommand> self = ctx.getSelf();
         b.link().start(b.machine(), b.disk(), b.lease(), session, new IncomingMigration.Arrival() {
             @Override
-            public CompletionStage<Long> commit(long epoch, byte[] consoleHistory, long consoleOffset, boolean paused) {
+            public CompletionStage<Long> commit(long epoch, byte[] consoleHistory, long consoleRun, long consoleOffset, boolean paused) {
                 CompletableFuture<Long> first = new CompletableFuture<>();
-                shell.tell(new VmCommand.Arrive(epoch, new String(consoleHistory, StandardCharsets.ISO_8859_1), consoleOffset,
+                shell.tell(new VmCommand.Arrive(epoch, new String(consoleHistory, StandardCharsets.ISO_8859_1), consoleRun, consoleOffset,
                         paused, credit, first));
                 self.tell(new HostCommand.MigrationStep(new Arrived(vm, shell, b.config(), epoch, paused)));
                 return first;

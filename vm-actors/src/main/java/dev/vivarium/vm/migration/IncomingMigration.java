@@ -44,7 +44,7 @@ public final class IncomingMigration implements Closeable {
          * The lease passed at {@code epoch}: the VM's actor runs the guest now. Completes with the
          * {@link System#nanoTime()} just before its first instruction.
          */
-        CompletionStage<Long> commit(long epoch, byte[] consoleHistory, long consoleOffset, boolean paused);
+        CompletionStage<Long> commit(long epoch, byte[] consoleHistory, long consoleRun, long consoleOffset, boolean paused);
 
         /** The VM does not come: its shell and reservation go. */
         void discard(String reason);
@@ -182,7 +182,7 @@ public final class IncomingMigration implements Closeable {
     }
 
     /** What the switch-over frame carried. */
-    private record Switch(long receivedNanos, byte[] core, byte[] consoleHistory, long consoleOffset, boolean paused,
+    private record Switch(long receivedNanos, byte[] core, byte[] consoleHistory, long consoleRun, long consoleOffset, boolean paused,
                           int sourceChecksum, int checksum, String handOverFile) {
     }
 
@@ -251,12 +251,13 @@ public final class IncomingMigration implements Closeable {
                 }
                 byte[] core = MigrationWire.readBlob(in, MigrationWire.MAX_BLOB, "CPU and device state");
                 byte[] history = MigrationWire.readBlob(in, MigrationWire.MAX_BLOB, "console history");
+                long run = in.readLong();
                 long offset = in.readLong();
                 boolean paused = in.readBoolean();
                 int sourceChecksum = in.readInt();
                 in.readLong(); // the source's pause time (its clock)
                 in.readLong(); // how long the migration had run at the pause
-                return new Switch(received, core, history, offset, paused, sourceChecksum, installed.combined(), handOverFile);
+                return new Switch(received, core, history, run, offset, paused, sourceChecksum, installed.combined(), handOverFile);
             } else {
                 throw new IOException("migration stream broken: frame type " + type);
             }
@@ -283,7 +284,7 @@ public final class IncomingMigration implements Closeable {
     /** The lease is this host's: the VM's actor runs the guest now; its first instruction's time goes back to the source. */
     private void resume(Arrival arrival, Switch at, Lease lease, HostSession session, long loadNanos, long handOverNanos,
                         long committedAt, DataOutputStream out) {
-        CompletionStage<Long> first = arrival.commit(lease.epoch(), at.consoleHistory(), at.consoleOffset(), at.paused());
+        CompletionStage<Long> first = arrival.commit(lease.epoch(), at.consoleHistory(), at.consoleRun(), at.consoleOffset(), at.paused());
         try {
             if (settings.failsAt("cut-link-after-commit", vm)) {
                 closeQuietly(socket); // the source never hears of the resume: it must find out from this host

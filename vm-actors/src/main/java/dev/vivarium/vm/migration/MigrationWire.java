@@ -20,7 +20,7 @@ import java.lang.invoke.VarHandle;
  * source -> target  PAGES    round, count, then per page: number, kind (0 zero, 1 data), 4096 bytes if data
  *                   DISK     count, then per sector: LBA, 512 bytes (later ones win)
  *                   HANDOVER the name of the lease file the source prepared for the target (before any switch-over)
- *                   SWITCH   CPU and device state, console history and its offset, paused, the
+ *                   SWITCH   CPU and device state, console history, its run and offset, paused, the
  *                            memory checksum, the source's pause time and elapsed time
  * target -> source  RESUMED  the epoch it took, its first guest instruction (its clock), the time to
  *                            it, its load and hand-over times and its memory checksum; or REFUSE and why
@@ -30,7 +30,7 @@ import java.lang.invoke.VarHandle;
  */
 final class MigrationWire {
     static final int MAGIC = 0x564D4947; // "VMIG"
-    static final int VERSION = 1;
+    static final int VERSION = 2; // 2: the switch-over carries the console's run
     static final int TOKEN_BYTES = 16;
     static final int PAGE = 4096;
     static final int SECTOR = 512;

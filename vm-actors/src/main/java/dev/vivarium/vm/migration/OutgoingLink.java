@@ -87,7 +87,7 @@ final class OutgoingLink implements Closeable {
 
     /** What the switch-over sends besides the last dirty pages. */
     record SwitchOver(GuestMemory memory, DirtyPages dirty, List<MemoryOverlay> diskLayers, byte[] core,
-                      byte[] consoleHistory, long consoleOffset, boolean paused, long pauseNanos, long startNanos,
+                      byte[] consoleHistory, long consoleRun, long consoleOffset, boolean paused, long pauseNanos, long startNanos,
                       boolean corruptChecksum) {
     }
 
@@ -356,6 +356,7 @@ final class OutgoingLink implements Closeable {
             out.writeByte(MigrationWire.SWITCH);
             MigrationWire.writeBlob(out, s.core());
             MigrationWire.writeBlob(out, s.consoleHistory());
+            out.writeLong(s.consoleRun());
             out.writeLong(s.consoleOffset());
             out.writeBoolean(s.paused());
             out.writeInt(s.corruptChecksum() ? ~checksum : checksum);

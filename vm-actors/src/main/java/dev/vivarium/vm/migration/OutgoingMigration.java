@@ -67,7 +67,7 @@ public final class OutgoingMigration {
      *
      * @param diskLayers the disk's writes not yet on the datastore that have not been sent yet
      */
-    public record SwitchState(byte[] core, byte[] consoleHistory, long consoleOffset, boolean paused,
+    public record SwitchState(byte[] core, byte[] consoleHistory, long consoleRun, long consoleOffset, boolean paused,
                               List<MemoryOverlay> diskLayers, long pauseNanos) {
     }
 
@@ -342,7 +342,7 @@ public final class OutgoingMigration {
         DirtyPages last = DirtyPages.union(dirty, memory.takeDirty(GuestMemory.DirtyLog.MIGRATION));
         diskSectors += s.diskLayers().stream().mapToLong(MemoryOverlay::sectorCount).sum();
         OutgoingLink.Written written = link.writeSwitchOver(new OutgoingLink.SwitchOver(memory, last, s.diskLayers(), s.core(),
-                s.consoleHistory(), s.consoleOffset(), s.paused(), pauseNanos, startNanos, settings.failsAt("corrupt-checksum", vm)));
+                s.consoleHistory(), s.consoleRun(), s.consoleOffset(), s.paused(), pauseNanos, startNanos, settings.failsAt("corrupt-checksum", vm)));
         lastByteNanos = written.lastByteNanos();
         bytesSent += written.bytes();
         switchPages = written.pages();

@@ -123,6 +123,13 @@ class VmLifecycleTest {
         await().atMost(WAIT).until(() -> after.numbers().size() >= 3);
         // Nothing lost, nothing repeated: suspend captured the machine after its last line.
         assertThat(after.numbers().get(0)).isBetween(last + 1, last + 2);
+        // A stream that followed the VM before asks from where it stopped. The restored VM counts its
+        // console anew (another run) and has printed past that offset by now: none of its lines is skipped.
+        await().atMost(WAIT).until(() -> after.next() > before.next());
+        Lab.Console followed = lab.follow(resumed.ref(), before);
+        await().atMost(WAIT).until(() -> followed.numbers().size() >= 3);
+        assertThat(followed.run()).isEqualTo(after.run()).isNotEqualTo(before.run());
+        assertThat(followed.numbers().get(0)).isEqualTo(after.numbers().get(0));
 
         assertThat(lab.ask(resumed.ref(), VmCommand.PowerOff::new)).isEqualTo(new VmReply.Done("vm2", "powered off"));
         assertThat(lab.datastore.vm("vm2").checkpoints().latestChain()).isEmpty();

@@ -87,6 +87,11 @@ class LiveMigrationTest {
         assertThat(status.epoch()).isEqualTo(started.epoch() + 1);
         Lab.Console after = b.console(onB);
         await().atMost(WAIT).until(() -> after.last() >= before.last() + 5);
+        // The console's run moved with it: a stream following from host-a goes on where it stopped.
+        Lab.Console followed = b.follow(onB, before);
+        await().atMost(WAIT).until(() -> followed.numbers().size() >= 2);
+        assertThat(followed.run()).isEqualTo(before.run());
+        assertThat(followed.numbers().get(0)).isBetween(before.last() + 1, before.last() + 2);
 
         MigrationOutcome back = migrate(b, a, "host-a", "vm1");
         assertThat(back.result()).as(back.reason()).isEqualTo(MigrationOutcome.Result.MIGRATED);

@@ -86,7 +86,7 @@ class WireSerializationTest {
                 new HostReply.VmFound("vm1", vm.ref()), new HostReply.NotHere("vm1"),
                 new HostReply.HostStats("host-a", 1000, 12.5, 16 << 20, 1 << 20, 1,
                         List.of(new HostReply.VmStats("vm1", 3, 1000, 0, -1, 20.5, 12.5, 3.5, 1 << 20, 64.0, true))),
-                new VmCommand.SubscribeConsole(consoles.ref(), 12345), new ConsoleOutput("vm1", "counter 2\n", 9876),
+                new VmCommand.SubscribeConsole(consoles.ref(), -77, 12345), new ConsoleOutput("vm1", "counter 2\n", -77, 9876),
                 new HostCommand.MigrateVm("vm1", "host-b", hostAgent.ref(), 5_000_000, outcomes.ref()),
                 new HostCommand.CancelMigration("vm1", hostReplies.ref()),
                 new HostCommand.PrepareIncoming("vm1", "host-a", 3, 7, hostReplies.ref()),
