@@ -102,15 +102,21 @@ public final class HostFigures implements HostResources {
                 h.vms().stream().filter(HostReply.VmStats::paused).map(HostReply.VmStats::vm).collect(Collectors.toSet()))).toList();
     }
 
-    /** Where the VM runs and its figures, if a host reports it. */
+    /**
+     * Where the VM runs and its figures, if a host reports it. Where two hosts report it, the one
+     * at the newer lease epoch: the other's figures are older than the lease it lost (a frozen or
+     * cut-off host keeps its last figures here until it answers or leaves; its copy stops at its
+     * next time slice, fenced).
+     */
     public Optional<RunningVm> running(String vm) {
+        RunningVm newest = null;
         for (HostReply.HostStats host : stats.values()) {
             for (HostReply.VmStats v : host.vms()) {
-                if (v.vm().equals(vm)) {
-                    return Optional.of(new RunningVm(host.host(), v));
+                if (v.vm().equals(vm) && (newest == null || v.epoch() > newest.stats().epoch())) {
+                    newest = new RunningVm(host.host(), v);
                 }
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(newest);
     }
 }

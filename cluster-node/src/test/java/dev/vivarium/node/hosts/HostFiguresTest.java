@@ -44,6 +44,22 @@ class HostFiguresTest {
     }
 
     @Test
+    void aVmTwoHostsReportRunsWhereItsLeaseIsNewest() {
+        // One host froze running "a" at epoch 1; HA restarted it on the other at epoch 2, and the frozen
+        // host's last figures stay until it answers or leaves. Either way round, the view is the restart's.
+        for (String stale : List.of("host-1", "host-2")) {
+            String restarted = stale.equals("host-1") ? "host-2" : "host-1";
+            HostFigures figures = new HostFigures();
+            figures.update(new HostReply.HostStats(stale, 1000, 40, 16L << 20, 16L << 20, 1, List.of(vm("a", 1, 40.0))));
+            figures.update(new HostReply.HostStats(restarted, 1000, 40, 16L << 20, 16L << 20, 1, List.of(vm("a", 2, 40.0))));
+            assertThat(figures.running("a")).as("stale copy on %s", stale).hasValueSatisfying(r -> {
+                assertThat(r.host()).isEqualTo(restarted);
+                assertThat(r.stats().epoch()).isEqualTo(2);
+            });
+        }
+    }
+
+    @Test
     void everyInventoryStateHasTheApisName() {
         assertThat(java.util.Arrays.stream(HostState.values()).map(HostFigures::apiName))
                 .containsExactly("connecting", "connected", "maintenance", "notResponding", "disconnected");
