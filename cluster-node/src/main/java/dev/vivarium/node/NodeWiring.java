@@ -20,7 +20,6 @@ import dev.vivarium.node.inventory.InventoryAlarms;
 import dev.vivarium.node.inventory.InventoryAsk;
 import dev.vivarium.node.inventory.InventoryMaintenance;
 import dev.vivarium.node.inventory.InventoryVmService;
-import dev.vivarium.node.inventory.LiveMoves;
 import dev.vivarium.node.inventory.RunningVmOperations;
 import dev.vivarium.node.inventory.VmSnapshots;
 import dev.vivarium.node.rules.RuleRoutes;
@@ -30,6 +29,7 @@ import dev.vivarium.node.fault.LabFaults;
 import dev.vivarium.node.hosts.HighAvailability;
 import dev.vivarium.node.lab.LabDir;
 import dev.vivarium.node.migration.MigrationCoordinator;
+import dev.vivarium.node.migration.DrsMoves;
 import dev.vivarium.node.migration.MigrationService;
 import dev.vivarium.vcenter.inventory.ImageCatalog;
 import dev.vivarium.vcenter.migration.MigrationRequest;
@@ -135,20 +135,20 @@ public final class NodeWiring {
                 InventoryVmService.CALLER));
         RuleService rules = new RuleService(ask, InventoryVmService.CALLER);
         RouteContributions.get(system).add((router, api) -> RuleRoutes.addTo(router, rules));
+        // Live migration's one entry point on this node (found by others, DRS included, under MigrationRequest.KEY).
+        ActorRef<MigrationRequest> coordinator = system.systemActorOf(MigrationCoordinator.create(inventory,
+                Duration.ofSeconds(10), w.getDuration("migration-timeout")), "migrations", Props.empty());
+        MigrationService migrations = new MigrationService(system, coordinator, Duration.ofSeconds(10));
         // DRS: a singleton beside the inventory and the reconciler; its moves are live migrations.
         DrsTuning drsTuning = DrsTuning.from(config.getConfig("vivarium"));
         ActorRef<DrsActor.Msg> drs = ClusterSingleton.get(system).init(SingletonActor.of(DrsActor.create(inventory, reconciler,
-                new LiveMoves(ask, figures, drsTuning.moveTimeout()), drsTuning), "vcenter-drs"));
+                new DrsMoves(migrations), drsTuning), "vcenter-drs"));
         DrsService drsService = new DrsService(drs, ask, InventoryVmService.CALLER, drsTuning.moveTimeout().plusSeconds(10));
         RouteContributions.get(system).add((router, api) -> DrsRoutes.addTo(router, api, drsService));
         String labDir = config.getString("vivarium.lab.dir");
         Faults faults = labDir.isEmpty() ? Faults.NOT_LAB
                 : new LabFaults(hostName, new LabDir(Path.of(labDir)), actors, events, java.time.Clock.systemUTC());
         ClusterStatus cluster = new ClusterStatus(ask, config.getInt("vivarium.ha.host-failures-to-tolerate"));
-        // Live migration's one entry point on this node (found by others, DRS included, under MigrationRequest.KEY).
-        ActorRef<MigrationRequest> coordinator = system.systemActorOf(MigrationCoordinator.create(inventory,
-                Duration.ofSeconds(10), w.getDuration("migration-timeout")), "migrations", Props.empty());
-        MigrationService migrations = new MigrationService(system, coordinator, Duration.ofSeconds(10));
         return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, migrations, taskTimeout, cluster,
                 new ImageCatalog(hostSettings.vm().imageDirectory()), (vm, why) -> reconciler.tell(new ReconcilerActor.ReconcileNow(vm, why))),
                 figures, new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER, migrations),

@@ -271,6 +271,44 @@ class MigrationApiTest {
                 .isEqualTo("succeeded");
     }
 
+    @Test
+    @Order(5)
+    void anAppliedDrsRecommendationMovesTheVmThroughTheMigrationCoordinator() throws Exception {
+        running("drs-1", "counter", "", 16);
+        String from = vm("drs-1").path("host").asText();
+        String to = List.of("host-1", "host-2", "host-3").stream().filter(h -> !h.equals(from)).findFirst().orElseThrow();
+        HttpResponse<String> manual = send(api, "PATCH", "/api/v1/drs", "{\"automation\":\"manual\"}", TestNodes.TOKEN);
+        assertThat(manual.statusCode()).as(manual.body()).isEqualTo(200);
+        // A rule DRS must keep, broken: its recommendation is to move drs-1 there.
+        assertThat(post("/api/v1/host-groups", "{\"name\":\"drs-target\",\"hosts\":[\"" + to + "\"]}").statusCode()).isEqualTo(201);
+        assertThat(post("/api/v1/rules", "{\"name\":\"drs-1-there\",\"kind\":\"must-run-on\",\"vms\":[\"drs-1\"],"
+                + "\"hostGroup\":\"drs-target\"}").statusCode()).isEqualTo(201);
+        JsonNode[] recommendation = new JsonNode[1];
+        await().atMost(WAIT).until(() -> {
+            assertThat(post("/api/v1/drs/rounds", null).statusCode()).isEqualTo(200);
+            for (JsonNode r : json(get(api, "/api/v1/drs/recommendations"))) {
+                if (r.path("vm").asText().equals("drs-1") && r.path("to").asText().equals(to)) {
+                    recommendation[0] = r;
+                    return true;
+                }
+            }
+            return false;
+        });
+
+        JsonNode task = finished(post("/api/v1/drs/recommendations/" + recommendation[0].path("id").asText() + "/apply", null));
+        assertThat(task.path("state").asText()).as(task.toString()).isEqualTo("succeeded");
+        assertThat(task.path("result").asText()).contains("drs-1 moved from " + from + " to " + to + " by vmotion", "downtime");
+        // The VM list shows it there once the hosts' figures are polled again (every period).
+        await().atMost(WAIT).until(() -> vm("drs-1").path("host").asText().equals(to));
+        // Recorded by the coordinator, like the API's and maintenance mode's migrations.
+        JsonNode history = json(get(api, "/api/v1/vms/drs-1/migrations"));
+        JsonNode last = history.get(history.size() - 1);
+        assertThat(last.path("outcome").asText()).isEqualTo("migrated");
+        assertThat(last.path("task").asText()).startsWith("DRS: ");
+        assertThat(last.path("by").asText()).containsIgnoringCase("drs");
+        assertThat(last.path("stats").path("downtimeMs").asDouble()).isPositive();
+    }
+
     private static void addRule(Rule rule) throws Exception {
         ActorRef<InventoryCommand> inventory = InventorySingleton.init(api.system());
         Reply reply = AskPattern.<InventoryCommand, Reply>ask(inventory, r -> new InventoryCommand.AddRule(rule,
