@@ -52,7 +52,8 @@ class FailoverCommandsTest {
         // stopped). Run it with -Dvivarium.test.soak=true, or `./vivarium bench soak --seed ...`.
         assumeTrue(Boolean.getBoolean("vivarium.test.soak"),
                 "soak round opt-in (-Dvivarium.test.soak=true) until a thawed host's stale VM copy is stopped");
-        long seed = new Random().nextLong();
+        // -Dvivarium.test.soak.seed=S replays a sequence a run printed.
+        long seed = Long.getLong("vivarium.test.soak.seed", new Random().nextLong());
         System.out.println("soak seed " + seed);
         Cli.Result soak = cli.run(Duration.ofSeconds(900), "bench", "soak", "--rounds", "1", "--seed", Long.toString(seed),
                 "--dir", lab.toString());
