@@ -150,7 +150,7 @@ public final class NodeWiring {
                 Duration.ofSeconds(10), w.getDuration("migration-timeout")), "migrations", Props.empty());
         MigrationService migrations = new MigrationService(system, coordinator, Duration.ofSeconds(10));
         return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, migrations, taskTimeout, cluster,
-                new ImageCatalog(hostSettings.vm().imageDirectory())),
+                new ImageCatalog(hostSettings.vm().imageDirectory()), (vm, why) -> reconciler.tell(new ReconcilerActor.ReconcileNow(vm, why))),
                 figures, new InventoryMaintenance(ask, actors, figures, taskTimeout, InventoryVmService.CALLER, migrations),
                 new InventoryAlarms(ask), faults, cluster::get);
     }

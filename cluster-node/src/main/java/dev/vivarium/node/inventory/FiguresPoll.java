@@ -25,24 +25,35 @@ final class FiguresPoll {
      */
     static CompletionStage<String> until(ActorSystem<?> system, Duration timeout, String what,
                                          Supplier<Optional<String>> check) {
+        return untilAsync(system, timeout, what, () -> CompletableFuture.completedFuture(check.get()));
+    }
+
+    /** As {@link #until}, for a check that asks (the inventory, say) rather than reads; one ask at a time. */
+    static CompletionStage<String> untilAsync(ActorSystem<?> system, Duration timeout, String what,
+                                              Supplier<CompletionStage<Optional<String>>> check) {
         CompletableFuture<String> done = new CompletableFuture<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         Runnable[] poll = new Runnable[1];
         poll[0] = () -> {
-            Optional<String> result;
+            CompletionStage<Optional<String>> asked;
             try {
-                result = check.get();
+                asked = check.get();
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
                 return;
             }
-            if (result.isPresent()) {
-                done.complete(result.get());
-            } else if (System.nanoTime() - deadline > 0) {
-                done.completeExceptionally(new IllegalStateException(what + " within " + timeout.toSeconds() + " s"));
-            } else {
-                system.scheduler().scheduleOnce(EVERY, poll[0], system.executionContext());
-            }
+            asked.whenComplete((result, failure) -> {
+                if (failure != null) {
+                    done.completeExceptionally(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                            ? c.getCause() : failure);
+                } else if (result.isPresent()) {
+                    done.complete(result.get());
+                } else if (System.nanoTime() - deadline > 0) {
+                    done.completeExceptionally(new IllegalStateException(what + " within " + timeout.toSeconds() + " s"));
+                } else {
+                    system.scheduler().scheduleOnce(EVERY, poll[0], system.executionContext());
+                }
+            });
         };
         poll[0].run();
         return done;

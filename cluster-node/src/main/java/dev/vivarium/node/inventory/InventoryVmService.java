@@ -28,7 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 
 /**
  * The API's VMs over the inventory: what should be (configuration, desired power state, epoch)
@@ -49,16 +51,20 @@ public final class InventoryVmService implements VmService {
     private final Duration taskTimeout;
     private final ClusterStatus admission;
     private final ImageCatalog catalog;
+    private final BiConsumer<String, String> reconcileNow;
 
     /**
-     * @param admission HA's admission control of power-ons
-     * @param catalog   the guests VMs are created from, checked before anything is stored
+     * @param admission    HA's admission control of power-ons
+     * @param catalog      the guests VMs are created from, checked before anything is stored
+     * @param reconcileNow asks the reconciler to act at once on a power state just requested (the
+     *                     VM, and why), rather than at its next period
      */
     public InventoryVmService(InventoryAsk inventory, HostFigures figures, RunningVmOperations running,
                               VmSnapshots snapshots, MigrationService migrations, Duration taskTimeout,
-                              ClusterStatus admission, ImageCatalog catalog) {
+                              ClusterStatus admission, ImageCatalog catalog, BiConsumer<String, String> reconcileNow) {
         this.admission = admission;
         this.catalog = catalog;
+        this.reconcileNow = reconcileNow;
         this.inventory = inventory;
         this.figures = figures;
         this.running = running;
@@ -190,7 +196,10 @@ public final class InventoryVmService implements VmService {
         boolean wantRunning = desired.resident();
         Instant requested = Instant.now();
         return inventory.change(r -> new InventoryCommand.RequestPowerState(name, desired, CALLER, r))
-                .thenApply(ok -> new VmTask(operation.urlName() + " " + name, awaitRunning(name, wantRunning, requested)));
+                .thenApply(ok -> {
+                    reconcileNow.accept(name, operation.urlName() + " " + name + " requested");
+                    return new VmTask(operation.urlName() + " " + name, awaitRunning(name, wantRunning, requested));
+                });
     }
 
     /**
@@ -199,17 +208,25 @@ public final class InventoryVmService implements VmService {
      * wait fails after the task timeout.
      */
     private CompletionStage<String> awaitRunning(String name, boolean running, Instant requested) {
-        return FiguresPoll.until(inventory.system(), taskTimeout, name + " was not " + (running ? "running" : "stopped"),
+        return FiguresPoll.untilAsync(inventory.system(), taskTimeout, name + " was not " + (running ? "running" : "stopped"),
                 () -> {
                     var where = figures.running(name);
                     if (where.isPresent() == running) {
-                        return Optional.of(running ? name + " runs on " + where.get().host() : name + " runs nowhere");
+                        return CompletableFuture.completedFuture(
+                                Optional.of(running ? name + " runs on " + where.get().host() : name + " runs nowhere"));
                     }
-                    Optional<Alarm> failure = running ? powerOnFailure(name) : Optional.empty();
-                    if (failure.isPresent() && !failure.get().raisedAt().isBefore(requested)) {
-                        throw new IllegalStateException(name + " cannot be powered on: " + failure.get().message());
+                    if (!running) {
+                        return CompletableFuture.completedFuture(Optional.empty());
                     }
-                    return Optional.empty();
+                    // The inventory itself, not this node's mirror of it (up to a mirror period old): a
+                    // power-on that cannot happen fails as soon as the reconciler has recorded why.
+                    return inventory.snapshot().thenApply(inv -> {
+                        Alarm failure = inv.alarms().get(name + "/" + InventoryEvent.POWER_ON_ALARM);
+                        if (failure != null && !failure.raisedAt().isBefore(requested)) {
+                            throw new IllegalStateException(name + " cannot be powered on: " + failure.message());
+                        }
+                        return Optional.<String>empty();
+                    });
                 });
     }
 

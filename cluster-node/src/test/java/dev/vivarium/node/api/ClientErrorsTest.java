@@ -185,6 +185,24 @@ class ClientErrorsTest {
                 .doesNotContain("within");
         System.out.printf("power-on without room failed after %.2f s (CLI process included)%n", seconds);
 
+        // The same through the API alone, no CLI process: from the request to the task's failure.
+        assertThat(send("POST", "/api/v1/vms/third/power-off", null).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Json.MAPPER.readTree(send("GET", "/api/v1/vms/third", null).body())
+                .path("desiredPowerState").asText().equals("poweredOff"));
+        long apiStart = System.nanoTime();
+        HttpResponse<String> accepted = send("POST", "/api/v1/vms/third/power-on", null);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String task = "/api/v1/tasks/" + Json.MAPPER.readTree(accepted.body()).path("id").asText();
+        JsonNode[] ended = new JsonNode[1];
+        await().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(60)).until(() -> {
+            ended[0] = Json.MAPPER.readTree(send("GET", task, null).body());
+            return !ended[0].path("state").asText().equals("running");
+        });
+        double apiSeconds = (System.nanoTime() - apiStart) / 1e9;
+        assertThat(ended[0].path("state").asText()).as(ended[0].toString()).isEqualTo("failed");
+        assertThat(ended[0].path("reason").asText()).contains("third cannot be powered on", "48 MiB");
+        System.out.printf("power-on without room failed after %.3f s through the API (request to the task's end)%n", apiSeconds);
+
         JsonNode vm = Json.MAPPER.readTree(send("GET", "/api/v1/vms/third", null).body());
         assertThat(vm.path("lastFailure").asText()).contains("48 MiB");
         assertThat(vm.path("powerState").asText()).isEqualTo("poweredOff");

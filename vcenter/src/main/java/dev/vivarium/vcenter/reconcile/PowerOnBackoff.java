@@ -41,6 +41,11 @@ final class PowerOnBackoff {
     return w != null && Objects.equals(w.situation(), situation) && now - w.untilNanos() < 0;
   }
 
+  /** Forgets {@code vm}'s failures: the user asked for it again, or it no longer should run. */
+  void forget(String vm) {
+    waiting.remove(vm);
+  }
+
   /** Forgets VMs that are gone. */
   void retain(Set<String> vms) {
     waiting.keySet().retainAll(vms);

@@ -50,6 +50,16 @@ public final class Reconciler {
    */
   public static List<ReconcileAction> reconcile(Inventory inv, Collection<HostReport> reports,
       Map<String, String> inFlight, Map<String, Double> lastDemand) {
+    return reconcile(inv, reports, inFlight, lastDemand, Map.of());
+  }
+
+  /**
+   * @param refusedBy the hosts that refused to start a VM since it last failed (VM to hosts): it
+   *                  is placed on another host, after the others, or is {@link Unplaceable} when
+   *                  none is left
+   */
+  public static List<ReconcileAction> reconcile(Inventory inv, Collection<HostReport> reports,
+      Map<String, String> inFlight, Map<String, Double> lastDemand, Map<String, Set<String>> refusedBy) {
     Map<String, HostReport> counted = new HashMap<>();
     for (HostReport r : reports) {
       HostRecord h = inv.hosts().get(r.host());
@@ -91,14 +101,28 @@ public final class Reconciler {
         toPlace.add(vm.name()); // else its host is up but has not reported yet: it may still run it
       }
     }
+    List<String> refused = toPlace.stream().filter(vm -> !refusedBy.getOrDefault(vm, Set.of()).isEmpty()).toList();
+    toPlace.removeAll(refused);
     if (!toPlace.isEmpty()) {
-      for (Placement p : Placements.place(inv, runningOn, figures, Set.of(), toPlace)) {
-        actions.add(p instanceof Placement.Placed placed
-            ? new Place(placed.vm(), placed.host(), inv.vms().get(placed.vm()).epoch())
-            : new Unplaceable(p.vm(), ((Placement.Unplaced) p).why()));
-      }
+      place(inv, runningOn, figures, Set.of(), toPlace, actions);
+    }
+    // Each VM a host refused goes elsewhere, weighed with what this round placed already.
+    for (String vm : refused) {
+      place(inv, runningOn, figures, refusedBy.get(vm), List.of(vm), actions);
     }
     return actions;
+  }
+
+  private static void place(Inventory inv, Map<String, String> runningOn, Map<String, ClusterView.Figures> figures,
+      Set<String> excluded, List<String> vms, List<ReconcileAction> actions) {
+    for (Placement p : Placements.place(inv, runningOn, figures, excluded, vms)) {
+      if (p instanceof Placement.Placed placed) {
+        actions.add(new Place(placed.vm(), placed.host(), inv.vms().get(placed.vm()).epoch()));
+        runningOn.put(placed.vm(), placed.host());
+      } else {
+        actions.add(new Unplaceable(p.vm(), ((Placement.Unplaced) p).why()));
+      }
+    }
   }
 
   private static Stop stopIfUnwanted(Inventory inv, String host, String name, long epoch) {

@@ -64,6 +64,13 @@ public final class ReconcilerActor {
    */
   public record PlaceOn(String vm, String host, Duration within) implements Msg, InventorySerializable {}
 
+  /**
+   * Reconcile now rather than at the next period: a power state of {@code vm} was just requested
+   * ({@code why}), so a power-on starts, or says why it cannot, without waiting up to a period;
+   * a user asking again is tried again at once, whatever failed before.
+   */
+  public record ReconcileNow(String vm, String why) implements Msg, InventorySerializable {}
+
   /** Asks what the reconciler sees: the hosts' reports, placements under way and held ones. */
   public record GetObservations(ActorRef<Observations> replyTo) implements Msg, InventorySerializable {}
 
@@ -104,6 +111,11 @@ public final class ReconcilerActor {
   /** The inventory as the last reconciliation saw it: what a refusal's back-off is weighed against. */
   private Inventory lastSeen;
   private final Map<String, Hint> hints = new HashMap<>();
+  /**
+   * The hosts that refused to start a VM since its last failure, with their reasons: it goes to
+   * another host, and when none is left its failure names them all.
+   */
+  private final Map<String, Map<String, String>> refusals = new HashMap<>();
   /** Placements held for approval at the last reconciliation (manual automation). */
   private Map<String, String> held = Map.of();
   private final Duration settle;
@@ -147,8 +159,14 @@ public final class ReconcilerActor {
         })
         .onMessage(Refused.class, r -> {
           inFlight.remove(r.vm());
-          failed(r.vm(), r.host() + " refused it: " + r.reason());
-          return Behaviors.same();
+          if (lastSeen == null || !lastSeen.hosts().containsKey(r.host())) {
+            // Not a host placement could avoid next time: fail now and back off.
+            failed(r.vm(), r.host() + " refused it: " + r.reason());
+            return Behaviors.same();
+          }
+          refusals.computeIfAbsent(r.vm(), vm -> new TreeMap<>()).put(r.host(), r.reason());
+          ctx.getLog().info("{} refused to start {} ({}); trying another host", r.host(), r.vm(), r.reason());
+          return observe(); // another host now, or the failure with every host's reason
         })
         .onMessage(PlaceOn.class, p -> {
           hints.put(p.vm(), new Hint(p.host(), System.nanoTime() + p.within().toNanos()));
@@ -160,11 +178,12 @@ public final class ReconcilerActor {
           g.replyTo().tell(new Observations(List.copyOf(reports.values()), pending, held));
           return Behaviors.same();
         })
-        .onMessage(Tick.class, t -> {
-          ctx.ask(InventorySnapshot.class, inventory, placementTimeout, GetInventory::new,
-              (answer, failure) -> answer != null ? new Observed(answer)
-                  : new Unanswered(String.valueOf(failure)));
-          return Behaviors.same();
+        .onMessage(Tick.class, t -> observe())
+        .onMessage(ReconcileNow.class, r -> {
+          ctx.getLog().debug("reconciling now: {}", r.why());
+          backoff.forget(r.vm());
+          refusals.remove(r.vm());
+          return observe();
         })
         .onMessage(Observed.class, o -> {
           reconcile(o.snapshot().inventory());
@@ -176,6 +195,14 @@ public final class ReconcilerActor {
           return Behaviors.same();
         })
         .build();
+  }
+
+  /** Reads the inventory; its answer is reconciled against the hosts' latest reports. */
+  private Behavior<Msg> observe() {
+    ctx.ask(InventorySnapshot.class, inventory, placementTimeout, GetInventory::new,
+        (answer, failure) -> answer != null ? new Observed(answer)
+            : new Unanswered(String.valueOf(failure)));
+    return Behaviors.same();
   }
 
   private void reconcile(Inventory inv) {
@@ -195,7 +222,13 @@ public final class ReconcilerActor {
     hints.values().removeIf(h -> now - h.deadlineNanos() > 0);
     Map<String, String> nowHeld = new HashMap<>();
     Object cluster = clusterSituation(inv);
-    for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending, lastDemand)) {
+    // A refusal stands while the VM should run and runs nowhere; a failure, while it should run.
+    refusals.keySet().removeIf(vm -> inv.vms().get(vm) == null || !inv.vms().get(vm).desired().resident()
+        || reports.values().stream().anyMatch(r -> r.running().containsKey(vm)));
+    inv.vms().values().stream().filter(vm -> !vm.desired().resident()).forEach(vm -> backoff.forget(vm.name()));
+    Map<String, Set<String>> refusedBy = new HashMap<>();
+    refusals.forEach((vm, byHost) -> refusedBy.put(vm, Set.copyOf(byHost.keySet())));
+    for (ReconcileAction a : Reconciler.reconcile(inv, reports.values(), pending, lastDemand, refusedBy)) {
       if (settling && (a instanceof Place || a instanceof Unplaceable)) {
         continue; // decided once the hosts coming up now are all there
       }
@@ -223,7 +256,8 @@ public final class ReconcilerActor {
             p.vm(), p.host(), p.paused() ? "unpaused" : "paused", p.paused() ? "paused" : "poweredOn");
         channel.send(new HostDirective.SetPaused(p.host(), p.vm(), p.epoch(), p.paused()));
       } else if (a instanceof Unplaceable u) {
-        failed(u.vm(), "cannot place it: " + u.why());
+        Map<String, String> refused = refusals.remove(u.vm());
+        failed(u.vm(), refused == null ? "cannot place it: " + u.why() : refusedReason(refused, u.why()));
       }
     }
     held = Map.copyOf(nowHeld);
@@ -238,6 +272,14 @@ public final class ReconcilerActor {
         delay / 1_000_000);
     inventory.tell(new InventoryCommand.RecordPowerOnFailure(vm, reason, Initiator.drs(),
         ctx.getSystem().ignoreRef()));
+  }
+
+  /** Every refusing host's reason, then why no other host takes the VM. */
+  private static String refusedReason(Map<String, String> refused, String noOther) {
+    StringBuilder why = new StringBuilder(refused.size() == 1 ? "" : "every host that could take it refused it: ");
+    refused.forEach((host, reason) -> why.append(why.length() == 0 || why.toString().endsWith(": ") ? "" : "; ")
+        .append(host).append(" refused it: ").append(reason));
+    return why + "; no other host can take it (" + noOther + ")";
   }
 
   /**

@@ -80,11 +80,18 @@ class ReconcilerActorTest {
       }
     }
 
+    /** Hosts that refuse every power-on, with the reason they give (a missing image, say). */
+    final Map<String, String> refusing = new ConcurrentHashMap<>();
+
     @Override
     public void send(HostDirective d) {
       Map<String, Long> here = running.get(d.host());
       if (d instanceof HostDirective.PowerOn on) {
         powerOns.add(on);
+        if (refusing.containsKey(on.host())) {
+          reconciler.get().tell(new ReconcilerActor.Refused(on.vm(), on.host(), refusing.get(on.host())));
+          return;
+        }
         long epoch = on.lastEpoch() + 1;
         here.put(on.vm(), epoch);
         inventory.tell(new RecordVmStarted(on.vm(), on.host(), epoch, Initiator.host(on.host()), ignore));
@@ -166,6 +173,47 @@ class ReconcilerActorTest {
         .contains("VmPowerOnFailed", "VmPoweredOn", "VmPoweredOff");
     assertThat(placed.alarms().get("big/" + ReconcilerActor.ALARM).message())
         .as("the reason names what is missing").contains("cannot place it", "900 MiB", "the most free");
+  }
+
+  @Test
+  void aVmOneHostRefusesStartsOnAnotherAndOneEveryHostRefusesFailsWithEachReason() {
+    InventorySettings settings = InventorySettings.from(ConfigFactory.load());
+    ActorRef<InventoryCommand> inv = kit.spawn(InventoryEntity.create(settings, Clock.systemUTC()));
+    SimulatedHosts hosts = new SimulatedHosts(inv, kit.system().ignoreRef(), "h1", "h2", "h3");
+    for (String h : List.of("h1", "h2", "h3")) {
+      joinAndConnect(inv, h);
+    }
+    // A long period: the refusals are acted on at once, not at the next period.
+    hosts.reconciler.set(kit.spawn(ReconcilerActor.create(inv, hosts, Duration.ofSeconds(60), Duration.ofSeconds(30))));
+    List.of("h1", "h2", "h3").forEach(hosts::report);
+    hosts.refusing.put("h1", "image 'counter' not found");
+    hosts.refusing.put("h2", "datastore full");
+
+    change(inv, r -> new CreateVm(vm("a", 128), ALICE, r));
+    change(inv, r -> new RequestPowerState("a", PowerState.POWERED_ON, ALICE, r));
+    hosts.reconciler.get().tell(new ReconcilerActor.ReconcileNow("a", "power-on a"));
+    await().atMost(WAIT).until(() -> read(inv).vms().get("a").running());
+    assertThat(read(inv).vms().get("a").host()).isEqualTo("h3");
+    assertThat(read(inv).alarms()).isEmpty();
+    assertThat(hosts.powerOns).extracting(HostDirective.PowerOn::host).as("each host tried once").doesNotHaveDuplicates();
+
+    hosts.refusing.put("h3", "corrupt checkpoint");
+    change(inv, r -> new CreateVm(vm("b", 128), ALICE, r));
+    change(inv, r -> new RequestPowerState("b", PowerState.POWERED_ON, ALICE, r));
+    hosts.reconciler.get().tell(new ReconcilerActor.ReconcileNow("b", "power-on b"));
+    await().atMost(WAIT).until(() -> read(inv).alarms().containsKey("b/" + ReconcilerActor.ALARM));
+    assertThat(read(inv).alarms().get("b/" + ReconcilerActor.ALARM).message()).contains("every host that could take it refused it",
+        "h1 refused it: image 'counter' not found", "h2 refused it: datastore full", "h3 refused it: corrupt checkpoint");
+    assertThat(hosts.powerOns.stream().filter(on -> on.vm().equals("b")).map(HostDirective.PowerOn::host))
+        .containsExactlyInAnyOrder("h1", "h2", "h3");
+
+    // Asked again (h3's problem fixed meanwhile): tried at once, not after the back-off (30 s here, longer than WAIT).
+    hosts.refusing.remove("h3");
+    change(inv, r -> new RequestPowerState("b", PowerState.POWERED_OFF, ALICE, r));
+    change(inv, r -> new RequestPowerState("b", PowerState.POWERED_ON, ALICE, r));
+    hosts.reconciler.get().tell(new ReconcilerActor.ReconcileNow("b", "power-on b again"));
+    await().atMost(WAIT).until(() -> read(inv).vms().get("b").running());
+    assertThat(read(inv).vms().get("b").host()).isEqualTo("h3");
   }
 
   private void joinAndConnect(ActorRef<InventoryCommand> inv, String h) {
