@@ -101,6 +101,33 @@ export class Actions {
       { enabled: true, powerOffVms: form.get('powerOffVms') === 'on' });
   }
 
+  /** Carries out a DRS recommendation: a task (a live migration, or a power-on where DRS placed the VM). */
+  async applyDrs(r) {
+    const what = r.kind === 'place' ? `Power on ${r.vm} on ${r.to}.` : `Move ${r.vm} from ${r.from} to ${r.to} while it runs.`;
+    if (!await confirmDialog(`Apply DRS recommendation ${r.id}`, [what, `Why: ${r.why}`], 'Apply')) return null;
+    return this.run(`apply DRS recommendation ${r.id}`, 'POST', `/api/v1/drs/recommendations/${encodeURIComponent(r.id)}/apply`, {});
+  }
+
+  async runDrs() {
+    if (!await confirmDialog('Run DRS now', ['Run a DRS round now rather than at the end of the period?',
+      'Fully automated, DRS carries its moves out at once; otherwise they are listed here.'], 'Run DRS')) return null;
+    return this.run('run DRS round', 'POST', '/api/v1/drs/rounds', {});
+  }
+
+  /** PATCH /api/v1/drs with the settings given; the API checks them (a 400 says what is wrong). */
+  async configureDrs(settings, now) {
+    const change = now ? [
+      now.automation !== settings.automation ? `automation ${now.automation} → ${settings.automation}` : null,
+      now.threshold !== settings.threshold ? `migration threshold ${now.threshold} → ${settings.threshold}` : null,
+      now.maxMoves !== settings.maxMoves ? `at most ${now.maxMoves} → ${settings.maxMoves} moves a round` : null,
+    ].filter(Boolean) : [];
+    const described = `${settings.automation}, migration threshold ${settings.threshold}, at most ${settings.maxMoves} moves a round`;
+    if (!await confirmDialog('Change DRS settings', [change.length ? `Change ${change.join(', ')}?` : `Set ${described}?`,
+      settings.automation === 'fullyAutomated' ? 'Fully automated, DRS moves VMs by live migration without asking.'
+        : 'DRS will list its moves here for you to apply.'], 'Save')) return null;
+    return this.run(`set DRS to ${described}`, 'PATCH', '/api/v1/drs', settings);
+  }
+
   async createVm() {
     const field = (label, id, attributes) => [h('label', { for: id }, label), h('input', { id, name: id, ...attributes })];
     const form = await confirmDialog('New virtual machine', [

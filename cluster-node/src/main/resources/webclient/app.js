@@ -1,4 +1,4 @@
-// The Vivarium web client: sign-in, the views (#/inventory, #/vm/NAME, #/events, #/charts),
+// The Vivarium web client: sign-in, the views (#/inventory, #/vm/NAME, #/events, #/drs, #/charts),
 // and the live streams that feed them.
 import { Api } from './api.js';
 import { $, banner, clearBanner, showError } from './ui.js';
@@ -8,6 +8,7 @@ import { InventoryView } from './inventory.js';
 import { VmView } from './vm.js';
 import { EventsView } from './events.js';
 import { ChartsView } from './charts.js';
+import { DrsView } from './drs.js';
 
 const api = new Api();
 const tasks = new Tasks(api);
@@ -16,7 +17,9 @@ const inventory = new InventoryView(actions);
 const vmView = new VmView(api, actions, inventory);
 const events = new EventsView(api);
 const charts = new ChartsView(api);
+const drs = new DrsView(api, actions);
 events.onEvent(e => charts.event(e));
+events.onEvent(e => drs.event(e));
 
 let expiryTimer = null;
 
@@ -28,6 +31,7 @@ function signedOut(message) {
   api.session = null;
   api.closeStreams();
   vmView.close();
+  drs.stop();
   clearTimeout(expiryTimer);
   document.body.classList.add('signed-out');
   for (const view of document.querySelectorAll('.view')) view.hidden = true;
@@ -62,6 +66,7 @@ function signedIn(session) {
   });
   events.start();
   charts.start();
+  drs.start();
   route();
 }
 
@@ -70,7 +75,7 @@ function route() {
   if (!api.session) return;
   const hash = window.location.hash || '#/inventory';
   const [, view, arg] = hash.match(/^#\/([a-z]+)(?:\/(.*))?$/) || [null, 'inventory'];
-  const name = ['inventory', 'vm', 'events', 'charts'].includes(view) ? view : 'inventory';
+  const name = ['inventory', 'vm', 'events', 'drs', 'charts'].includes(view) ? view : 'inventory';
   for (const section of document.querySelectorAll('.view')) section.hidden = section.id !== `view-${name}`;
   for (const link of document.querySelectorAll('#nav a')) {
     if (link.dataset.view === (name === 'vm' ? 'inventory' : name)) link.setAttribute('aria-current', 'page');
@@ -79,6 +84,7 @@ function route() {
   if (name === 'vm' && arg) vmView.show(decodeURIComponent(arg));
   else vmView.close();
   charts.show(name === 'charts');
+  drs.show(name === 'drs');
   document.title = name === 'vm' && arg ? `${decodeURIComponent(arg)} · Vivarium` : 'Vivarium';
 }
 
