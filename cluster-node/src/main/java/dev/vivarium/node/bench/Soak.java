@@ -79,7 +79,11 @@ public final class Soak {
                 awaitExit(host, Duration.ofSeconds(60)); // downed by the majority while it slept
                 LabNodes.restart(dir, host);
             }
-            case "kill" -> LabNodes.restart(dir, host);
+            case "kill" -> {
+                // SIGKILL is sent, not awaited: the process may still be there a moment (found in a run).
+                awaitExit(host, Duration.ofSeconds(30));
+                LabNodes.restart(dir, host);
+            }
             case "datastore-off" -> api.send("POST", "/api/v1/faults", Json.write(Map.of("kind", "datastore-on", "hosts", List.of(host))));
             case "partition" -> {
                 api.send("POST", "/api/v1/faults", Json.write(Map.of("kind", "heal")));
