@@ -9,6 +9,8 @@ import dev.vivarium.drs.core.RoundResult;
 import dev.vivarium.drs.model.Cluster;
 import dev.vivarium.vcenter.inventory.DrsConfig;
 import dev.vivarium.vcenter.inventory.Initiator;
+import dev.vivarium.vcenter.inventory.HostRecord;
+import dev.vivarium.vcenter.inventory.HostState;
 import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.InventorySerializable;
 import dev.vivarium.vcenter.placement.ClusterView;
@@ -301,9 +303,21 @@ public final class DrsActor {
       }
       DrsViews.Recommendation r = l.view();
       if (r.kind().equals("move") && r.state().equals("pending") && !movingVms.containsKey(r.vm())) {
+        if (!connected(r.to())) {
+          // Recommended rounds ago, before the host failed or left: the next round decides afresh.
+          listed.remove(l.key());
+          ctx.getLog().info("DRS: {} dropped, {} is no longer connected", r.id(), r.to());
+          continue;
+        }
         startMove(l);
       }
     }
+  }
+
+  /** Whether the inventory, as last read, has {@code host} connected (taking VMs). */
+  private boolean connected(String host) {
+    HostRecord h = inv == null ? null : inv.hosts().get(host);
+    return h != null && h.state() == HostState.CONNECTED;
   }
 
   private void startMove(Listed l) {

@@ -165,6 +165,37 @@ class DrsActorTest {
   }
 
   @Test
+  void aPendingMoveToAHostThatIsNoLongerConnectedIsDroppedNotStarted() {
+    for (int i = 1; i <= 6; i++) running("hot-" + i, "host-1", 150);
+    // Moves that hang until released, as to a host that died under them; one round only (a long period).
+    List<String> started = new CopyOnWriteArrayList<>();
+    List<CompletableFuture<MoveChannel.Outcome>> held = new CopyOnWriteArrayList<>();
+    MoveChannel hanging = (vm, from, to, why) -> {
+      started.add(vm + "->" + to);
+      CompletableFuture<MoveChannel.Outcome> f = new CompletableFuture<>();
+      held.add(f);
+      return f;
+    };
+    DrsTuning oneRound = new DrsTuning(Duration.ofSeconds(600), Duration.ofMillis(50), Duration.ZERO, 2,
+        Duration.ofSeconds(60), CostModel.DEFAULTS);
+    ActorRef<DrsActor.Msg> drs = kit.spawn(DrsActor.create(inventory, kit.spawn(reconciler()), hanging, oneRound));
+    TestProbe<DrsViews.Status> round = kit.createTestProbe();
+    drs.tell(new DrsActor.RunRound(round.getRef()));
+    round.receiveMessage(WAIT);
+    await().atMost(WAIT).until(() -> started.size() == 2);
+    String lost = recommendations(drs).stream().filter(r -> r.state().equals("pending")).map(DrsViews.Recommendation::to)
+        .findFirst().orElseThrow(() -> new AssertionError("no pending move besides the two running: " + recommendations(drs)));
+
+    change(r -> new InventoryCommand.MarkHostLost(lost, Initiator.ha(), r));
+    await().atMost(WAIT).until(() -> status(drs).connectedHosts() == 2);
+    int before = started.size();
+    held.forEach(f -> f.complete(new MoveChannel.Outcome(false, "test", Double.NaN, 1, "the target did not answer")));
+    // The two slots free up: the moves still pending go on, except those to the lost host.
+    await().atMost(WAIT).until(() -> recommendations(drs).stream().noneMatch(r -> r.to().equals(lost)));
+    assertThat(started.subList(before, started.size())).noneMatch(m -> m.endsWith("->" + lost));
+  }
+
+  @Test
   void manualAutomationListsMovesAndMovesOnlyWhatIsApplied() {
     change(r -> new InventoryCommand.ConfigureDrs(new DrsConfig(DrsConfig.Automation.MANUAL, 3, 8), ALICE, r));
     for (int i = 1; i <= 4; i++) running("hot-" + i, "host-1", 200);
