@@ -53,8 +53,7 @@ public final class ApiRoutes {
                         + "on any node)"))
                 .handle((result, failure) -> {
                     if (failure != null) {
-                        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure;
+                        Throwable cause = Failures.cause(failure);
                         throw cause instanceof ApiException api ? api : ApiException.conflict(cause.getMessage());
                     }
                     return ApiResponse.ok(Map.of("task", r.param("id"), "result", result));

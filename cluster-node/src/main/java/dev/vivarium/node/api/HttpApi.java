@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -150,7 +149,7 @@ public final class HttpApi implements Function<HttpRequest, CompletionStage<Http
     }
 
     private static HttpResponse error(Throwable failure, String method, String path) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = Failures.cause(failure);
         int status;
         String message;
         if (cause instanceof ApiException api) {

@@ -1,5 +1,6 @@
 package dev.vivarium.node.inventory;
 
+import dev.vivarium.node.api.Failures;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +45,7 @@ final class FiguresPoll {
             }
             asked.whenComplete((result, failure) -> {
                 if (failure != null) {
-                    done.completeExceptionally(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                            ? c.getCause() : failure);
+                    done.completeExceptionally(Failures.cause(failure));
                 } else if (result.isPresent()) {
                     done.complete(result.get());
                 } else if (System.nanoTime() - deadline > 0) {

@@ -1,5 +1,6 @@
 package dev.vivarium.node.inventory;
 
+import dev.vivarium.node.api.Failures;
 import dev.vivarium.node.api.ApiException;
 import dev.vivarium.node.hosts.HostFigures;
 import dev.vivarium.node.hosts.HostMaintenance;
@@ -201,8 +202,7 @@ public final class InventoryMaintenance implements HostMaintenance {
     }
 
     private static String rootMessage(Throwable failed) {
-        Throwable cause = failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
-                ? failed.getCause() : failed;
+        Throwable cause = Failures.cause(failed);
         return cause.getMessage();
     }
 

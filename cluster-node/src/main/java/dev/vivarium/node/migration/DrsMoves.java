@@ -1,10 +1,10 @@
 package dev.vivarium.node.migration;
 
+import dev.vivarium.node.api.Failures;
 import dev.vivarium.vcenter.drs.MoveChannel;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.MigrationStats;
 import dev.vivarium.vcenter.migration.MigrationResult;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -32,7 +32,7 @@ public final class DrsMoves implements MoveChannel {
                 .handle((result, failure) -> {
                     double elapsedMs = (System.nanoTime() - started) / 1e6;
                     if (failure != null) {
-                        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                        Throwable cause = Failures.cause(failure);
                         return new Outcome(false, HOW, Double.NaN, elapsedMs, "refused: " + cause.getMessage());
                     }
                     MigrationStats s = result.stats();

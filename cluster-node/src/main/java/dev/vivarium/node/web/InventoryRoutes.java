@@ -1,5 +1,6 @@
 package dev.vivarium.node.web;
 
+import dev.vivarium.node.api.Failures;
 import dev.vivarium.node.api.ApiException;
 import dev.vivarium.node.api.ApiResponse;
 import dev.vivarium.node.api.Json;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -74,7 +74,7 @@ public final class InventoryRoutes {
 
     private static <T> CompletionStage<List<T>> orEmpty(CompletionStage<List<T>> part, String what, List<String> problems) {
         return part.exceptionally(failure -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = Failures.cause(failure);
             String why = cause instanceof ApiException ? cause.getMessage() : cause.getClass().getSimpleName() + ": " + cause.getMessage();
             synchronized (problems) {
                 problems.add(what + ": " + why);

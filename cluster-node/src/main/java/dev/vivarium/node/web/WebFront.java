@@ -1,5 +1,6 @@
 package dev.vivarium.node.web;
 
+import dev.vivarium.node.api.Failures;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vivarium.node.api.ApiException;
 import dev.vivarium.node.api.BearerToken;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -163,7 +163,7 @@ public final class WebFront implements Function<HttpRequest, CompletionStage<Htt
     }
 
     private static HttpResponse error(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = Failures.cause(failure);
         if (cause instanceof ApiException api) {
             return json(api.status(), Map.of("error", api.getMessage()), List.of());
         }
