@@ -5,6 +5,7 @@ import dev.vivarium.vcenter.drs.MoveChannel;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.MigrationStats;
 import dev.vivarium.vcenter.migration.MigrationResult;
+import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -44,10 +45,7 @@ public final class DrsMoves implements MoveChannel {
 
     /** The coordinator's own account: the figures of a move, or why it did not happen and where the VM runs. */
     private static String message(MigrationResult r) {
-        try {
-            return MigrationService.outcome(r);
-        } catch (IllegalStateException notMigrated) {
-            return r.outcome().name().toLowerCase(java.util.Locale.ROOT) + ": " + notMigrated.getMessage();
-        }
+        String line = MigrationService.describe(r);
+        return r.outcome() == MigrationResult.Outcome.MIGRATED ? line : r.outcome().name().toLowerCase(Locale.ROOT) + ": " + line;
     }
 }

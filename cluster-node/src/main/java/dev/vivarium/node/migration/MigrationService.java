@@ -100,6 +100,14 @@ public final class MigrationService {
 
     /** The task's result line; a failure (with where the VM runs) for a migration that did not happen. */
     public static String outcome(MigrationResult r) {
+        if (r.outcome() == MigrationResult.Outcome.MIGRATED) {
+            return describe(r);
+        }
+        throw new IllegalStateException(describe(r));
+    }
+
+    /** How the migration ended, in a line: its figures, or why it did not happen and where the VM runs. */
+    public static String describe(MigrationResult r) {
         MigrationStats s = r.stats();
         if (r.outcome() == MigrationResult.Outcome.MIGRATED) {
             return r.vm() + " migrated from " + r.from() + " to " + r.to() + (s == null ? " (" + r.reason() + ")"
@@ -107,8 +115,8 @@ public final class MigrationService {
                     s.downtimeMs(), s.sourceDowntimeMs(), s.totalMs(), s.rounds(), s.bytesSent() / 1048576.0,
                     s.throttled() ? ", guest throttled by up to " + s.throttlePercent() + "%" : ""));
         }
-        throw new IllegalStateException((r.outcome() == MigrationResult.Outcome.CANCELLED ? "cancelled: " : "")
-                + r.reason() + "; " + r.vm() + " runs " + (r.runsOn() == null ? "nowhere" : "on " + r.runsOn()));
+        return (r.outcome() == MigrationResult.Outcome.CANCELLED ? "cancelled: " : "")
+                + r.reason() + "; " + r.vm() + " runs " + (r.runsOn() == null ? "nowhere" : "on " + r.runsOn());
     }
 
     /** The task's {@code details}: from, to, the outcome and every figure, for scripts. */
