@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -161,7 +162,8 @@ public final class ReconcilerActor {
           inFlight.remove(r.vm());
           if (lastSeen == null || !lastSeen.hosts().containsKey(r.host())) {
             // Not a host placement could avoid next time: fail now and back off.
-            failed(r.vm(), r.host() + " refused it: " + r.reason());
+            failed(r.vm(), r.host() + " refused it: " + r.reason(), lastSeen == null ? new Situation(null, List.of())
+                : new Situation(lastSeen.vms().get(r.vm()), clusterSituation(lastSeen)));
             return Behaviors.same();
           }
           refusals.computeIfAbsent(r.vm(), vm -> new TreeMap<>()).put(r.host(), r.reason());
@@ -232,7 +234,8 @@ public final class ReconcilerActor {
       if (settling && (a instanceof Place || a instanceof Unplaceable)) {
         continue; // decided once the hosts coming up now are all there
       }
-      if ((a instanceof Place || a instanceof Unplaceable) && backoff.waiting(a.vm(), new Situation(inv.vms().get(a.vm()), cluster), now)) {
+      Situation situation = new Situation(inv.vms().get(a.vm()), cluster);
+      if ((a instanceof Place || a instanceof Unplaceable) && backoff.waiting(a.vm(), situation, now)) {
         continue; // it failed in this same situation a moment ago: try again later, or when something changes
       }
       if (a instanceof Place p) {
@@ -257,16 +260,14 @@ public final class ReconcilerActor {
         channel.send(new HostDirective.SetPaused(p.host(), p.vm(), p.epoch(), p.paused()));
       } else if (a instanceof Unplaceable u) {
         Map<String, String> refused = refusals.remove(u.vm());
-        failed(u.vm(), refused == null ? "cannot place it: " + u.why() : refusedReason(refused, u.why()));
+        failed(u.vm(), refused == null ? "cannot place it: " + u.why() : refusedReason(refused, u.why()), situation);
       }
     }
     held = Map.copyOf(nowHeld);
   }
 
   /** Records why {@code vm} did not start (once per reason) and holds it back before the next try. */
-  private void failed(String vm, String reason) {
-    Situation situation = lastSeen == null ? new Situation(null, List.of())
-        : new Situation(lastSeen.vms().get(vm), clusterSituation(lastSeen));
+  private void failed(String vm, String reason, Situation situation) {
     long delay = backoff.failed(vm, situation, System.nanoTime());
     ctx.getLog().info("{} not powered on ({}); next try in {} ms or when the cluster changes", vm, reason,
         delay / 1_000_000);
@@ -276,10 +277,10 @@ public final class ReconcilerActor {
 
   /** Every refusing host's reason, then why no other host takes the VM. */
   private static String refusedReason(Map<String, String> refused, String noOther) {
-    StringBuilder why = new StringBuilder(refused.size() == 1 ? "" : "every host that could take it refused it: ");
-    refused.forEach((host, reason) -> why.append(why.length() == 0 || why.toString().endsWith(": ") ? "" : "; ")
-        .append(host).append(" refused it: ").append(reason));
-    return why + "; no other host can take it (" + noOther + ")";
+    String each = refused.entrySet().stream().map(e -> e.getKey() + " refused it: " + e.getValue())
+        .collect(Collectors.joining("; "));
+    return (refused.size() == 1 ? "" : "every host that could take it refused it: ") + each
+        + "; no other host can take it (" + noOther + ")";
   }
 
   /**
