@@ -17,6 +17,7 @@ export class DrsView {
     this.visible = false;
     this.timer = null;
     this.running = false;
+    this.soon = null;
     this.edited = false;
     $('drs-run').addEventListener('click', async () => { await this.actions.runDrs(); this.refresh(); });
     $('drs-recommendations').addEventListener('click', async e => {
@@ -55,6 +56,7 @@ export class DrsView {
   stop() {
     this.running = false;
     clearTimeout(this.timer);
+    clearTimeout(this.soon);
     this.timer = null;
   }
 
@@ -97,10 +99,11 @@ export class DrsView {
     count.textContent = status.recommendations;
     count.setAttribute('aria-label', `${status.recommendations} DRS recommendations`);
     if (!this.visible) return;
-    const within = status.target === null || status.target === undefined || status.imbalance <= status.target;
+    // No target at threshold 1 (null): DRS then moves VMs only for rules and maintenance.
+    const within = status.target == null || status.imbalance <= status.target;
     $('drs-summary').textContent = `${status.automation}, migration threshold ${status.threshold}`
       + ` · imbalance ${fixed(status.imbalance, 3)}`
-      + (status.target === null || status.target === undefined ? '' : ` (target ≤ ${fixed(status.target, 3)}, ${within ? 'within' : 'above'})`);
+      + (status.target == null ? '' : ` (target ≤ ${fixed(status.target, 3)}, ${within ? 'within' : 'above'})`);
     this.renderStatus(status, within);
     this.renderLoads(status);
     this.fillSettings();
@@ -114,7 +117,7 @@ export class DrsView {
       ...row('Automation level', s.automation, 'automation'),
       ...row('Migration threshold', `${s.threshold} of 5 · at most ${s.maxMoves} moves a round`, 'threshold'),
       ...row('Imbalance', h('span', { class: within ? 'good' : 'bad' }, fixed(s.imbalance, 3)), 'imbalance'),
-      ...row('Target', s.target === null || s.target === undefined
+      ...row('Target', s.target == null
         ? 'none: threshold 1 moves VMs only for rules and maintenance' : `≤ ${fixed(s.target, 3)}`, 'target'),
       ...row('Rounds', `${s.rounds}, one every ${fixed(s.periodSeconds, 0)} s · last ${time(s.lastRound)}`, 'last-round'),
       ...row('Moves', `${s.movesRunning} running · ${s.movesDone} done · ${s.movesFailed} failed`, 'moves'),

@@ -12,6 +12,7 @@ import dev.vivarium.node.vm.VmTask;
 import dev.vivarium.node.vm.VmView;
 import dev.vivarium.vcenter.inventory.Alarm;
 import dev.vivarium.vcenter.inventory.ImageCatalog;
+import dev.vivarium.vcenter.inventory.Inventory;
 import dev.vivarium.vcenter.inventory.InventoryEvent;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.PowerState;
@@ -19,6 +20,7 @@ import dev.vivarium.vcenter.inventory.RestartPriority;
 import dev.vivarium.vcenter.inventory.VmConfig;
 import dev.vivarium.vcenter.inventory.VmRecord;
 import dev.vivarium.vcenter.inventory.VmValidation;
+import dev.vivarium.vcenter.protocol.Answers.InventorySnapshot;
 import dev.vivarium.vcenter.protocol.Answers.VmList;
 import dev.vivarium.vcenter.protocol.InventoryCommand;
 import java.time.Duration;
@@ -76,12 +78,25 @@ public final class InventoryVmService implements VmService {
     @Override
     public CompletionStage<List<VmView>> list() {
         return inventory.<VmList>read(InventoryCommand.ListVms::new, inv -> new VmList(List.copyOf(inv.vms().values())))
-                .thenApply(list -> list.vms().stream().map(this::view).toList());
+                .thenApply(list -> {
+                    // The list's failures from the node's mirror (up to a mirror period old): no second ask per list.
+                    Optional<Inventory> mirrored = inventory.mirrored();
+                    return list.vms().stream().map(vm -> view(vm, mirrored.flatMap(inv -> powerOnFailure(inv, vm.name())))).toList();
+                });
     }
 
     @Override
     public CompletionStage<VmView> get(String name) {
-        return inventory.vm(name).thenApply(this::view);
+        // The record and its standing failure from one read, so a power-on task seen failed shows its reason here too.
+        // A VM the mirror does not know may be new: then the inventory's own answer says whether it exists.
+        return inventory.read(InventoryCommand.GetInventory::new,
+                inv -> inv.vms().containsKey(name) ? new InventorySnapshot(inv) : null).thenApply(snapshot -> {
+            VmRecord vm = snapshot.inventory().vms().get(name);
+            if (vm == null) {
+                throw ApiException.notFound("no VM named " + name);
+            }
+            return view(vm, powerOnFailure(snapshot.inventory(), name));
+        });
     }
 
     @Override
@@ -221,21 +236,21 @@ public final class InventoryVmService implements VmService {
                     // The inventory itself, not this node's mirror of it (up to a mirror period old): a
                     // power-on that cannot happen fails as soon as the reconciler has recorded why.
                     return inventory.snapshot().thenApply(inv -> {
-                        Alarm failure = inv.alarms().get(name + "/" + InventoryEvent.POWER_ON_ALARM);
-                        if (failure != null && !failure.raisedAt().isBefore(requested)) {
-                            throw new IllegalStateException(name + " cannot be powered on: " + failure.message());
+                        Optional<Alarm> failure = powerOnFailure(inv, name);
+                        if (failure.isPresent() && !failure.get().raisedAt().isBefore(requested)) {
+                            throw new IllegalStateException(name + " cannot be powered on: " + failure.get().message());
                         }
                         return Optional.<String>empty();
                     });
                 });
     }
 
-    /** The VM's standing power-on failure as this node's mirror of the inventory has it. */
-    private Optional<Alarm> powerOnFailure(String name) {
-        return inventory.mirrored().map(inv -> inv.alarms().get(name + "/" + InventoryEvent.POWER_ON_ALARM));
+    /** The VM's standing power-on failure in {@code inv}. */
+    private static Optional<Alarm> powerOnFailure(Inventory inv, String name) {
+        return Optional.ofNullable(inv.alarms().get(name + "/" + InventoryEvent.POWER_ON_ALARM));
     }
 
-    private VmView view(VmRecord vm) {
+    private VmView view(VmRecord vm, Optional<Alarm> failure) {
         var where = figures.running(vm.name());
         // What the VM does, not what the inventory wants: the two differ until the reconciler has acted.
         String power = where.isPresent() ? (where.get().paused() ? "paused" : "poweredOn")
@@ -244,7 +259,7 @@ public final class InventoryVmService implements VmService {
                 w.stats().demandMips() * 1e6, w.stats().readyPercent(), w.stats().dirtyPagesPerSecond())).orElse(null);
         return new VmView(vm.name(), power, vm.desired().apiName(), where.map(HostFigures.RunningVm::host).orElse(null),
                 where.map(w -> w.stats().epoch()).orElse(vm.epoch()), vm.config().memoryMiB(), vm.config().image(), metrics,
-                where.isPresent() ? null : powerOnFailure(vm.name()).map(Alarm::message).orElse(null));
+                where.isPresent() ? null : failure.map(Alarm::message).orElse(null));
     }
 
     private static List<String> words(String commandLine) {
