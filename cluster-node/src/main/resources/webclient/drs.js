@@ -1,12 +1,15 @@
 // DRS (#/drs): the cluster's DRS status and settings (GET/PATCH /api/v1/drs), its recommendations
-// (GET /api/v1/drs/recommendations), each with an Apply button, and a round on demand. DRS has no
-// event stream of its own: the view asks again every few seconds while it is shown (less often
-// while it is not, for the count in the navigation), and at once when the event log reports
-// something DRS did.
+// (GET /api/v1/drs/recommendations), each with an Apply button, and a round on demand. What DRS
+// does between its rounds (new settings, recommendations made and applied, moves started, done
+// or failed) comes in the event log (DrsConfigured, VmDrs*), and each such event brings the view
+// up to date at once; the figures of a round (imbalance, loads, the rounds' count) have no event,
+// so the shown view asks again once a DRS period, and the hidden one (for the count in the
+// navigation) seldom, in case a recommendation lapsed without one.
 import { h, $, fixed, dash, time, morphChildren } from './ui.js';
 
-const SHOWN_PERIOD_MS = 2000;
-const HIDDEN_PERIOD_MS = 10000;
+const MIN_SHOWN_PERIOD_MS = 2000;
+const MAX_SHOWN_PERIOD_MS = 30000;
+const HIDDEN_PERIOD_MS = 30000;
 
 export class DrsView {
   constructor(api, actions) {
@@ -75,6 +78,7 @@ export class DrsView {
 
   async refresh() {
     clearTimeout(this.timer);
+    let answered = true;
     try {
       if (this.visible) {
         const [status, recommendations] = await Promise.all([this.api.get('/api/v1/drs'), this.api.get('/api/v1/drs/recommendations')]);
@@ -87,8 +91,17 @@ export class DrsView {
       // The DRS singleton moves with the cluster's oldest node; until it answers again, say so and keep what was shown.
       $('drs-problem').hidden = false;
       $('drs-problem').textContent = `DRS does not answer now (${e.status ? e.status + ': ' : ''}${e.message}); showing what it said last.`;
+      answered = false;
     }
-    if (this.running) this.timer = setTimeout(() => this.refresh(), this.visible ? SHOWN_PERIOD_MS : HIDDEN_PERIOD_MS);
+    // Shown and not answered (the singleton moving): ask again soon rather than a round later.
+    const next = !this.visible ? HIDDEN_PERIOD_MS : answered ? this.roundPeriod() : MIN_SHOWN_PERIOD_MS;
+    if (this.running) this.timer = setTimeout(() => this.refresh(), next);
+  }
+
+  /** How often a round's figures change: DRS's period (10 s in the lab), within bounds; 10 s until DRS has said. */
+  roundPeriod() {
+    const period = this.status && this.status.periodSeconds ? 1000 * this.status.periodSeconds : 10000;
+    return Math.min(MAX_SHOWN_PERIOD_MS, Math.max(MIN_SHOWN_PERIOD_MS, period));
   }
 
   render(status, recommendations) {
