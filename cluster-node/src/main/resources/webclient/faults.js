@@ -4,7 +4,7 @@
 // that answer and no view offers a fault. The list is read again at once when this node's event log
 // reports a fault (FaultInjected, FaultHealed), and every few seconds for the faults injected
 // through other nodes (a fault's event is logged only by the node that took the request).
-import { h, $, dash, time, morphChildren } from './ui.js';
+import { h, $, dash, time, morphChildren, Refresher } from './ui.js';
 import { Actions } from './actions.js';
 
 /** The fault that ends a lasting one, as the list's button offers it. */
@@ -20,11 +20,10 @@ export class FaultsView {
     this.faults = [];
     /** null until the API said; true in a lab; false when it refused (403). */
     this.lab = null;
-    this.running = false;
-    this.visible = false;
-    this.timer = null;
-    this.soon = null;
     this.changed = () => {};
+    // Not a lab stays not a lab: no need to ask again.
+    this.refresher = new Refresher(() => this.read(),
+      visible => this.lab === false ? null : visible ? SHOWN_PERIOD_MS : HIDDEN_PERIOD_MS);
     $('faults').addEventListener('click', async e => {
       const button = e.target.closest('button[data-end]');
       const fault = button && this.faults.find(f => f.id === button.dataset.id);
@@ -40,30 +39,24 @@ export class FaultsView {
   }
 
   start() {
-    this.running = true;
-    this.refresh();
+    this.refresher.start();
   }
 
   stop() {
-    this.running = false;
-    clearTimeout(this.timer);
-    clearTimeout(this.soon);
+    this.refresher.stop();
   }
 
   show(visible) {
-    this.visible = visible;
-    if (visible && this.running) this.refresh();
+    this.refresher.show(visible);
   }
 
   event(e) {
-    if (!this.running || !/^Fault/.test(e.type)) return;
-    clearTimeout(this.soon);
-    this.soon = setTimeout(() => this.refresh(), 200);
+    if (/^Fault/.test(e.type)) this.refresher.changed();
   }
 
   async after(done) {
     await done;
-    this.refresh();
+    this.refresher.now();
   }
 
   /** The active lasting fault of {@code kind} on {@code host}, if any. */
@@ -71,13 +64,14 @@ export class FaultsView {
     return this.faults.find(f => f.active && f.kind === kind && f.hosts.includes(host));
   }
 
-  async refresh() {
-    clearTimeout(this.timer);
+  async read() {
+    let answered = true;
     try {
       this.faults = await this.api.get('/api/v1/faults');
       this.lab = true;
       $('faults-problem').hidden = true;
     } catch (e) {
+      answered = false;
       $('faults-problem').hidden = false;
       $('faults-problem').textContent = `${e.status ? e.status + ': ' : ''}${e.message}`;
       if (e.status === 403) {
@@ -87,11 +81,12 @@ export class FaultsView {
     }
     this.render();
     this.changed();
-    // Not a lab stays not a lab: no need to ask again.
-    if (this.running && this.lab !== false) this.timer = setTimeout(() => this.refresh(), this.visible ? SHOWN_PERIOD_MS : HIDDEN_PERIOD_MS);
+    return answered;
   }
 
   render() {
+    // Not a lab: the API's answer says so, and an empty list would only add noise.
+    $('faults').hidden = this.lab === false;
     $('fault-inject').hidden = !this.lab;
     $('fault-heal').hidden = !this.lab;
     $('no-faults').hidden = !this.lab || this.faults.length > 0;
