@@ -5,9 +5,9 @@ import dev.vivarium.node.api.Json;
 import dev.vivarium.node.api.TaskView;
 import dev.vivarium.node.cluster.HostView;
 import dev.vivarium.node.events.VivariumEvent;
+import dev.vivarium.node.io.FileTrees;
 import dev.vivarium.node.lab.LabManifest;
 import dev.vivarium.node.vm.VmView;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -72,15 +71,7 @@ public final class CdsTraining {
         } finally {
             System.setOut(out);
             server.stop(0);
-            delete(lab);
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+            FileTrees.delete(lab);
         }
     }
 }
