@@ -8,6 +8,7 @@ import dev.vivarium.node.lab.LabProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +36,8 @@ class WebClientLabBrowserTest {
 
     private Path lab;
     private Browser browser;
+    /** The lab's processes as `lab up` left them: stopped at the end even when the lab's folder is gone by then. */
+    private final List<ProcessHandle> labProcesses = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
@@ -45,7 +48,11 @@ class WebClientLabBrowserTest {
                 browser.close();
             }
         }
+        if (lab != null && !Files.isDirectory(lab)) {
+            System.out.println("the lab's folder " + lab + " is gone: something outside the test deleted it while the test ran");
+        }
         LabProcesses.killAll(lab);
+        labProcesses.forEach(ProcessHandle::destroyForcibly);
         // The nodes' logs go beside the screenshots: the lab's folder goes with the test.
         if (lab != null && Files.isDirectory(lab)) {
             try (Stream<Path> logs = Files.list(lab)) {
@@ -156,6 +163,12 @@ class WebClientLabBrowserTest {
         Matcher link = SIGN_IN.matcher(up.out());
         assertThat(link.find()).as(up.out()).isTrue();
         List<LabManifest.Node> nodes = LabManifest.read(lab.resolve("lab.json")).nodes();
+        nodes.forEach(n -> ProcessHandle.of(n.pid()).ifPresent(labProcesses::add));
+        for (String pidFile : List.of("inventory-db.pid", "gateway.pid")) {
+            if (Files.isRegularFile(lab.resolve(pidFile))) {
+                ProcessHandle.of(Long.parseLong(Files.readAllLines(lab.resolve(pidFile)).get(0).strip())).ifPresent(labProcesses::add);
+            }
+        }
         assertThat(link.group(1)).startsWith(nodes.get(0).api() + "/#login=");
         browser = new Browser(scratch.resolve("browser"), OUTPUT);
 
