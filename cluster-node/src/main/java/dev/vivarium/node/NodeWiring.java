@@ -24,6 +24,7 @@ import dev.vivarium.node.inventory.RunningVmOperations;
 import dev.vivarium.node.inventory.VmSnapshots;
 import dev.vivarium.node.rules.RuleRoutes;
 import dev.vivarium.node.rules.RuleService;
+import dev.vivarium.node.fault.FaultEvents;
 import dev.vivarium.node.fault.Faults;
 import dev.vivarium.node.fault.LabFaults;
 import dev.vivarium.node.hosts.HighAvailability;
@@ -147,7 +148,8 @@ public final class NodeWiring {
         RouteContributions.get(system).add((router, api) -> DrsRoutes.addTo(router, api, drsService));
         String labDir = config.getString("vivarium.lab.dir");
         Faults faults = labDir.isEmpty() ? Faults.NOT_LAB
-                : new LabFaults(hostName, new LabDir(Path.of(labDir)), actors, events, java.time.Clock.systemUTC());
+                : new LabFaults(hostName, new LabDir(Path.of(labDir)), actors,
+                        new FaultEvents(ask, events, InventoryVmService.CALLER), java.time.Clock.systemUTC());
         ClusterStatus cluster = new ClusterStatus(ask, config.getInt("vivarium.ha.host-failures-to-tolerate"));
         return new NodeServices(new InventoryVmService(ask, figures, running, snapshots, migrations, taskTimeout, cluster,
                 new ImageCatalog(hostSettings.vm().imageDirectory()), (vm, why) -> reconciler.tell(new ReconcilerActor.ReconcileNow(vm, why))),

@@ -1,7 +1,6 @@
 package dev.vivarium.node.fault;
 
 import dev.vivarium.node.api.ApiException;
-import dev.vivarium.node.events.EventPublisher;
 import dev.vivarium.node.hosts.VmActors;
 import dev.vivarium.node.lab.LabDir;
 import dev.vivarium.vm.actor.VmCommand;
@@ -31,10 +30,10 @@ public final class LabFaults implements Faults {
     private final DatastoreSwitch datastores;
     private final NetworkPartitions network;
     private final VmActors vms;
-    private final EventPublisher events;
+    private final FaultEvents events;
     private final Clock clock;
 
-    public LabFaults(String self, LabDir lab, VmActors vms, EventPublisher events, Clock clock) {
+    public LabFaults(String self, LabDir lab, VmActors vms, FaultEvents events, Clock clock) {
         this.self = self;
         this.log = new FaultLog(lab.path());
         this.processes = new HostProcesses(lab);
@@ -143,7 +142,7 @@ public final class LabFaults implements Faults {
         });
         String subject = request.vm() != null ? request.vm() : String.join(",", request.hosts());
         events.publish(kind == FaultKind.THAW || kind == FaultKind.HEAL || kind == FaultKind.DATASTORE_ON ? "FaultHealed"
-                : "FaultInjected", subject.isEmpty() ? "lab" : subject, "fault", kind.apiName() + " "
+                : "FaultInjected", subject.isEmpty() ? "lab" : subject, kind.apiName() + " "
                 + (subject.isEmpty() ? "" : subject + " ") + (request.from().isEmpty() ? "" : "from " + request.from() + " ")
                 + "(" + fault.id() + "): " + detail);
         return fault;

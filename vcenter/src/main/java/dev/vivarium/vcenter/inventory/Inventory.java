@@ -148,7 +148,7 @@ public record Inventory(
           f.runsOn(), 0, f.stats());
     } else if (e instanceof VmStopped s) {
       return withVm(s.vm(), VmRecord::stopped);
-    } else if (e instanceof InventoryEvent.VmOperated) {
+    } else if (e instanceof InventoryEvent.VmOperated || e instanceof InventoryEvent.FaultRecorded) {
       return this; // only the log line
     } else if (e instanceof RuleAdded r) {
       return new Inventory(hosts, vms, putting(rules, r.rule().name(), r.rule()), alarms,

@@ -160,6 +160,20 @@ public sealed interface InventoryEvent extends InventorySerializable {
     public String describe() { return message; }
   }
 
+  /**
+   * A fault the lab injected or ended (lab mode only; the inventory keeps no state for it):
+   * recorded here so that every node's event log shows it, not only the node that carried it out.
+   *
+   * @param subject the hosts or the VM it hit, or "lab"
+   * @param kind    FaultInjected or FaultHealed
+   * @param message the log's sentence
+   */
+  record FaultRecorded(String subject, String kind, String message, Instant at, Initiator by)
+      implements InventoryEvent {
+    public String entity() { return subject; }
+    public String describe() { return message; }
+  }
+
   record VmRestartedByHa(String vm, String host, long epoch, Instant at, Initiator by)
       implements InventoryEvent {
     public String entity() { return vm; }

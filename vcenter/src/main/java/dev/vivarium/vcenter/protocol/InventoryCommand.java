@@ -6,6 +6,7 @@ import dev.vivarium.vcenter.inventory.HostDecisions;
 import dev.vivarium.vcenter.inventory.HostGroup;
 import dev.vivarium.vcenter.inventory.Initiator;
 import dev.vivarium.vcenter.inventory.Inventory;
+import dev.vivarium.vcenter.inventory.InventoryEvent;
 import dev.vivarium.vcenter.inventory.InventorySerializable;
 import dev.vivarium.vcenter.inventory.MigrationDecisions;
 import dev.vivarium.vcenter.inventory.MigrationStats;
@@ -155,6 +156,17 @@ public sealed interface InventoryCommand extends InventorySerializable {
       ActorRef<Reply> replyTo) implements Change {
     public Decision decide(Inventory s, Instant now) {
       return VmDecisions.operated(s, vm, kind, message, now, by);
+    }
+  }
+
+  /** A lab fault injected or ended, for the shared event log ({@code kind} FaultInjected or FaultHealed). */
+  record RecordFault(String subject, String kind, String message, Initiator by, ActorRef<Reply> replyTo)
+      implements Change {
+    public Decision decide(Inventory s, Instant now) {
+      if (!"FaultInjected".equals(kind) && !"FaultHealed".equals(kind)) {
+        return Decision.badRequest("fault event kind '" + kind + "' is neither FaultInjected nor FaultHealed");
+      }
+      return Decision.accept(new InventoryEvent.FaultRecorded(subject, kind, message, now, by));
     }
   }
 

@@ -10,6 +10,7 @@ import static dev.vivarium.vcenter.inventory.Fixtures.withVm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vivarium.vcenter.inventory.Rejection.Reason;
+import dev.vivarium.vcenter.protocol.InventoryCommand;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,21 @@ class DecisionsTest {
     assertThat(created.vms().get("web-1.lab_a").desired()).isEqualTo(PowerState.POWERED_OFF);
     assertThat(rejected(VmDecisions.create(created, vm("web-1.lab_a", 64), T0, ALICE)))
         .isEqualTo(Reason.CONFLICT);
+  }
+
+  @Test
+  void aLabFaultIsALineOfTheSharedLogAndChangesNothingElse() {
+    Inventory s = withHosts(2);
+    Inventory logged = accept(s, new InventoryCommand.RecordFault("host-2", "FaultInjected",
+        "kill host-2 (f1): SIGKILL", ALICE, null).decide(s, T0));
+    LogEntry line = logged.recentLog().get(logged.recentLog().size() - 1);
+    assertThat(line.kind()).isEqualTo("FaultInjected");
+    assertThat(line.entity()).isEqualTo("host-2");
+    assertThat(line.message()).isEqualTo("kill host-2 (f1): SIGKILL");
+    assertThat(logged.hosts()).isEqualTo(s.hosts());
+    assertThat(logged.vms()).isEqualTo(s.vms());
+    assertThat(rejected(new InventoryCommand.RecordFault("host-2", "VmPoweredOn", "x", ALICE, null).decide(s, T0)))
+        .isEqualTo(Reason.BAD_REQUEST);
   }
 
   @Test
