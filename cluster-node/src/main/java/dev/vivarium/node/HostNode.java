@@ -11,6 +11,7 @@ import dev.vivarium.node.api.RouteContributions;
 import dev.vivarium.node.api.TaskRegistry;
 import dev.vivarium.node.cluster.ClusterMembership;
 import dev.vivarium.node.cluster.MembershipEvents;
+import dev.vivarium.node.cluster.TerminationWait;
 import dev.vivarium.node.config.ConfigProblem;
 import dev.vivarium.node.config.NodeConfigLoader;
 import dev.vivarium.node.config.NodeSettings;
@@ -35,22 +36,28 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One Vivarium host: a cluster member with its REST API. */
 public final class HostNode implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HostNode.class);
     private static final int KEPT_TASKS = 1000;
 
     private final NodeSettings settings;
     private final ActorSystem<Void> system;
     private final ServerBinding binding;
     private final InMemoryEventLog events;
+    private final TerminationWait termination;
 
-    private HostNode(NodeSettings settings, ActorSystem<Void> system, ServerBinding binding, InMemoryEventLog events) {
+    private HostNode(NodeSettings settings, ActorSystem<Void> system, ServerBinding binding, InMemoryEventLog events,
+                     TerminationWait termination) {
         this.settings = settings;
         this.system = system;
         this.binding = binding;
         this.events = events;
+        this.termination = termination;
     }
 
     /**
@@ -81,6 +88,7 @@ public final class HostNode implements AutoCloseable {
             ctx.spawn(MembershipEvents.create(events, s.name()), "membership-events");
             return Behaviors.empty();
         }), NodeSettings.SYSTEM_NAME, loaded.config());
+        TerminationWait termination = TerminationWait.register(system);
         NodeServices services;
         try {
             services = wiring.wire(system, events);
@@ -113,7 +121,7 @@ public final class HostNode implements AutoCloseable {
                 ApiRelay.fromUnixSocket(LabNetwork.apiSocket(new LabDir(Path.of(loaded.config().getString("vivarium.lab.dir"))), s.name()),
                         binding.localAddress());
             }
-            return new HostNode(s, system, binding, events);
+            return new HostNode(s, system, binding, events, termination);
         } catch (Exception e) {
             system.terminate();
             throw new IllegalStateException("cannot bind the API at " + s.apiHost() + ":" + s.apiPort() + ": " + e.getMessage(), e);
@@ -139,10 +147,16 @@ public final class HostNode implements AutoCloseable {
 
     /**
      * Blocks until the member has shut down (SIGTERM, downed by the Split Brain Resolver, or
-     * {@link #close}) and tells why: Pekko's CoordinatedShutdown reason.
+     * {@link #close}) and tells why: Pekko's CoordinatedShutdown reason. Once the shutdown's last
+     * phase has begun, it waits at most that phase's timeout for the ActorSystem
+     * ({@link TerminationWait}: a node cut off by a partition would otherwise wait for minutes).
      */
     public CoordinatedShutdown.Reason awaitTermination() {
-        system.getWhenTerminated().toCompletableFuture().join();
+        if (!termination.await()) {
+            LOG.warn("host {}: the actor system did not terminate within {} s of its last shutdown phase (its cluster "
+                    + "transport may be closing a connection to a node it no longer reaches); the node ends anyway",
+                    settings.name(), termination.bound().toSeconds());
+        }
         return CoordinatedShutdown.get(system).getShutdownReason()
                 .orElse(CoordinatedShutdown.unknownReason());
     }
