@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostDirectoryTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private ActorSystem<Void> system;
     private final Queue<VmCommand> toWeb = new ConcurrentLinkedQueue<>();
@@ -54,7 +54,7 @@ class HostDirectoryTest {
         ActorRef<ReconcilerActor.Msg> reconciler = system.systemActorOf(Behaviors.ignore(), "reconciler",
                 Props.empty());
         directory = system.systemActorOf(HostDirectory.create(new HostDirectory.Parts("host-1", inventory, reconciler, figures,
-                null, Runnable::run, Duration.ofSeconds(5), Duration.ofMillis(100))), "directory",
+                null, Runnable::run, Duration.ofSeconds(5), Duration.ofMillis(500))), "directory",
                 Props.empty());
         // The directory names an agent by its first figures; directives for its host go to it from then on.
         await().atMost(WAIT).until(() -> figures.vmsOn("host-1").contains("web"));
