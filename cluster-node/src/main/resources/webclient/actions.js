@@ -18,7 +18,7 @@ export class Actions {
         if (task.state === 'failed') showError(description, { message: task.reason });
         return task;
       }
-      if (method !== 'GET') this.tasks.done(description, 'done');
+      if (method !== 'GET') this.tasks.done(description, answer && answer.detail ? answer.detail : 'done');
       return answer;
     } catch (e) {
       this.tasks.refused(description, e);
@@ -126,6 +126,62 @@ export class Actions {
       settings.automation === 'fullyAutomated' ? 'Fully automated, DRS moves VMs by live migration without asking.'
         : 'DRS will list its moves here for you to apply.'], 'Save')) return null;
     return this.run(`set DRS to ${described}`, 'PATCH', '/api/v1/drs', settings);
+  }
+
+  /**
+   * The lab's faults (POST /api/v1/faults), each with what it does: on hosts (kill, freeze, thaw,
+   * partition, datastore-off/on), on every partition (heal), inside a VM's guest (guest-crash/hang).
+   */
+  static FAULTS = {
+    'kill': { label: 'Kill', danger: true,
+      ask: s => `Kill ${s}: SIGKILL to its node process, as a power loss. HA restarts its VMs on the other hosts.` },
+    'freeze': { label: 'Freeze', danger: true,
+      ask: s => `Freeze ${s}: SIGSTOP to its node process, a hung host until thawed. The cluster may take it for dead and HA restart its VMs.` },
+    'thaw': { label: 'Thaw', ask: s => `Thaw ${s}: SIGCONT to its node process.` },
+    'partition': { label: 'Partition', danger: true,
+      ask: s => `Cut ${s} off the network from the hosts chosen below, until healed (nftables in the lab's network namespace).` },
+    'heal': { label: 'Heal partitions', ask: () => 'End every network partition of the lab.' },
+    'datastore-off': { label: 'Datastore off', danger: true,
+      ask: s => `Cut ${s} off the shared datastore: its file operations fail until datastore-on. The other hosts keep theirs.` },
+    'datastore-on': { label: 'Datastore on', ask: s => `Let ${s} reach the shared datastore again.` },
+    'guest-crash': { label: 'Crash guest', danger: true,
+      ask: s => `Crash ${s}'s guest: its next interrupt cannot be delivered, a triple fault, and the PC resets.` },
+    'guest-hang': { label: 'Hang guest', danger: true,
+      ask: s => `Hang ${s}'s guest: it loops where it is, its console output and tools heartbeat stop.` },
+  };
+
+  /** Injects fault {@code kind} into {@code target} ({hosts: [...]} or {vm: NAME}); a partition asks which hosts it loses. */
+  async fault(kind, target, otherHosts) {
+    const fault = Actions.FAULTS[kind];
+    const hosts = target.hosts || [];
+    const subject = target.vm || hosts.join(', ') || 'the lab';
+    const body = [fault.ask(subject)];
+    if (kind === 'partition') {
+      body.push(h('label', { for: 'partition-from' }, 'Loses'), h('select', { id: 'partition-from', name: 'from' },
+        h('option', { value: '' }, 'every other host'), (otherHosts || []).map(o => h('option', { value: o }, o))));
+    }
+    const form = await confirmDialog(`${fault.label}: ${subject}`, body, fault.label, fault.danger);
+    if (!form) return null;
+    const from = form.get('from') ? [form.get('from')] : [];
+    return this.run(`${kind} ${subject}`, 'POST', '/api/v1/faults', { kind, hosts, from, vm: target.vm || null });
+  }
+
+  /** Any fault, as the faults view offers it: the API says what a kind needs (400) and what it cannot do (404, 409, 501). */
+  async anyFault(hosts) {
+    const boxes = (name, label) => h('fieldset', { class: 'choices' }, h('legend', {}, label),
+      hosts.map(host => h('label', { class: 'inline' }, h('input', { type: 'checkbox', name, value: host }), host)));
+    const form = await confirmDialog('Inject a fault', [
+      h('label', { for: 'fault-kind' }, 'Fault'),
+      h('select', { id: 'fault-kind', name: 'kind' },
+        Object.entries(Actions.FAULTS).map(([kind, f]) => h('option', { value: kind }, `${kind}: ${f.label.toLowerCase()}`))),
+      boxes('hosts', 'Hosts (kill, freeze, thaw, partition, datastore-off/on)'),
+      boxes('from', 'Partition from (none: every other host)'),
+      h('label', { for: 'fault-vm' }, 'VM (guest-crash, guest-hang)'),
+      h('input', { id: 'fault-vm', name: 'vm', autocomplete: 'off' }),
+    ], 'Inject', true);
+    if (!form) return null;
+    const request = { kind: form.get('kind'), hosts: form.getAll('hosts'), from: form.getAll('from'), vm: form.get('vm') || null };
+    return this.run(`${request.kind} ${request.vm || request.hosts.join(', ') || 'the lab'}`, 'POST', '/api/v1/faults', request);
   }
 
   async createVm() {

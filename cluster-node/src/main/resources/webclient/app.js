@@ -1,4 +1,4 @@
-// The Vivarium web client: sign-in, the views (#/inventory, #/vm/NAME, #/events, #/drs, #/charts),
+// The Vivarium web client: sign-in, the views (#/inventory, #/vm/NAME, #/events, #/drs, #/faults, #/charts),
 // and the live streams that feed them.
 import { Api } from './api.js';
 import { $, banner, clearBanner, showError } from './ui.js';
@@ -9,6 +9,7 @@ import { VmView } from './vm.js';
 import { EventsView } from './events.js';
 import { ChartsView } from './charts.js';
 import { DrsView } from './drs.js';
+import { FaultsView } from './faults.js';
 
 const api = new Api();
 const tasks = new Tasks(api);
@@ -18,8 +19,14 @@ const vmView = new VmView(api, actions, inventory);
 const events = new EventsView(api);
 const charts = new ChartsView(api);
 const drs = new DrsView(api, actions);
+const faults = new FaultsView(api, actions, () => inventory.snapshot.hosts.map(host => host.name));
+inventory.faults = faults;
+vmView.faults = faults;
+// Whether this is a lab, and which faults last, show in the hosts' and VMs' actions.
+faults.onChange(() => { inventory.update(inventory.snapshot); vmView.update(); });
 events.onEvent(e => charts.event(e));
 events.onEvent(e => drs.event(e));
+events.onEvent(e => faults.event(e));
 
 let expiryTimer = null;
 
@@ -32,6 +39,7 @@ function signedOut(message) {
   api.closeStreams();
   vmView.close();
   drs.stop();
+  faults.stop();
   clearTimeout(expiryTimer);
   document.body.classList.add('signed-out');
   for (const view of document.querySelectorAll('.view')) view.hidden = true;
@@ -67,6 +75,7 @@ function signedIn(session) {
   events.start();
   charts.start();
   drs.start();
+  faults.start();
   route();
 }
 
@@ -75,7 +84,7 @@ function route() {
   if (!api.session) return;
   const hash = window.location.hash || '#/inventory';
   const [, view, arg] = hash.match(/^#\/([a-z]+)(?:\/(.*))?$/) || [null, 'inventory'];
-  const name = ['inventory', 'vm', 'events', 'drs', 'charts'].includes(view) ? view : 'inventory';
+  const name = ['inventory', 'vm', 'events', 'drs', 'faults', 'charts'].includes(view) ? view : 'inventory';
   for (const section of document.querySelectorAll('.view')) section.hidden = section.id !== `view-${name}`;
   for (const link of document.querySelectorAll('#nav a')) {
     if (link.dataset.view === (name === 'vm' ? 'inventory' : name)) link.setAttribute('aria-current', 'page');
@@ -85,6 +94,7 @@ function route() {
   else vmView.close();
   charts.show(name === 'charts');
   drs.show(name === 'drs');
+  faults.show(name === 'faults');
   document.title = name === 'vm' && arg ? `${decodeURIComponent(arg)} · Vivarium` : 'Vivarium';
 }
 

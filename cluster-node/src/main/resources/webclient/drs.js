@@ -1,12 +1,15 @@
 // DRS (#/drs): the cluster's DRS status and settings (GET/PATCH /api/v1/drs), its recommendations
-// (GET /api/v1/drs/recommendations), each with an Apply button, and a round on demand. DRS has no
-// event stream of its own: the view asks again every few seconds while it is shown (less often
-// while it is not, for the count in the navigation), and at once when the event log reports
-// something DRS did.
-import { h, $, fixed, dash, time, morphChildren } from './ui.js';
+// (GET /api/v1/drs/recommendations), each with an Apply button, and a round on demand. What DRS
+// does between its rounds (new settings, recommendations made and applied, moves started, done
+// or failed) comes in the event log (DrsConfigured, VmDrs*), and each such event brings the view
+// up to date at once; the figures of a round (imbalance, loads, the rounds' count) have no event,
+// so the shown view asks again once a DRS period, and the hidden one (for the count in the
+// navigation) seldom, in case a recommendation lapsed without one.
+import { h, $, fixed, dash, time, morphChildren, Refresher } from './ui.js';
 
-const SHOWN_PERIOD_MS = 2000;
-const HIDDEN_PERIOD_MS = 10000;
+const MIN_SHOWN_PERIOD_MS = 2000;
+const MAX_SHOWN_PERIOD_MS = 30000;
+const HIDDEN_PERIOD_MS = 30000;
 
 export class DrsView {
   constructor(api, actions) {
@@ -15,10 +18,10 @@ export class DrsView {
     this.status = null;
     this.recommendations = [];
     this.visible = false;
-    this.timer = null;
-    this.running = false;
-    this.soon = null;
     this.edited = false;
+    // Shown and not answered (the singleton moving): ask again soon rather than a round later.
+    this.refresher = new Refresher(visible => this.read(visible),
+      (visible, answered) => !visible ? HIDDEN_PERIOD_MS : answered ? this.roundPeriod() : MIN_SHOWN_PERIOD_MS);
     $('drs-run').addEventListener('click', async () => { await this.actions.runDrs(); this.refresh(); });
     $('drs-recommendations').addEventListener('click', async e => {
       const button = e.target.closest('button[data-action="apply"]');
@@ -48,47 +51,51 @@ export class DrsView {
 
   /** Starts following DRS (after sign-in). */
   start() {
-    this.stop();
-    this.running = true;
-    this.refresh();
+    this.refresher.start();
   }
 
   stop() {
-    this.running = false;
-    clearTimeout(this.timer);
-    clearTimeout(this.soon);
-    this.timer = null;
+    this.refresher.stop();
   }
 
   /** The view is shown or hidden; shown, it is brought up to date at once. */
   show(visible) {
     this.visible = visible;
-    if (visible && this.running) this.refresh();
+    this.refresher.show(visible);
   }
 
   /** An event from the log: one DRS logged (a recommendation, a move, new settings) brings the view up to date. */
   event(e) {
-    if (!this.running || !/Drs/.test(e.type)) return;
-    clearTimeout(this.soon);
-    this.soon = setTimeout(() => this.refresh(), 200);
+    if (/Drs/.test(e.type)) this.refresher.changed();
   }
 
-  async refresh() {
-    clearTimeout(this.timer);
+  refresh() {
+    return this.refresher.now();
+  }
+
+  /** Reads DRS's status (and, shown, its recommendations); false when it did not answer. */
+  async read(visible) {
     try {
-      if (this.visible) {
+      if (visible) {
         const [status, recommendations] = await Promise.all([this.api.get('/api/v1/drs'), this.api.get('/api/v1/drs/recommendations')]);
         this.render(status, recommendations);
       } else {
         this.render(await this.api.get('/api/v1/drs'), this.recommendations);
       }
       $('drs-problem').hidden = true;
+      return true;
     } catch (e) {
       // The DRS singleton moves with the cluster's oldest node; until it answers again, say so and keep what was shown.
       $('drs-problem').hidden = false;
       $('drs-problem').textContent = `DRS does not answer now (${e.status ? e.status + ': ' : ''}${e.message}); showing what it said last.`;
+      return false;
     }
-    if (this.running) this.timer = setTimeout(() => this.refresh(), this.visible ? SHOWN_PERIOD_MS : HIDDEN_PERIOD_MS);
+  }
+
+  /** How often a round's figures change: DRS's period (10 s in the lab), within bounds; 10 s until DRS has said. */
+  roundPeriod() {
+    const period = this.status && this.status.periodSeconds ? 1000 * this.status.periodSeconds : 10000;
+    return Math.min(MAX_SHOWN_PERIOD_MS, Math.max(MIN_SHOWN_PERIOD_MS, period));
   }
 
   render(status, recommendations) {

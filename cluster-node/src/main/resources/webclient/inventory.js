@@ -1,6 +1,7 @@
 // Hosts and VMs, live: rendered from each `inventory` event of GET /api/v1/inventory. Buttons
 // carry data-action and the host or VM they act on; one listener per container handles them.
 import { h, $, mips, fixed, dash, morphChildren } from './ui.js';
+import { Actions } from './actions.js';
 
 const UP = new Set(['connected', 'maintenance']);
 const DRAG_TYPE = 'text/x-vivarium-vm';
@@ -9,8 +10,16 @@ export class InventoryView {
   constructor(actions) {
     this.actions = actions;
     this.snapshot = { hosts: [], vms: [], alarms: [], problems: [] };
+    /** The lab's faults (set by the page): their buttons show only in a lab. */
+    this.faults = null;
     $('create-vm').addEventListener('click', () => this.actions.createVm());
     $('hosts').addEventListener('click', e => {
+      const fault = e.target.closest('button[data-fault]');
+      if (fault) {
+        const host = fault.dataset.host;
+        this.actions.fault(fault.dataset.fault, { hosts: [host] }, this.snapshot.hosts.map(x => x.name).filter(x => x !== host));
+        return;
+      }
       const button = e.target.closest('button[data-action]');
       if (button) this.actions.maintenance(button.dataset.host, button.dataset.action === 'enter-maintenance');
     });
@@ -68,7 +77,27 @@ export class InventoryView {
       }, vm.name))),
       UP.has(host.state) ? h('div', { class: 'actions' }, h('button', {
         type: 'button', dataset: { action: maintenance ? 'exit-maintenance' : 'enter-maintenance', host: host.name },
-      }, maintenance ? 'Exit maintenance' : 'Enter maintenance…')) : null);
+      }, maintenance ? 'Exit maintenance' : 'Enter maintenance…')) : null,
+      this.faultButtons(host));
+  }
+
+  /**
+   * In a lab, the faults that hit a host: kill and freeze while its node runs (thaw once frozen),
+   * partition, and its datastore link off (on again once off). The API refuses what cannot be done
+   * (a partition where the lab has no network namespace: 501).
+   */
+  faultButtons(host) {
+    if (!this.faults || !this.faults.lab) return null;
+    const member = Boolean(host.memberStatus);
+    const frozen = this.faults.active('freeze', host.name);
+    const cut = this.faults.active('datastore-off', host.name);
+    // A host whose node is gone (killed, or downed by the cluster) offers only the end of what lasts on it.
+    const kinds = [member || frozen ? 'kill' : null, frozen ? 'thaw' : member ? 'freeze' : null, member ? 'partition' : null,
+      cut ? 'datastore-on' : member ? 'datastore-off' : null].filter(Boolean);
+    if (!kinds.length) return null;
+    return h('div', { class: 'actions lab-faults', role: 'group', 'aria-label': `lab faults on ${host.name}` },
+      kinds.map(kind => h('button', { type: 'button', class: Actions.FAULTS[kind].danger ? 'danger' : null,
+        dataset: { key: kind, fault: kind, host: host.name } }, `${Actions.FAULTS[kind].label}…`)));
   }
 
   /** Dropping a VM's chip on another host migrates it there, after a confirmation (the VM view has a menu for keyboards). */

@@ -94,3 +94,52 @@ export function morphChildren(parent, children) {
 }
 
 const key = node => node.nodeType === Node.ELEMENT_NODE ? node.dataset.key : undefined;
+
+/**
+ * Keeps a view that has no stream of its own up to date: {@code read(visible)} reads it (and says
+ * whether the API answered); it runs at once when started, when the view is shown and shortly after
+ * {@link Refresher#changed} (an event said something changed, once for a burst), and otherwise
+ * after the period {@code next(visible, answered)} gives (null: not again until told).
+ */
+export class Refresher {
+  constructor(read, next) {
+    this.read = read;
+    this.next = next;
+    this.running = false;
+    this.visible = false;
+    this.timer = null;
+    this.soon = null;
+  }
+
+  start() {
+    this.stop();
+    this.running = true;
+    this.now();
+  }
+
+  stop() {
+    this.running = false;
+    clearTimeout(this.timer);
+    clearTimeout(this.soon);
+  }
+
+  show(visible) {
+    this.visible = visible;
+    if (visible && this.running) this.now();
+  }
+
+  changed() {
+    if (!this.running) return;
+    clearTimeout(this.soon);
+    this.soon = setTimeout(() => this.now(), 200);
+  }
+
+  async now() {
+    clearTimeout(this.timer);
+    const answered = await this.read(this.visible);
+    const period = this.next(this.visible, answered);
+    // Cleared again: another reading may have ended meanwhile and set its own.
+    clearTimeout(this.timer);
+    if (this.running && period !== null) this.timer = setTimeout(() => this.now(), period);
+  }
+}

@@ -20,6 +20,8 @@ export class VmView {
     this.name = null;
     this.console = null;
     this.terminal = null;
+    /** The lab's faults (set by the page): guest faults show only in a lab. */
+    this.faults = null;
     $('vm-actions').addEventListener('click', e => this.act(e.target.closest('button[data-action]')));
     $('snapshots').addEventListener('click', e => this.act(e.target.closest('button[data-action]')));
     $('take-snapshot').addEventListener('click', () => this.after(this.actions.takeSnapshot(this.name)));
@@ -41,6 +43,7 @@ export class VmView {
       if (done) window.location.hash = '#/inventory';
       return done;
     }
+    if (Actions.FAULTS[action]) return this.actions.fault(action, { vm: this.name });
     if (action === 'revert') return this.after(this.actions.revertSnapshot(this.name, button.dataset.snapshot));
     if (action === 'delete-snapshot') return this.after(this.actions.deleteSnapshot(this.name, button.dataset.snapshot));
     return this.actions.vmOperation(this.name, action);
@@ -85,6 +88,12 @@ export class VmView {
       type: 'button', dataset: { key: op, action: op }, class: Actions.OPERATIONS[op].danger ? 'danger' : null,
     }, Actions.OPERATIONS[op].label));
     if (running) buttons.push(h('button', { type: 'button', dataset: { key: 'migrate', action: 'migrate' } }, 'Migrate…'));
+    if (this.faults && this.faults.lab && vm.powerState === 'poweredOn') {
+      // In a lab: faults inside the guest.
+      for (const kind of ['guest-crash', 'guest-hang']) {
+        buttons.push(h('button', { type: 'button', class: 'danger', dataset: { key: kind, action: kind } }, `${Actions.FAULTS[kind].label}…`));
+      }
+    }
     if (vm.desiredPowerState === 'poweredOff') {
       buttons.push(h('button', { type: 'button', class: 'danger', dataset: { key: 'delete', action: 'delete' } }, 'Delete…'));
     }

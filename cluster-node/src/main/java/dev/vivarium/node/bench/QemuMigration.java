@@ -2,6 +2,7 @@ package dev.vivarium.node.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vivarium.node.api.Json;
+import dev.vivarium.node.io.FileTrees;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -95,11 +96,8 @@ final class QemuMigration {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
             // a temporary folder left behind holds nothing anyone needs
         }

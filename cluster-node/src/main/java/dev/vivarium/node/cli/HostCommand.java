@@ -2,6 +2,7 @@ package dev.vivarium.node.cli;
 
 import dev.vivarium.node.api.Json;
 import dev.vivarium.node.client.Table;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,9 +10,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vivarium host ...}: the cluster's hosts. */
-@Command(name = "host", mixinStandardHelpOptions = true, description = "The hosts of a lab's cluster.",
-        subcommands = {HostCommand.ListHosts.class, MaintenanceCommand.class, HostGroupCommand.class})
-public final class HostCommand implements Runnable {
+@Command(name = "host", mixinStandardHelpOptions = true, description = "The hosts of a lab's cluster.")
+public final class HostCommand implements Runnable, CommandGroup {
+
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(HostCommand.ListHosts.class, MaintenanceCommand.class, HostGroupCommand.class);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -15,6 +15,11 @@ import picocli.CommandLine.Option;
  */
 public final class TaskOptions {
 
+    /**
+     * The task is asked again after 20 ms, then after twice as long each time up to 250 ms: a
+     * task that fails at once (no host has room) is answered at once, a long one costs 4 GETs a second.
+     */
+    private static final long FIRST_POLL_MILLIS = 20;
     private static final long POLL_MILLIS = 250;
 
     @Mixin LabDirOption dir;
@@ -46,6 +51,7 @@ public final class TaskOptions {
         boolean terminal = System.console() != null;
         long started = System.nanoTime();
         boolean shown = false;
+        long pause = FIRST_POLL_MILLIS;
         while ("running".equals(task.path("state").asText())) {
             if (terminal) {
                 System.err.printf("\r%s: running, %d s (task %s; Ctrl-C stops waiting, not the task)",
@@ -54,7 +60,8 @@ public final class TaskOptions {
                 shown = true;
             }
             try {
-                Thread.sleep(POLL_MILLIS);
+                Thread.sleep(pause);
+                pause = Math.min(2 * pause, POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ApiError(0, "interrupted while waiting for task " + id);

@@ -1,6 +1,7 @@
 package dev.vivarium.node.cli;
 
 import dev.vivarium.node.client.Table;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -9,14 +10,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vivarium vm ...}: the cluster's virtual machines. */
-@Command(name = "vm", mixinStandardHelpOptions = true, description = "The virtual machines of a lab's cluster.",
-        subcommands = {VmCommand.ListVms.class, VmManageCommands.Get.class, VmManageCommands.Create.class,
+@Command(name = "vm", mixinStandardHelpOptions = true, description = "The virtual machines of a lab's cluster.")
+public final class VmCommand implements Runnable, CommandGroup {
+
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(VmCommand.ListVms.class, VmManageCommands.Get.class, VmManageCommands.Create.class,
                 VmManageCommands.Reconfigure.class, VmManageCommands.Delete.class, VmPowerCommands.PowerOn.class,
                 VmPowerCommands.PowerOff.class, VmPowerCommands.Reset.class, VmPowerCommands.Shutdown.class,
                 VmPowerCommands.Pause.class, VmPowerCommands.Unpause.class, VmPowerCommands.Suspend.class,
                 VmPowerCommands.Resume.class, VmPowerCommands.Migrate.class, VmPowerCommands.Migrations.class,
-                SnapshotCommand.class})
-public final class VmCommand implements Runnable {
+                SnapshotCommand.class);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

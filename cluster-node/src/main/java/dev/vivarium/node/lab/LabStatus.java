@@ -1,14 +1,12 @@
 package dev.vivarium.node.lab;
 
 import dev.vivarium.node.client.Table;
+import dev.vivarium.node.io.FileTrees;
 import dev.vivarium.node.web.LoginLinks;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -133,19 +131,7 @@ public final class LabStatus {
             return 1;
         }
         down();
-        Files.walkFileTree(dir.path(), new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        FileTrees.delete(dir.path());
         out.println("Deleted " + dir.path() + ".");
         return 0;
     }

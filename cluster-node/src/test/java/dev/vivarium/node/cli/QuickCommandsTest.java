@@ -82,7 +82,7 @@ class QuickCommandsTest {
                 new String[] {"--version"});
         for (String[] line : lines) {
             Output quick = capture(() -> QuickCommands.run(line));
-            Output picocli = capture(() -> Optional.of(VivariumCommand.newCommandLine().execute(line)));
+            Output picocli = capture(() -> Optional.of(VivariumCommand.newCommandLine(line).execute(line)));
             assertThat(quick.exit()).as(String.join(" ", line)).isPresent();
             assertThat(quick).as(String.join(" ", line)).isEqualTo(picocli);
         }

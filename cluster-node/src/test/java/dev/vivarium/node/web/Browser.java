@@ -64,6 +64,12 @@ final class Browser implements AutoCloseable {
     /** Starts chromedriver and a fresh headless Chromium (its own empty profile); screenshots go to {@code screenshots}. */
     Browser(Path profile, Path screenshots) throws Exception {
         this.screenshots = Files.createDirectories(screenshots);
+        // An earlier run's screenshots would mix with this run's numbered steps.
+        try (var old = Files.newDirectoryStream(screenshots, "*.png")) {
+            for (Path png : old) {
+                Files.delete(png);
+            }
+        }
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The page in a real browser when things go wrong: no session, a wrong token, an API that
- * answers 501, a session that expires; and two labs on one machine keeping their sessions apart
+ * answers 501, fault injection outside a lab (403), a session that expires; and two labs on one machine keeping their sessions apart
  * (cookies ignore ports). Two single-node clusters without the inventory, each its own "lab".
  */
 class WebClientErrorsBrowserTest {
@@ -91,6 +91,13 @@ class WebClientErrorsBrowserTest {
         assertThat(browser.text("#banner")).contains("create web-1 failed", "not built");
         browser.untilText("#tasks", "create web-1");
         browser.screenshot("api-error-501");
+
+        // Not a lab: the faults view shows the API's 403, and no view offers a fault.
+        browser.click("#nav a[data-view='faults']");
+        browser.untilText("#faults-problem", "403: fault injection exists only in lab mode");
+        assertThat(browser.visible("#fault-inject")).isFalse();
+        assertThat(browser.script("return document.querySelectorAll('#hosts [data-fault]').length;").asInt()).isZero();
+        browser.screenshot("faults-not-a-lab");
 
         // Lab B, by its login link: its cookie has its own name, so lab A's session stays.
         browser.open(LoginLinks.link("lab-b-token-9876543210", "host-b", labB.apiUrl()));

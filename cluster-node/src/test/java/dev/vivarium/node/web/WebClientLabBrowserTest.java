@@ -8,6 +8,7 @@ import dev.vivarium.node.lab.LabProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * processes (`lab up`): sign in by the printed link, watch hosts and VMs, create and power on a
  * VM and read its console, take snapshots, migrate it live, put its host in maintenance and see the VM
  * leave, set DRS to manual and apply its recommendation, filter the event log, see the charts,
- * and carry on through another node when the one serving the page dies. A screenshot per step in target/browser-screenshots.
+ * cut a host off the datastore and back, crash web-1's guest, kill web-1's host from the page (the node serving the
+ * page: it carries on through another) and watch HA bring web-1 back. A screenshot per step in
+ * target/browser-screenshots.
  */
 class WebClientLabBrowserTest {
 
@@ -33,6 +36,8 @@ class WebClientLabBrowserTest {
 
     private Path lab;
     private Browser browser;
+    /** The lab's processes as `lab up` left them: stopped at the end even when the lab's folder is gone by then. */
+    private final List<ProcessHandle> labProcesses = new ArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
@@ -43,7 +48,11 @@ class WebClientLabBrowserTest {
                 browser.close();
             }
         }
+        if (lab != null && !Files.isDirectory(lab)) {
+            System.out.println("the lab's folder " + lab + " is gone: something outside the test deleted it while the test ran");
+        }
         LabProcesses.killAll(lab);
+        labProcesses.forEach(ProcessHandle::destroyForcibly);
         // The nodes' logs go beside the screenshots: the lab's folder goes with the test.
         if (lab != null && Files.isDirectory(lab)) {
             try (Stream<Path> logs = Files.list(lab)) {
@@ -140,6 +149,9 @@ class WebClientLabBrowserTest {
         browser.click("#nav a[data-view='inventory']");
         browser.until("web-1 runs on " + to, () -> is(vmField("web-1", "host"), to));
         browser.screenshot("drs-moved");
+        // The rule goes: a must-run-on rule would keep HA from restarting web-1 anywhere else.
+        Cli.Result deleted = cli.run("rule", "delete", "web-1-there", "--dir", dir);
+        assertThat(deleted.exit()).as(deleted.err()).isZero();
     }
 
     @Test
@@ -151,6 +163,12 @@ class WebClientLabBrowserTest {
         Matcher link = SIGN_IN.matcher(up.out());
         assertThat(link.find()).as(up.out()).isTrue();
         List<LabManifest.Node> nodes = LabManifest.read(lab.resolve("lab.json")).nodes();
+        nodes.forEach(n -> ProcessHandle.of(n.pid()).ifPresent(labProcesses::add));
+        for (String pidFile : List.of("inventory-db.pid", "gateway.pid")) {
+            if (Files.isRegularFile(lab.resolve(pidFile))) {
+                ProcessHandle.of(Long.parseLong(Files.readAllLines(lab.resolve(pidFile)).get(0).strip())).ifPresent(labProcesses::add);
+            }
+        }
         assertThat(link.group(1)).startsWith(nodes.get(0).api() + "/#login=");
         browser = new Browser(scratch.resolve("browser"), OUTPUT);
 
@@ -239,16 +257,121 @@ class WebClientLabBrowserTest {
         browser.untilText("#marks", "MaintenanceEntered " + host);
         browser.screenshot("charts");
 
-        // The node serving the page dies: the page carries on through another, without a new login.
+        labFaultsFromThePage();
+        theUserKillsWebOnesHostAndHaBringsItBack(nodes);
+    }
+
+    /**
+     * A lasting fault from a host's card and ended from the faults list: a host that runs no VM
+     * (so nothing hangs on how long its datastore is gone) loses its datastore link and gets it
+     * back. Then a guest fault from the VM's view. The page's node took the requests, so its
+     * event log shows the faults.
+     */
+    private void labFaultsFromThePage() throws Exception {
         browser.click("#nav a[data-view='inventory']");
-        ProcessHandle.of(nodes.get(0).pid()).orElseThrow().destroyForcibly();
+        String web = vmField("web-1", "host").strip();
+        String host = Stream.of("host-1", "host-2", "host-3").filter(h -> !h.equals(web)).findFirst().orElseThrow();
+        browser.click("#hosts [data-host='" + host + "'] button[data-fault='datastore-off']");
+        browser.untilText("#confirm-title", "Datastore off: " + host);
+        browser.click("#confirm-ok");
+        browser.untilText("#tasks", "succeeded datastore-off " + host);
+        browser.until(host + " offers its datastore back", () -> browser.visible("#hosts [data-host='" + host + "'] button[data-fault='datastore-on']"));
+        browser.until("the navigation counts one active fault", () -> is(browser.text("#fault-count"), "1"));
+
+        browser.click("#nav a[data-view='faults']");
+        String row = "#faults tr[data-kind='datastore-off']";
+        browser.until("datastore-off listed as active", () -> is(browser.text(row + " [data-field='state']"), "active"));
+        assertThat(browser.text(row)).contains(host, "/dev/null/datastore-unreachable");
+        browser.screenshot("fault-datastore-off");
+        browser.click(row + " button[data-end='datastore-on']");
+        browser.untilText("#confirm-title", "Datastore on: " + host);
+        browser.click("#confirm-ok");
+        browser.untilText(row + " [data-field='state']", "ended");
+        browser.until("no active fault counted", () -> !browser.visible("#fault-count"));
+        browser.untilText("#faults tr[data-kind='datastore-on']", host);
+        browser.screenshot("fault-datastore-on");
+
+        // A fault inside a guest, from the VM's view: a triple fault resets web-1's PC.
+        browser.click("#nav a[data-view='inventory']");
+        browser.click("#vms tr[data-vm='web-1'] a");
+        browser.click("#vm-actions [data-action='guest-crash']");
+        browser.untilText("#confirm-title", "Crash guest: web-1");
+        browser.click("#confirm-ok");
+        browser.untilText("#tasks", "succeeded guest-crash web-1");
+        assertThat(browser.text("#tasks")).contains("a triple fault, the PC resets");
+        browser.screenshot("fault-guest-crash");
+        browser.click("#nav a[data-view='faults']");
+        browser.untilText("#faults tr[data-kind='guest-crash']", "web-1");
+
+        // The form for any fault: what the API refuses shows its message. Heal: nothing is cut, so it just
+        // succeeds where the lab has its network namespace (lab up as root), and is refused (501) where not.
+        browser.click("#fault-inject");
+        browser.click("#fault-kind option[value='datastore-off']");
+        browser.click("#confirm-ok");
+        browser.untilText("#banner", "400: ");
+        assertThat(browser.text("#banner")).contains("datastore-off the lab failed", "datastore-off needs hosts");
+        browser.click("#fault-heal");
+        browser.untilText("#confirm-title", "Heal partitions");
+        browser.click("#confirm-ok");
+        if (Files.exists(lab.resolve("netns"))) {
+            browser.untilText("#tasks", "succeeded heal the lab");
+            browser.untilText("#faults tr[data-kind='heal']", "partition rules are gone");
+        } else {
+            browser.untilText("#banner", "heal the lab failed: 501: ");
+        }
+        browser.screenshot("fault-form-and-heal");
+
+        browser.click("#nav a[data-view='events']");
+        browser.type("#filter-text", "fault");
+        browser.untilText("#events", "datastore-off " + host);
+        browser.untilText("#events", "datastore-on " + host);
+        browser.untilText("#events", "guest-crash web-1");
+        assertThat(browser.text("#events")).contains("FaultInjected", "FaultHealed");
+        browser.screenshot("fault-events");
+    }
+
+    /**
+     * HA from the page: the user kills (SIGKILL, the fault API's kill) the host web-1 runs on,
+     * from its card, with the page served by that very host (opened there: the session cookie
+     * is the lab's, so no new login). The page carries on through another node, shows the host
+     * notResponding, and HA brings web-1 back on another host, its console printing again.
+     */
+    private void theUserKillsWebOnesHostAndHaBringsItBack(List<LabManifest.Node> nodes) throws Exception {
+        browser.click("#nav a[data-view='inventory']");
+        String host = vmField("web-1", "host").strip();
+        LabManifest.Node served = nodes.stream().filter(n -> n.name().equals(host)).findFirst().orElseThrow();
+        browser.open(served.api() + "/#/inventory");
+        browser.untilText("#connection", "via " + host);
+        browser.until("web-1 runs on " + host, () -> is(vmField("web-1", "host"), host));
+        assertThat(browser.visible("#login")).isFalse();
+        browser.screenshot("served-by-" + host);
+
+        browser.click("#hosts [data-host='" + host + "'] button[data-fault='kill']");
+        browser.untilText("#confirm-title", "Kill: " + host);
+        browser.click("#confirm-ok");
         browser.until("the page moved to another node", () -> {
             String url = browser.url();
-            return url.startsWith(nodes.get(1).api()) || url.startsWith(nodes.get(2).api());
+            return url.startsWith("http") && !url.startsWith(served.api());
         });
         browser.untilText("#connection", "via host-");
-        browser.untilText("#hosts", "host-2");
+        assertThat(browser.text("#connection")).doesNotContain(host);
         assertThat(browser.visible("#login")).isFalse();
-        browser.screenshot("failed-over");
+        browser.until(host + " not responding", () -> is(hostField(host, "state"), "notResponding"));
+        browser.screenshot("host-killed");
+
+        browser.until("HA restarted web-1 on another host", () -> is(vmField("web-1", "powerState"), "poweredOn")
+                && !is(vmField("web-1", "host"), host) && !is(vmField("web-1", "host"), "–"));
+        String now = vmField("web-1", "host").strip();
+        browser.screenshot("ha-restarted");
+        browser.click("#vms tr[data-vm='web-1'] a");
+        browser.untilText("#console-status", "attached on " + now);
+        browser.until("the console prints again", () -> Pattern.compile("^counter \\d+ *$", Pattern.MULTILINE).matcher(browser.terminalText("#terminal")).find());
+        browser.screenshot("console-after-ha");
+
+        // The lab's fault list is shared: the kill is there, whichever node the page reads it from.
+        browser.click("#nav a[data-view='faults']");
+        browser.untilText("#faults tr[data-kind='kill']", host);
+        assertThat(browser.text("#faults tr[data-kind='kill']")).contains("SIGKILL");
+        browser.screenshot("fault-kill-listed");
     }
 }
