@@ -168,7 +168,11 @@ public final class HostDirectory {
     private Behavior<Msg> onReply(HostReply reply) {
         if (reply instanceof HostReply.VmFound found) {
             HostDirective directive = awaitingActor.remove(found.vm());
-            if (directive != null) {
+            if (directive != null && epoch(directive) != found.epoch()) {
+                // Decided on a report from another run of the VM (it left and came back since): not for this one.
+                ctx.getLog().info("{} for VM {} at epoch {} not carried out: it runs here at epoch {} now", directive.getClass()
+                        .getSimpleName(), found.vm(), epoch(directive), found.epoch());
+            } else if (directive != null) {
                 found.ref().tell(command(directive));
             }
         } else if (reply instanceof HostReply.NotHere notHere) {
@@ -180,6 +184,17 @@ public final class HostDirectory {
             parts.reconciler().tell(new ReconcilerActor.Refused(refused.vm(), host, refused.reason()));
         }
         return Behaviors.same();
+    }
+
+    /** The lease epoch of the run a stop or pause directive is about. */
+    private static long epoch(HostDirective directive) {
+        if (directive instanceof HostDirective.Stop stop) {
+            return stop.epoch();
+        }
+        if (directive instanceof HostDirective.SetPaused set) {
+            return set.epoch();
+        }
+        throw new IllegalArgumentException("no run named by " + directive);
     }
 
     /** The VM actor's command that carries out a stop or pause directive; its answer is not needed (the figures show it). */

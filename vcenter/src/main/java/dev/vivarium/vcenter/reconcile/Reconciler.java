@@ -72,6 +72,10 @@ public final class Reconciler {
     for (HostReport r : sortedByHost(counted.values())) {
       for (Map.Entry<String, Long> e : r.running().entrySet().stream()
           .sorted(Map.Entry.comparingByKey()).toList()) {
+        if (reportPredatesItsRun(inv, r.host(), e.getKey(), e.getValue())) {
+          runningOn.put(e.getKey(), r.host()); // it runs there, at the newer epoch: the next report shows it
+          continue;
+        }
         Stop stop = stopIfUnwanted(inv, r.host(), e.getKey(), e.getValue());
         if (stop != null) {
           actions.add(stop);
@@ -123,6 +127,18 @@ public final class Reconciler {
         actions.add(new Unplaceable(p.vm(), ((Placement.Unplaced) p).why()));
       }
     }
+  }
+
+  /**
+   * Whether a host's report lists {@code name} at an older epoch than the one the inventory says
+   * the VM runs under on that same host. A host runs one copy of a VM, so the report is older
+   * than the VM's current run there (it left by live migration and came back, or was restarted
+   * there, after the report was taken): it is not a stale copy to stop. A stop would reach the
+   * host by the VM's name and end the current run.
+   */
+  private static boolean reportPredatesItsRun(Inventory inv, String host, String name, long epoch) {
+    VmRecord vm = inv.vms().get(name);
+    return vm != null && vm.desired().resident() && host.equals(vm.host()) && epoch < vm.epoch();
   }
 
   private static Stop stopIfUnwanted(Inventory inv, String host, String name, long epoch) {

@@ -43,4 +43,37 @@ class MigratingVmsTest {
     assertThat(Reconciler.reconcile(s, reports, held)).isEmpty();
     assertThat(ReconcilerActor.migrating(s, T0.plusSeconds(60))).as("long after its arrival it is as any VM").isEmpty();
   }
+
+  /**
+   * A VM that went to host-2, back to host-1 and to host-2 again, while host-2's latest report is
+   * from its first stay there (a loaded host's reports come late): the report is older than the
+   * VM's current run on host-2, not a stale copy. A stop sent for it reached host-2 by the VM's
+   * name and powered off the run that had just arrived, and the reconciler then cold-booted the
+   * VM from its image (seen in the counter's migrations at load 30-50).
+   */
+  @Test
+  void aHostsReportFromBeforeTheVmCameBackDoesNotStopIt() {
+    Inventory s = withVm(withHosts(2), vm("web", 64), PowerState.POWERED_ON);
+    s = accept(s, VmDecisions.started(s, "web", "host-1", 1, T0, Initiator.host("host-1")));
+    String[] hosts = {"host-1", "host-2"};
+    for (int epoch = 2; epoch <= 4; epoch++) {
+      String from = hosts[epoch % 2];
+      String to = hosts[(epoch + 1) % 2];
+      s = accept(s, MigrationDecisions.start(s, "web", to, "t", true, T0.plusSeconds(epoch), ALICE));
+      s = accept(s, MigrationDecisions.completed(s, "web", from, to, epoch, null, T0.plusSeconds(epoch), ALICE));
+    }
+    assertThat(s.vms().get("web").host()).isEqualTo("host-2");
+    List<HostReport> reports = List.of(new HostReport("host-1", Map.of(), java.util.Set.of()),
+        new HostReport("host-2", Map.of("web", 2L), java.util.Set.of()));
+    // Long after the arrival too: not a grace period that runs out.
+    assertThat(Reconciler.reconcile(s, reports, ReconcilerActor.migrating(s, T0.plusSeconds(5)))).isEmpty();
+    assertThat(Reconciler.reconcile(s, reports, ReconcilerActor.migrating(s, T0.plusSeconds(600)))).isEmpty();
+
+    // A copy on another host at an older epoch is stale, and is stopped as before.
+    List<HostReport> stale = List.of(new HostReport("host-1", Map.of("web", 3L), java.util.Set.of()),
+        new HostReport("host-2", Map.of("web", 4L), java.util.Set.of()));
+    assertThat(Reconciler.reconcile(s, stale, Map.of()))
+        .containsExactly(new ReconcileAction.Stop("web", "host-1", 3, false, "stale copy: VM web runs on host-2 at epoch 4, "
+            + "host-1 holds epoch 3"));
+  }
 }

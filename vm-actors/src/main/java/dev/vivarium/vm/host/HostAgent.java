@@ -140,7 +140,7 @@ public final class HostAgent extends AbstractBehavior<HostCommand> {
                 })
                 .onMessage(HostCommand.FindVm.class, find -> {
                     Running vm = vms.get(find.vm());
-                    find.replyTo().tell(vm == null ? new HostReply.NotHere(find.vm()) : new HostReply.VmFound(find.vm(), vm.ref));
+                    find.replyTo().tell(vm == null ? new HostReply.NotHere(find.vm()) : new HostReply.VmFound(find.vm(), vm.ref, vm.epoch));
                     return this;
                 })
                 .onMessage(HostCommand.GetStats.class, get -> {

@@ -25,7 +25,11 @@ public sealed interface HostReply extends WireMessage {
         }
     }
 
-    record VmFound(String vm, ActorRef<VmCommand> ref) implements HostReply {
+    /**
+     * The VM runs here, its actor {@code ref}, under lease {@code epoch}: a directive meant for
+     * another run of it (an older epoch a late report showed) is not for this one.
+     */
+    record VmFound(String vm, ActorRef<VmCommand> ref, long epoch) implements HostReply {
     }
 
     record NotHere(String vm) implements HostReply {

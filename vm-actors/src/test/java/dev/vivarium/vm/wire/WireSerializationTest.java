@@ -83,7 +83,7 @@ class WireSerializationTest {
                 new HostCommand.FindVm("vm1", hostReplies.ref()),
                 new HostCommand.GetStats(hostReplies.ref()),
                 new HostReply.VmStarted("vm1", vm.ref(), 4, -1), new HostReply.Refused("vm1", "no room"),
-                new HostReply.VmFound("vm1", vm.ref()), new HostReply.NotHere("vm1"),
+                new HostReply.VmFound("vm1", vm.ref(), 3), new HostReply.NotHere("vm1"),
                 new HostReply.HostStats("host-a", 1000, 12.5, 16 << 20, 1 << 20, 1,
                         List.of(new HostReply.VmStats("vm1", 3, 1000, 0, -1, 20.5, 12.5, 3.5, 1 << 20, 64.0, true))),
                 new VmCommand.SubscribeConsole(consoles.ref(), -77, 12345), new ConsoleOutput("vm1", "counter 2\n", -77, 9876),
