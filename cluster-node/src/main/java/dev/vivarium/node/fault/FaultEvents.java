@@ -26,7 +26,7 @@ public final class FaultEvents {
 
     /** Records {@code kind} (FaultInjected or FaultHealed) about {@code subject}; returns at once. */
     void publish(String kind, String subject, String message) {
-        inventory.change(r -> new InventoryCommand.RecordFault(subject, kind, message, by, r))
+        inventory.logLine(r -> new InventoryCommand.RecordFault(subject, kind, message, by, r))
                 .whenComplete((logged, failure) -> {
                     if (failure != null) {
                         local.publish(kind, subject, "fault", message + " (in this node's log only: the inventory did not take it: "

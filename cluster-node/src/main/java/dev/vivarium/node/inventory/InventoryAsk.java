@@ -105,6 +105,20 @@ public final class InventoryAsk {
     /** A change; fails with the API's status for the inventory's rejection. */
     public CompletionStage<Reply.Accepted> change(Function<ActorRef<Reply>, InventoryCommand> command) {
         lastChangeNanos = System.nanoTime();
+        return accepted(command);
+    }
+
+    /**
+     * A line for the inventory's event log that changes nothing a read shows (a lab fault): unlike
+     * {@link #change}, reads through this node do not wait for the inventory after it. They would
+     * for {@link #WRITES_SETTLE}, and a fault that kills the inventory's node left this node's
+     * reads waiting for the moving singleton instead of answering from the mirror.
+     */
+    public CompletionStage<Reply.Accepted> logLine(Function<ActorRef<Reply>, InventoryCommand> command) {
+        return accepted(command);
+    }
+
+    private CompletionStage<Reply.Accepted> accepted(Function<ActorRef<Reply>, InventoryCommand> command) {
         return this.<Reply>query(command).thenApply(reply -> {
             if (reply instanceof Reply.Accepted ok) {
                 return ok;
