@@ -133,8 +133,9 @@ public final class Reconciler {
    * Whether a host's report lists {@code name} at an older epoch than the one the inventory says
    * the VM runs under on that same host. A host runs one copy of a VM, so the report is older
    * than the VM's current run there (it left by live migration and came back, or was restarted
-   * there, after the report was taken): it is not a stale copy to stop. A stop would reach the
-   * host by the VM's name and end the current run.
+   * there, after the report was taken): it is not a stale copy to stop, and the VM counts as
+   * running there, so no round powers it on elsewhere. (A host also refuses a stop for another
+   * epoch than the one it runs, HostDirectory; this keeps the reconciler from deciding one.)
    */
   private static boolean reportPredatesItsRun(Inventory inv, String host, String name, long epoch) {
     VmRecord vm = inv.vms().get(name);
